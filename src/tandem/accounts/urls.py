@@ -1,0 +1,14 @@
+from django.urls import path
+
+from tandem.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("login/", views.login, name="login"),
+    path("logout/", views.logout, name="logout"),
+    path("password/", views.password_reset, name="password_reset"),
+    path("password/sent/", views.password_reset_done, name="password_reset_done"),
+    path("password/<uidb64>/<token>/", views.password_reset_confirm, name="password_reset_confirm"),
+    path("password/done/", views.password_reset_complete, name="password_reset_complete"),
+]

@@ -1,0 +1,204 @@
+"""The `tandem` command: demo, serve, import, and Django's management commands.
+
+Exit codes: 0 success, 1 an unexpected failure, 2 bad input (a file, an argument or a value
+that is wrong, with a message saying which).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+EXIT_BAD_INPUT = 2
+
+
+class CommandError(Exception):
+    """A problem the user can fix; printed without a traceback, exit code 2."""
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tandem.settings")
+    import django
+
+    django.setup()
+
+
+def _migrate(verbosity: int = 0) -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=verbosity)
+
+
+def _port(args: argparse.Namespace) -> int:
+    from django.conf import settings
+
+    return int(args.port or settings.PORT)
+
+
+def _serve(port: int, workers: int) -> NoReturn:
+    """Replace this process with gunicorn: a real WSGI server, not Django's development one."""
+    from django.conf import settings
+
+    address = f"127.0.0.1:{port}" if not os.environ.get("TANDEM_BIND") else os.environ["TANDEM_BIND"]
+    argv = [
+        sys.executable, "-m", "gunicorn", "tandem.wsgi:application",
+        "--bind", address,
+        "--workers", str(workers),
+        "--access-logfile", "-",
+        "--timeout", "120",
+        "--graceful-timeout", "10",
+    ]
+    if settings.DEBUG:
+        argv.append("--reload")
+    print(f"Tandem is serving on http://{address}/ (stop with Ctrl+C)", flush=True)
+    os.execv(sys.executable, argv)  # noqa: S606 - our own interpreter, fixed arguments
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    _setup_django()
+    from tandem import demo
+
+    _migrate()
+    if args.reset and demo.demo_exists():
+        demo.demo_reset()
+    if demo.demo_exists():
+        print("The demo programme is already in this database (use --reset to build it afresh).")
+        password = args.password or "the one printed when it was built (or use --reset)"
+        emails = demo.demo_logins()
+    else:
+        built = demo.seed_demo(password=args.password or demo.DEFAULT_PASSWORD)
+        password = built.password
+        emails = built.logins
+        print(f"Built the demo programme “{built.programme.name}” with {len(built.pairs)} pairs.")
+    print("\nLog in with any of these e-mail addresses:")
+    width = max(len(role) for role, _ in emails)
+    for role, email in emails:
+        print(f"  {role:<{width}}  {email}")
+    print(f"Password: {password}\n")
+    if args.no_serve:
+        return 0
+    _serve(_port(args), args.workers)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _setup_django()
+    if args.migrate:
+        _migrate(verbosity=1)
+    _serve(_port(args), args.workers)
+
+
+def cmd_import_participants(args: argparse.Namespace) -> int:
+    _setup_django()
+    from tandem.programmes import services
+    from tandem.programmes.importer import ImportFileError, plan_participant_import
+    from tandem.programmes.models import Programme
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise CommandError(f"No such file: {path}")
+    programme = Programme.objects.select_related("organisation").filter(slug=args.programme).first()
+    if programme is None:
+        known = ", ".join(Programme.objects.values_list("slug", flat=True)[:10]) or "none yet"
+        raise CommandError(f"No programme with the slug “{args.programme}” (programmes: {known}).")
+    try:
+        plan = plan_participant_import(programme=programme, data=path.read_bytes(), filename=path.name)
+    except ImportFileError as exc:
+        if args.json:
+            print(json.dumps({"file": path.name, "errors": [{"row": None, "column": None, "message": str(exc)}]}))
+            return EXIT_BAD_INPUT
+        raise CommandError(f"{path.name}: {exc} Nothing was imported.") from exc
+    report: dict[str, Any] = {
+        "file": path.name,
+        "rows": len(plan.rows),
+        "errors": [error.as_dict() for error in plan.errors],
+        "new": plan.count("new"),
+        "updated": plan.count("update"),
+        "unchanged": plan.count("unchanged"),
+        "pairs": sum(1 for p in plan.pairs if p.action == "new"),
+        "dry_run": bool(args.dry_run),
+        "imported": False,
+    }
+    if plan.errors:
+        if args.json:
+            print(json.dumps(report, indent=2))
+        else:
+            print(f"{path.name}: {len(plan.errors)} problem(s); nothing was imported.", file=sys.stderr)
+            for error in plan.errors:
+                print(f"  row {error.row}, {error.column}: {error.message}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if not args.dry_run:
+        services.participants_import_commit(programme=programme, plan=plan)
+        report["imported"] = True
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        verb = "Would import" if args.dry_run else "Imported"
+        print(
+            f"{verb} {path.name} into {programme.slug}: {report['new']} new, {report['updated']} updated, "
+            f"{report['unchanged']} unchanged, {report['pairs']} new pairs."
+        )
+    return 0
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tandem.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["tandem manage", *args.rest])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tandem", description="Run and measure a doctor–manager partnership development programme."
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    demo = commands.add_parser("demo", help="build the demo programme (if absent) and serve it")
+    demo.add_argument("--password", help="password for every demo account (default printed)")
+    demo.add_argument("--port", type=int, help="port to serve on (default TANDEM_PORT or 8000)")
+    demo.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default 2)")
+    demo.add_argument("--reset", action="store_true", help="rebuild the demo programme from scratch")
+    demo.add_argument("--no-serve", action="store_true", help="build the demo and exit")
+    demo.set_defaults(func=cmd_demo)
+
+    serve = commands.add_parser("serve", help="serve an existing database with gunicorn")
+    serve.add_argument("--port", type=int, help="port to serve on (default TANDEM_PORT or 8000)")
+    serve.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default 2)")
+    serve.add_argument("--migrate", action="store_true", help="apply database migrations first")
+    serve.set_defaults(func=cmd_serve)
+
+    imports = commands.add_parser("import", help="import data from a file").add_subparsers(
+        dest="what", metavar="WHAT", required=True
+    )
+    participants = imports.add_parser("participants", help="a participant list (CSV or XLSX)")
+    participants.add_argument("file", help="the CSV or XLSX file")
+    participants.add_argument("--programme", required=True, metavar="SLUG", help="the programme's slug")
+    participants.add_argument("--dry-run", action="store_true", help="check the file and write nothing")
+    participants.add_argument("--json", action="store_true", help="print the report as JSON")
+    participants.set_defaults(func=cmd_import_participants)
+
+    manage = commands.add_parser("manage", help="run a Django management command (migrate, createsuperuser…)")
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=cmd_manage)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except CommandError as exc:
+        print(f"tandem: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

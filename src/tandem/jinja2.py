@@ -1,0 +1,54 @@
+"""The Jinja environment behind every Tandem page: project templates, then the NHS.UK macros."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.apps import apps
+from django.contrib.messages import get_messages
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import formats
+from jinja2 import ChainableUndefined, ChoiceLoader, Environment, FileSystemLoader, PackageLoader
+
+
+def url(viewname: str, *args: Any, **kwargs: Any) -> str:
+    return reverse(viewname, args=args or None, kwargs=kwargs or None)
+
+
+def date_format(value: dt.date | dt.datetime | None, fmt: str = "j F Y") -> str:
+    """UK long dates ("3 March 2026"), as the NHS.UK style guide writes them."""
+    if value is None:
+        return ""
+    return formats.date_format(value, fmt)
+
+
+def environment(**options: Any) -> Environment:
+    template_loader = options.pop("loader", None)
+    app_dirs = [
+        str(config.path) + "/templates"
+        for config in apps.get_app_configs()
+        if config.name.startswith("tandem.")
+    ]
+    loaders = [template_loader] if template_loader is not None else []
+    loaders.append(FileSystemLoader(app_dirs))
+    # nhsuk-frontend-jinja's templates need a forgiving undefined: they test missing keys freely.
+    loaders.append(PackageLoader("nhsuk_frontend_jinja"))
+    options["undefined"] = ChainableUndefined
+    env = Environment(loader=ChoiceLoader(loaders), **options)  # noqa: S701 - autoescape is set in settings
+    # Imported here: tandem.forms imports Django forms, which need the app registry ready.
+    from tandem.forms import component_for, error_summary_items, nhsuk_params
+
+    env.globals.update(
+        {
+            "url": url,
+            "static": static,
+            "get_messages": get_messages,
+            "nhsuk_component": component_for,
+            "nhsuk_params": nhsuk_params,
+            "error_summary_items": error_summary_items,
+        }
+    )
+    env.filters.update({"date": date_format})
+    return env

@@ -1,0 +1,23 @@
+"""Static files served by the app itself (WhiteNoise), so one process is all a trust needs to run."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from whitenoise.middleware import WhiteNoiseMiddleware
+
+
+class StaticAssetsMiddleware(WhiteNoiseMiddleware):
+    """WhiteNoise, plus the NHS.UK frontend's icons and fonts under `/assets/`.
+
+    nhsuk-frontend's compiled CSS refers to its images by the absolute path `/assets/images/…`
+    and its page template to `/assets/favicon…`, so they are served there as well as under
+    `/static/nhsuk/assets/`.
+    """
+
+    def __init__(self, get_response: Any = None) -> None:
+        super().__init__(get_response)
+        assets = settings.NHSUK_FRONTEND_DIR / "assets"
+        if assets.is_dir():
+            self.add_files(str(assets), prefix="assets/")

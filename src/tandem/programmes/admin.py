@@ -1,0 +1,54 @@
+from django.contrib import admin
+
+from tandem.programmes.models import Locality, Milestone, Organisation, Pair, Participant, Person, Programme, Service
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+
+
+@admin.register(Locality)
+class LocalityAdmin(admin.ModelAdmin):
+    list_display = ["name", "organisation"]
+    list_filter = ["organisation"]
+
+
+@admin.register(Service)
+class ServiceAdmin(admin.ModelAdmin):
+    list_display = ["name", "locality", "organisation"]
+    list_filter = ["organisation", "locality"]
+    search_fields = ["name"]
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["name", "email", "profession", "level", "service"]
+    list_filter = ["profession", "level", "organisation"]
+    search_fields = ["name", "email"]
+    raw_id_fields = ["user", "service"]
+
+
+class ParticipantInline(admin.TabularInline):
+    model = Participant
+    raw_id_fields = ["person"]
+    extra = 0
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = ["name", "organisation", "start_date", "end_date", "min_group_size"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [MilestoneInline, ParticipantInline]
+
+
+@admin.register(Pair)
+class PairAdmin(admin.ModelAdmin):
+    list_display = ["service", "doctor", "manager", "programme"]
+    list_filter = ["programme"]
+    raw_id_fields = ["doctor", "manager"]

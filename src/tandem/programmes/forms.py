@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from tandem.forms import NHSDateInput
+from tandem.programmes.models import MilestoneKind, Participant, Programme, Service
+
+
+class ParticipantImportForm(forms.Form):
+    file = forms.FileField(
+        label="Participant list (CSV or XLSX)",
+        help_text="Columns: name, email, profession, level, locality, service, programme role, pair.",
+    )
+
+
+class ImportConfirmForm(forms.Form):
+    token = forms.UUIDField(widget=forms.HiddenInput)
+
+
+class MilestoneForm(forms.Form):
+    kind = forms.ChoiceField(label="Phase", choices=MilestoneKind.choices)
+    title = forms.CharField(label="Title", max_length=200)
+    start_date = forms.DateField(label="Start date", widget=NHSDateInput)
+    end_date = forms.DateField(
+        label="End date", required=False, widget=NHSDateInput, help_text="Leave empty for a single day."
+    )
+    description = forms.CharField(label="Description", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "The end date must be on or after the start date.")
+        return data
+
+
+class ParticipantChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Participant) -> str:
+        service = f" – {obj.person.service.name}" if obj.person.service_id else ""
+        return f"{obj.person.name}{service}"
+
+
+class PairForm(forms.Form):
+    service = forms.ModelChoiceField(label="Service", queryset=Service.objects.none(), empty_label="Choose a service")
+    doctor = ParticipantChoiceField(label="Doctor", queryset=Participant.objects.none(), empty_label="Choose a doctor")
+    manager = ParticipantChoiceField(label="Manager", queryset=Participant.objects.none(), empty_label="Choose a manager")
+
+    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = Service.objects.filter(  # type: ignore[attr-defined]
+            organisation=programme.organisation
+        ).select_related("locality")
+        members = Participant.objects.filter(programme=programme).select_related("person__service")
+        # Every member is offered, so that choosing the wrong profession gets a clear error
+        # rather than an empty list.
+        self.fields["doctor"].queryset = members  # type: ignore[attr-defined]
+        self.fields["manager"].queryset = members  # type: ignore[attr-defined]

@@ -1,0 +1,270 @@
+"""A programme and the organisation it runs in: who takes part, in which service, paired with whom."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+
+# Below three, a "group" result is close to one person's answer (DESIGN.md, privacy model).
+MIN_REPORTING_GROUP_FLOOR = 3
+DEFAULT_REPORTING_GROUP = 5
+
+
+class Organisation(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=60, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Locality(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="localities")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering: ClassVar = ["name"]
+        verbose_name_plural = "localities"
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                "organisation", Lower("name"), name="programmes_locality_name_unique_in_org"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Service(models.Model):
+    locality = models.ForeignKey(Locality, on_delete=models.CASCADE, related_name="services")
+    # Denormalised from the locality so that "one service name per organisation" is a constraint.
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="services")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering: ClassVar = ["locality__name", "name"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                "organisation", Lower("name"), name="programmes_service_name_unique_in_org"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.locality_id and self.organisation_id and self.locality.organisation_id != self.organisation_id:
+            raise ValidationError({"locality": "The locality belongs to a different organisation."})
+
+
+class Profession(models.TextChoices):
+    DOCTOR = "doctor", "Doctor"
+    MANAGER = "manager", "Manager"
+    OTHER_CLINICIAN = "other_clinician", "Other clinician"
+    OTHER = "other", "Other"
+
+
+class Level(models.TextChoices):
+    EXECUTIVE = "executive", "Executive"
+    SENIOR = "senior", "Senior"
+    SERVICE = "service", "Service"
+
+
+class Person(models.Model):
+    """Someone in the organisation. Their log-in account, if they have one, is `user`."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="people")
+    name = models.CharField(max_length=200)
+    email = models.EmailField("e-mail address", max_length=254)
+    profession = models.CharField(max_length=20, choices=Profession.choices)
+    level = models.CharField(max_length=20, choices=Level.choices)
+    job_title = models.CharField(max_length=200, blank=True)
+    service = models.ForeignKey(
+        Service, on_delete=models.SET_NULL, null=True, blank=True, related_name="people"
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+    )
+
+    class Meta:
+        ordering: ClassVar = ["name"]
+        verbose_name_plural = "people"
+        constraints: ClassVar = [
+            models.UniqueConstraint(Lower("email"), name="programmes_person_email_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Programme(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="programmes")
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(blank=True)
+    start_date = models.DateField()
+    end_date = models.DateField()
+    min_group_size = models.PositiveSmallIntegerField(
+        "minimum reporting group size (k)",
+        default=DEFAULT_REPORTING_GROUP,
+        validators=[MinValueValidator(MIN_REPORTING_GROUP_FLOOR)],
+        help_text="No result is shown for a group of fewer people than this. Never below 3.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar = ["-start_date", "name"]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=models.Q(min_group_size__gte=MIN_REPORTING_GROUP_FLOOR),
+                name="programmes_programme_k_at_least_3",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")),
+                name="programmes_programme_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "The programme must end on or after its start date."})
+
+
+class Role(models.TextChoices):
+    PROGRAMME_LEAD = "programme_lead", "Programme lead"
+    SPONSOR = "sponsor", "Sponsor"
+    COACH = "coach", "Coach"
+    PARTICIPANT = "participant", "Participant"
+
+
+class Participant(models.Model):
+    """A person's place in one programme, with the role that decides what they may see there."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="participants")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="participations")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.PARTICIPANT)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar = ["person__name"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["programme", "person"], name="programmes_participant_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.get_role_display()}, {self.programme})"
+
+
+class Pair(models.Model):
+    """One doctor and one manager who lead a service together."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="pairs")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="pairs")
+    doctor = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="pairs_as_doctor")
+    manager = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="pairs_as_manager")
+
+    class Meta:
+        ordering: ClassVar = ["service__locality__name", "service__name"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["programme", "service"], name="programmes_pair_one_per_service"),
+            models.CheckConstraint(
+                condition=~models.Q(doctor=models.F("manager")), name="programmes_pair_two_people"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service}: {self.doctor.person} and {self.manager.person}"
+
+    def clean(self) -> None:
+        errors = pair_errors(
+            programme=self.programme if self.programme_id else None,
+            service=self.service if self.service_id else None,
+            doctor=self.doctor if self.doctor_id else None,
+            manager=self.manager if self.manager_id else None,
+        )
+        if errors:
+            raise ValidationError(errors)
+
+
+def pair_errors(
+    *,
+    programme: Programme | None,
+    service: Service | None,
+    doctor: Participant | None,
+    manager: Participant | None,
+) -> dict[str, str]:
+    """Why these two cannot be a pair, by field; empty when they can.
+
+    Kept beside the model so that the form, the importer and `Pair.clean` say the same thing.
+    """
+    errors: dict[str, str] = {}
+    if doctor is not None and doctor.person.profession != Profession.DOCTOR:
+        errors["doctor"] = (
+            f"{doctor.person.name} is recorded as {doctor.person.get_profession_display().lower()}, "
+            "not a doctor: a pair needs exactly one doctor."
+        )
+    if manager is not None and manager.person.profession != Profession.MANAGER:
+        errors["manager"] = (
+            f"{manager.person.name} is recorded as {manager.person.get_profession_display().lower()}, "
+            "not a manager: a pair needs exactly one manager."
+        )
+    if doctor is not None and manager is not None and doctor.pk == manager.pk:
+        errors["manager"] = "A pair needs two different people."
+    for field, member in (("doctor", doctor), ("manager", manager)):
+        if member is not None and programme is not None and member.programme_id != programme.pk:
+            errors[field] = f"{member.person.name} is not in this programme."
+    if service is not None and programme is not None and service.organisation_id != programme.organisation_id:
+        errors["service"] = "The service belongs to a different organisation."
+    return errors
+
+
+class MilestoneKind(models.TextChoices):
+    STOCK_TAKE = "stock_take", "Stock take"
+    FEEDBACK = "feedback", "Feedback of results"
+    PROFILING = "profiling", "Type profiling"
+    AWAY_DAY = "away_day", "Away day"
+    COACHING = "coaching", "Coaching"
+    REPEAT_STOCK_TAKE = "repeat_stock_take", "Repeat stock take"
+    FINAL_AWAY_DAY = "final_away_day", "Final away day"
+
+
+class Milestone(models.Model):
+    """A phase of the programme on its timeline; later charts mark these as vertical rules."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="milestones")
+    kind = models.CharField(max_length=30, choices=MilestoneKind.choices)
+    title = models.CharField(max_length=200)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["start_date", "id"]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
+                name="programmes_milestone_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "A milestone must end on or after the day it starts."})

@@ -1,0 +1,220 @@
+"""Reads for programmes, scoped by the viewer's role in the programme.
+
+Every read that a page or export makes about a programme goes through here, so that the rule
+"who may see what" (DESIGN.md, privacy model) is written once. A viewer with no role in a
+programme is told it does not exist, rather than that it is forbidden: its name is none of
+their business either.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from tandem.programmes.models import (
+    Locality,
+    Milestone,
+    Pair,
+    Participant,
+    Person,
+    Programme,
+    Role,
+    Service,
+)
+
+
+class ProgrammeNotFound(Http404):
+    """The programme does not exist, or the viewer has no role in it (the two look the same)."""
+
+
+class ProgrammeAccessDenied(PermissionDenied):
+    """The viewer has a role in the programme, but not one that allows this."""
+
+
+# Roles that run the programme: they manage people, waves and events.
+MANAGING_ROLES = frozenset({Role.PROGRAMME_LEAD})
+
+
+def viewer_roles(*, viewer: Any, programme: Programme) -> frozenset[str]:
+    """The viewer's roles in the programme. Superusers act as programme leads everywhere.
+
+    Superusers run the installation (they create programmes and fix data); giving them the lead's
+    view, and never more, keeps confidential records (notes, answers) out of their reach too.
+    """
+    if not getattr(viewer, "is_authenticated", False):
+        return frozenset()
+    roles = set(
+        Participant.objects.filter(programme=programme, person__user=viewer).values_list("role", flat=True)
+    )
+    if viewer.is_superuser:
+        roles.add(Role.PROGRAMME_LEAD)
+    return frozenset(roles)
+
+
+def programmes_for(*, viewer: Any) -> QuerySet[Programme]:
+    if not getattr(viewer, "is_authenticated", False):
+        return Programme.objects.none()
+    queryset = Programme.objects.select_related("organisation")
+    if viewer.is_superuser:
+        return queryset.all()
+    return queryset.filter(participants__person__user=viewer).distinct()
+
+
+def programme_for(*, viewer: Any, slug: str, manage: bool = False) -> Programme:
+    """The programme with this slug, if the viewer has a role in it (and may manage it, if asked)."""
+    programme = Programme.objects.select_related("organisation").filter(slug=slug).first()
+    if programme is None:
+        raise ProgrammeNotFound("No such programme.")
+    roles = viewer_roles(viewer=viewer, programme=programme)
+    if not roles:
+        raise ProgrammeNotFound("No such programme.")
+    if manage and not roles & MANAGING_ROLES:
+        raise ProgrammeAccessDenied("Only the programme lead can do this.")
+    return programme
+
+
+def can_manage(*, viewer: Any, programme: Programme) -> bool:
+    return bool(viewer_roles(viewer=viewer, programme=programme) & MANAGING_ROLES)
+
+
+@dataclass(frozen=True)
+class ServiceRow:
+    service: Service
+    pair: Pair | None
+
+
+@dataclass(frozen=True)
+class LocalityGroup:
+    locality: Locality
+    services: list[ServiceRow]
+
+    @property
+    def pair_count(self) -> int:
+        return sum(1 for row in self.services if row.pair is not None)
+
+
+@dataclass(frozen=True)
+class ProgrammeOverview:
+    programme: Programme
+    role_counts: dict[str, int]
+    localities: list[LocalityGroup]
+    milestones: list[Milestone]
+    pair_count: int
+    participant_count: int
+    unpaired_services: int = 0
+    roles_of_viewer: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def role_rows(self) -> list[tuple[str, int]]:
+        return [(label, self.role_counts.get(value, 0)) for value, label in Role.choices]
+
+
+def programme_overview(*, viewer: Any, programme: Programme) -> ProgrammeOverview:
+    """Who takes part and how they are paired, grouped by locality and service, plus the timeline.
+
+    Four queries whatever the size of the programme.
+    """
+    roles = viewer_roles(viewer=viewer, programme=programme)
+    if not roles:
+        raise ProgrammeNotFound("No such programme.")
+    role_counts = Counter(Participant.objects.filter(programme=programme).values_list("role", flat=True))
+    pairs = {
+        pair.service_id: pair
+        for pair in Pair.objects.filter(programme=programme).select_related(
+            "doctor__person", "manager__person", "service"
+        )
+    }
+    # Services that have a pair or a participant in this programme, so that a big organisation's
+    # other services do not crowd the page.
+    services = (
+        Service.objects.filter(organisation=programme.organisation)
+        .filter(pk__in=set(pairs) | set(
+            Person.objects.filter(participations__programme=programme, service__isnull=False)
+            .values_list("service_id", flat=True)
+        ))
+        .select_related("locality")
+        .order_by("locality__name", "name")
+    )
+    groups: dict[int, LocalityGroup] = {}
+    for service in services:
+        group = groups.get(service.locality_id)
+        if group is None:
+            group = groups[service.locality_id] = LocalityGroup(locality=service.locality, services=[])
+        group.services.append(ServiceRow(service=service, pair=pairs.get(service.pk)))
+    localities = list(groups.values())
+    milestones = list(Milestone.objects.filter(programme=programme).order_by("start_date", "id"))
+    return ProgrammeOverview(
+        programme=programme,
+        role_counts=dict(role_counts),
+        localities=localities,
+        milestones=milestones,
+        pair_count=len(pairs),
+        participant_count=sum(role_counts.values()),
+        unpaired_services=sum(1 for g in localities for row in g.services if row.pair is None),
+        roles_of_viewer=roles,
+    )
+
+
+def participants_for(
+    *, viewer: Any, programme: Programme, role: str | None = None, query: str | None = None
+) -> QuerySet[Participant]:
+    """The programme's people. Everyone in a programme may see who else is in it and their role."""
+    if not viewer_roles(viewer=viewer, programme=programme):
+        raise ProgrammeNotFound("No such programme.")
+    participants = Participant.objects.filter(programme=programme).select_related(
+        "person__service__locality"
+    )
+    if role:
+        participants = participants.filter(role=role)
+    if query:
+        participants = participants.filter(person__name__icontains=query.strip())
+    return participants.order_by("person__name")
+
+
+def participant_for(*, viewer: Any, programme: Programme, participant_id: int) -> Participant:
+    """One participant, found within the programme: an id from another programme is not found."""
+    if not viewer_roles(viewer=viewer, programme=programme):
+        raise ProgrammeNotFound("No such programme.")
+    participant = (
+        Participant.objects.filter(programme=programme, pk=participant_id)
+        .select_related("person__service__locality", "person__user")
+        .prefetch_related(
+            Prefetch("pairs_as_doctor", queryset=Pair.objects.select_related("manager__person", "service")),
+            Prefetch("pairs_as_manager", queryset=Pair.objects.select_related("doctor__person", "service")),
+        )
+        .first()
+    )
+    if participant is None:
+        raise ProgrammeNotFound("No such person in this programme.")
+    return participant
+
+
+def pairable_participants(*, programme: Programme, profession: str) -> QuerySet[Participant]:
+    return (
+        Participant.objects.filter(programme=programme, person__profession=profession)
+        .select_related("person")
+        .order_by("person__name")
+    )
+
+
+def organisation_services(*, programme: Programme) -> QuerySet[Service]:
+    return Service.objects.filter(organisation=programme.organisation).select_related("locality")
+
+
+def milestone_for(*, programme: Programme, milestone_id: int) -> Milestone:
+    milestone = Milestone.objects.filter(programme=programme, pk=milestone_id).first()
+    if milestone is None:
+        raise ProgrammeNotFound("No such milestone in this programme.")
+    return milestone
+
+
+def pair_for(*, programme: Programme, pair_id: int) -> Pair:
+    pair = Pair.objects.filter(programme=programme, pk=pair_id).select_related("service").first()
+    if pair is None:
+        raise ProgrammeNotFound("No such pair in this programme.")
+    return pair

@@ -1,0 +1,238 @@
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tandem.programmes import selectors, services
+from tandem.programmes.forms import ImportConfirmForm, MilestoneForm, PairForm, ParticipantImportForm
+from tandem.programmes.importer import ImportFileError, plan_participant_import, template_csv
+from tandem.programmes.models import Milestone, Programme, Role
+
+
+def _crumbs(programme: Programme | None = None, *extra: tuple[str, str]) -> list[dict[str, str]]:
+    items = [{"text": "Programmes", "href": reverse("programmes:list")}]
+    if programme is not None:
+        items.append({"text": programme.name, "href": reverse("programmes:overview", args=[programme.slug])})
+    items.extend({"text": text, "href": href} for text, href in extra)
+    return items
+
+
+def _render(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
+    programme = context.get("programme")
+    if programme is not None:
+        context.setdefault("header_organisation", programme.organisation.name)
+        context.setdefault("can_manage", selectors.can_manage(viewer=request.user, programme=programme))
+    return render(request, template, context, status=status)
+
+
+@login_required
+def programme_list(request: HttpRequest) -> HttpResponse:
+    programmes = list(selectors.programmes_for(viewer=request.user))
+    return _render(request, "programmes/list.jinja", {"programmes": programmes, "page_title": "Programmes"})
+
+
+@login_required
+def programme_overview(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = selectors.programme_for(viewer=request.user, slug=slug)
+    overview = selectors.programme_overview(viewer=request.user, programme=programme)
+    return _render(
+        request,
+        "programmes/overview.jinja",
+        {"programme": programme, "overview": overview, "page_title": programme.name,
+         "breadcrumbs": _crumbs()},
+    )
+
+
+@login_required
+def people_list(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = selectors.programme_for(viewer=request.user, slug=slug)
+    role = request.GET.get("role") or None
+    if role not in Role.values:
+        role = None
+    query = (request.GET.get("q") or "").strip()[:100]
+    participants = list(
+        selectors.participants_for(viewer=request.user, programme=programme, role=role, query=query)
+    )
+    return _render(
+        request,
+        "programmes/people.jinja",
+        {"programme": programme, "participants": participants, "role": role, "query": query,
+         "roles": Role.choices, "page_title": f"People – {programme.name}",
+         "breadcrumbs": _crumbs(programme)},
+    )
+
+
+@login_required
+def person_detail(request: HttpRequest, slug: str, participant_id: int) -> HttpResponse:
+    programme = selectors.programme_for(viewer=request.user, slug=slug)
+    participant = selectors.participant_for(viewer=request.user, programme=programme, participant_id=participant_id)
+    pairs = [(pair, pair.manager) for pair in participant.pairs_as_doctor.all()] + [
+        (pair, pair.doctor) for pair in participant.pairs_as_manager.all()
+    ]
+    return _render(
+        request,
+        "programmes/person.jinja",
+        {"programme": programme, "participant": participant, "pairs": pairs,
+         "page_title": participant.person.name,
+         "breadcrumbs": _crumbs(programme, ("People", reverse("programmes:people", args=[slug])))},
+    )
+
+
+def _import_path(programme: Programme, token: uuid.UUID) -> str:
+    return f"imports/participants/{programme.pk}/{token}"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def participant_import(request: HttpRequest, slug: str) -> HttpResponse:
+    """Step 1: upload. The file is kept in storage (not in this process) until it is confirmed."""
+    programme = selectors.programme_for(viewer=request.user, slug=slug, manage=True)
+    form = ParticipantImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        token = uuid.uuid4()
+        default_storage.save(_import_path(programme, token), ContentFile(upload.read()))
+        request.session[f"import-{token}"] = upload.name
+        return redirect("programmes:import_preview", slug=slug, token=token)
+    return _render(
+        request,
+        "programmes/import.jinja",
+        {"programme": programme, "form": form, "page_title": "Import participants",
+         "breadcrumbs": _crumbs(programme, ("People", reverse("programmes:people", args=[slug])))},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def participant_import_preview(request: HttpRequest, slug: str, token: uuid.UUID) -> HttpResponse:
+    """Step 2: every problem by row, or what will change; confirming writes it in one transaction."""
+    programme = selectors.programme_for(viewer=request.user, slug=slug, manage=True)
+    path = _import_path(programme, token)
+    filename = request.session.get(f"import-{token}")
+    if filename is None or not default_storage.exists(path):
+        messages.info(request, "That upload has expired or was already imported. Upload the file again.")
+        return redirect("programmes:import", slug=slug)
+    with default_storage.open(path, "rb") as handle:
+        data = handle.read()
+    crumbs = _crumbs(programme, ("Import participants", reverse("programmes:import", args=[slug])))
+    try:
+        plan = plan_participant_import(programme=programme, data=data, filename=filename)
+    except ImportFileError as exc:
+        default_storage.delete(path)
+        return _render(
+            request, "programmes/import_preview.jinja",
+            {"programme": programme, "file_error": str(exc), "filename": filename,
+             "page_title": "Import participants – problems", "breadcrumbs": crumbs},
+            status=400,
+        )
+    if request.method == "POST" and ImportConfirmForm(request.POST).is_valid() and plan.is_valid:
+        result = services.participants_import_commit(programme=programme, plan=plan)
+        default_storage.delete(path)
+        request.session.pop(f"import-{token}", None)
+        messages.success(
+            request,
+            f"Imported {filename}: {result.created} new, {result.updated} updated, "
+            f"{result.unchanged} unchanged; {result.pairs_created} pairs created.",
+        )
+        return redirect("programmes:people", slug=slug)
+    return _render(
+        request, "programmes/import_preview.jinja",
+        {"programme": programme, "plan": plan, "filename": filename, "token": token,
+         "errors_by_row": plan.errors_by_row(),
+         "page_title": "Import participants – check" if plan.is_valid else "Import participants – problems",
+         "breadcrumbs": crumbs},
+        status=200 if plan.is_valid else 400,
+    )
+
+
+@login_required
+def participant_import_template(request: HttpRequest, slug: str) -> HttpResponse:
+    selectors.programme_for(viewer=request.user, slug=slug, manage=True)
+    response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="tandem-participants-template.csv"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def milestone_edit(request: HttpRequest, slug: str, milestone_id: int | None = None) -> HttpResponse:
+    programme = selectors.programme_for(viewer=request.user, slug=slug, manage=True)
+    milestone = None
+    initial: dict[str, Any] = {}
+    if milestone_id is not None:
+        milestone = selectors.milestone_for(programme=programme, milestone_id=milestone_id)
+        initial = {f: getattr(milestone, f) for f in ("kind", "title", "start_date", "end_date", "description")}
+    form = MilestoneForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if milestone is None:
+                services.milestone_create(programme=programme, **form.cleaned_data)
+            else:
+                services.milestone_update(milestone=milestone, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, f"Saved the milestone “{form.cleaned_data['title']}”.")
+            return redirect("programmes:overview", slug=slug)
+    return _render(
+        request, "programmes/milestone_form.jinja",
+        {"programme": programme, "form": form, "milestone": milestone,
+         "page_title": "Edit milestone" if milestone else "Add a milestone",
+         "breadcrumbs": _crumbs(programme)},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def milestone_delete(request: HttpRequest, slug: str, milestone_id: int) -> HttpResponse:
+    programme = selectors.programme_for(viewer=request.user, slug=slug, manage=True)
+    milestone = selectors.milestone_for(programme=programme, milestone_id=milestone_id)
+    services.milestone_delete(milestone=milestone)
+    messages.success(request, f"Removed the milestone “{milestone.title}”.")
+    return redirect("programmes:overview", slug=slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pair_create(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = selectors.programme_for(viewer=request.user, slug=slug, manage=True)
+    form = PairForm(request.POST or None, programme=programme)
+    if request.method == "POST" and form.is_valid():
+        try:
+            pair = services.pair_create(programme=programme, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, f"Paired {pair.doctor.person.name} and {pair.manager.person.name} "
+                                      f"for {pair.service.name}.")
+            return redirect("programmes:overview", slug=slug)
+    return _render(
+        request, "programmes/pair_form.jinja",
+        {"programme": programme, "form": form, "page_title": "Pair a doctor and a manager",
+         "breadcrumbs": _crumbs(programme)},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def pair_delete(request: HttpRequest, slug: str, pair_id: int) -> HttpResponse:
+    programme = selectors.programme_for(viewer=request.user, slug=slug, manage=True)
+    pair = selectors.pair_for(programme=programme, pair_id=pair_id)
+    services.pair_delete(pair=pair)
+    messages.success(request, f"Removed the pair for {pair.service.name}.")
+    return redirect("programmes:overview", slug=slug)

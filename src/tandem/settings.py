@@ -1,0 +1,234 @@
+"""Tandem's one settings module: everything that varies between machines comes from the environment.
+
+Every variable is documented in `.env.example`. Nothing else in Tandem reads `os.environ` for
+configuration, and nothing reads settings at import time.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+# Where Tandem keeps its local state (SQLite file, uploaded files, collected static files) and
+# where it finds the npm-installed front-end assets. Defaults to the working directory, which is
+# the repository when run through `make`.
+HOME_DIR = Path(os.environ.get("TANDEM_HOME", Path.cwd())).resolve()
+VAR_DIR = Path(os.environ.get("TANDEM_VAR_DIR", HOME_DIR / "var")).resolve()
+NODE_MODULES_DIR = Path(os.environ.get("TANDEM_NODE_MODULES", HOME_DIR / "node_modules")).resolve()
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() in TRUE_WORDS
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from exc
+
+
+def _secret_key() -> str:
+    key = os.environ.get("TANDEM_SECRET_KEY", "").strip()
+    if key:
+        return key
+    # Without a configured key, a single machine keeps a generated one in var/ so that sessions
+    # survive a restart. Several app servers must share TANDEM_SECRET_KEY instead (README).
+    key_file = VAR_DIR / "secret.key"
+    if key_file.exists():
+        return key_file.read_text(encoding="utf-8").strip()
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    key_file.write_text(key, encoding="utf-8")
+    key_file.chmod(0o600)
+    return key
+
+
+DEBUG = env_bool("TANDEM_DEBUG", False)
+SECRET_KEY = _secret_key()
+PORT = env_int("TANDEM_PORT", 8000)
+
+ALLOWED_HOSTS = [
+    host.strip()
+    for host in os.environ.get("TANDEM_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
+    if host.strip()
+]
+CSRF_TRUSTED_ORIGINS = [
+    origin.strip()
+    for origin in os.environ.get("TANDEM_CSRF_TRUSTED_ORIGINS", "").split(",")
+    if origin.strip()
+]
+# Behind a load balancer that terminates TLS (README: running several app servers).
+if env_bool("TANDEM_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = True
+
+INSTALLED_APPS = [
+    "tandem.apps.TandemAdminConfig",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "tandem.accounts",
+    "tandem.programmes",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "tandem.middleware.StaticAssetsMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "tandem.urls"
+WSGI_APPLICATION = "tandem.wsgi.application"
+ASGI_APPLICATION = "tandem.asgi.application"
+
+TEMPLATES: list[dict[str, Any]] = [
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "tandem.jinja2.environment",
+            "autoescape": True,
+        },
+    },
+    {
+        # Django's own admin speaks the Django template language.
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+
+def _database() -> dict[str, Any]:
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        url = f"sqlite:///{VAR_DIR / 'tandem.sqlite3'}"
+    try:
+        config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"DATABASE_URL is not a database address Tandem understands: {exc}")  # noqa: B904
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # IMMEDIATE transactions plus WAL and a busy timeout: concurrent respondents queue for the
+        # write lock instead of failing with "database is locked" (STACK.md).
+        config["CONN_MAX_AGE"] = 0
+        config["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+        config["TEST"] = {"NAME": os.environ.get("TANDEM_TEST_SQLITE_NAME") or None}
+    elif config["ENGINE"] == "django.db.backends.postgresql":
+        config["CONN_HEALTH_CHECKS"] = True
+    return config
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "programmes:list"
+LOGOUT_REDIRECT_URL = "accounts:login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Sessions live in the database so that any app server can serve any request.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = env_bool("TANDEM_SECURE_COOKIES", not DEBUG and env_bool("TANDEM_HTTPS", False))
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = os.environ.get("TANDEM_TIME_ZONE", "Europe/London")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS: list[tuple[str, Path] | Path] = [PACKAGE_DIR / "static"]
+NHSUK_FRONTEND_DIR = NODE_MODULES_DIR / "nhsuk-frontend" / "dist" / "nhsuk"
+if NHSUK_FRONTEND_DIR.is_dir():
+    STATICFILES_DIRS.append(("nhsuk", NHSUK_FRONTEND_DIR))
+# Uploaded files go through Django's storage API: a shared or object store (django-storages)
+# replaces this when several app servers run (README).
+MEDIA_ROOT = Path(os.environ.get("TANDEM_MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_URL = "media/"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# E-mail: console output unless an SMTP host is configured.
+EMAIL_HOST = os.environ.get("TANDEM_EMAIL_HOST", "").strip()
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = env_int("TANDEM_EMAIL_PORT", 587)
+    EMAIL_HOST_USER = os.environ.get("TANDEM_EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("TANDEM_EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("TANDEM_EMAIL_USE_TLS", True)
+    EMAIL_TIMEOUT = 20
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("TANDEM_DEFAULT_FROM_EMAIL", "Tandem <tandem@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Uploads: participant lists are small; anything bigger is a mistake or an attack.
+TANDEM_MAX_IMPORT_BYTES = env_int("TANDEM_MAX_IMPORT_BYTES", 5 * 1024 * 1024)
+TANDEM_MAX_IMPORT_ROWS = env_int("TANDEM_MAX_IMPORT_ROWS", 5000)
+DATA_UPLOAD_MAX_MEMORY_SIZE = TANDEM_MAX_IMPORT_BYTES + 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = TANDEM_MAX_IMPORT_BYTES + 1024 * 1024
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("TANDEM_LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "WARNING"},
+    },
+}

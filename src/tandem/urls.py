@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from tandem import views
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("tandem.accounts.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("tandem.programmes.urls")),
+]
+
+handler400 = "tandem.views.bad_request"
+handler403 = "tandem.views.permission_denied"
+handler404 = "tandem.views.page_not_found"
+handler500 = "tandem.views.server_error"
