@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from tandem import demo as demo_module
+from tandem.programmes.models import Participant, Role
+
+from .factories import PASSWORD, ParticipantFactory, ProgrammeFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings: Any, tmp_path: Any) -> None:
+    # MD5 only in tests: the demo hashes ~30 passwords per test otherwise.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture
+def demo(db: None) -> demo_module.DemoProgramme:
+    """The same synthetic programme `tandem demo` builds: 12 pairs in 3 localities."""
+    return demo_module.seed_demo(password=PASSWORD)
+
+
+def _client_for(email: str) -> Client:
+    client = Client()
+    assert client.login(username=email, password=PASSWORD), f"could not log in as {email}"
+    return client
+
+
+@pytest.fixture
+def lead_client(demo: demo_module.DemoProgramme) -> Client:
+    return _client_for(demo_module.email_for("Priya Sandhu"))
+
+
+@pytest.fixture
+def sponsor_client(demo: demo_module.DemoProgramme) -> Client:
+    return _client_for(demo_module.email_for("Dr Miriam Achebe"))
+
+
+@pytest.fixture
+def coach_client(demo: demo_module.DemoProgramme) -> Client:
+    return _client_for(demo_module.email_for("Nadia Foster"))
+
+
+@pytest.fixture
+def participant_client(demo: demo_module.DemoProgramme) -> Client:
+    return _client_for(demo_module.email_for("Dr Amara Okafor"))
+
+
+@pytest.fixture
+def outsider_client(db: None) -> Client:
+    """Lead of another programme in another organisation: must see nothing of the demo."""
+    other = ParticipantFactory(programme=ProgrammeFactory(), role=Role.PROGRAMME_LEAD)
+    return _client_for(other.person.email)
+
+
+@pytest.fixture
+def role_clients(
+    lead_client: Client, sponsor_client: Client, coach_client: Client, participant_client: Client
+) -> dict[str, Client]:
+    return {
+        Role.PROGRAMME_LEAD: lead_client,
+        Role.SPONSOR: sponsor_client,
+        Role.COACH: coach_client,
+        Role.PARTICIPANT: participant_client,
+    }
+
+
+def participant_named(demo: demo_module.DemoProgramme, name: str) -> Participant:
+    return Participant.objects.get(programme=demo.programme, person__name=name)
