@@ -35,7 +35,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
-    def _save(obj, create, extracted, **kwargs):  # noqa: N805
+    def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
 
@@ -92,7 +92,9 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
         model = Participant
 
     programme = factory.SubFactory(ProgrammeFactory)
-    person = factory.SubFactory(PersonFactory, organisation=factory.SelfAttribute("..programme.organisation"))
+    person = factory.SubFactory(
+        PersonFactory, organisation=factory.SelfAttribute("..programme.organisation")
+    )
     role = Role.PARTICIPANT
 
 
@@ -105,10 +107,14 @@ class PairFactory(factory.django.DjangoModelFactory):
         ServiceFactory, locality__organisation=factory.SelfAttribute("...programme.organisation")
     )
     doctor = factory.SubFactory(
-        ParticipantFactory, programme=factory.SelfAttribute("..programme"), person__profession=Profession.DOCTOR
+        ParticipantFactory,
+        programme=factory.SelfAttribute("..programme"),
+        person__profession=Profession.DOCTOR,
     )
     manager = factory.SubFactory(
-        ParticipantFactory, programme=factory.SelfAttribute("..programme"), person__profession=Profession.MANAGER
+        ParticipantFactory,
+        programme=factory.SelfAttribute("..programme"),
+        person__profession=Profession.MANAGER,
     )
 
 

@@ -43,14 +43,24 @@ def _serve(port: int, workers: int) -> NoReturn:
     """Replace this process with gunicorn: a real WSGI server, not Django's development one."""
     from django.conf import settings
 
-    address = f"127.0.0.1:{port}" if not os.environ.get("TANDEM_BIND") else os.environ["TANDEM_BIND"]
+    address = (
+        f"127.0.0.1:{port}" if not os.environ.get("TANDEM_BIND") else os.environ["TANDEM_BIND"]
+    )
     argv = [
-        sys.executable, "-m", "gunicorn", "tandem.wsgi:application",
-        "--bind", address,
-        "--workers", str(workers),
-        "--access-logfile", "-",
-        "--timeout", "120",
-        "--graceful-timeout", "10",
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "tandem.wsgi:application",
+        "--bind",
+        address,
+        "--workers",
+        str(workers),
+        "--access-logfile",
+        "-",
+        "--timeout",
+        "120",
+        "--graceful-timeout",
+        "10",
     ]
     if settings.DEBUG:
         argv.append("--reload")
@@ -105,10 +115,19 @@ def cmd_import_participants(args: argparse.Namespace) -> int:
         known = ", ".join(Programme.objects.values_list("slug", flat=True)[:10]) or "none yet"
         raise CommandError(f"No programme with the slug “{args.programme}” (programmes: {known}).")
     try:
-        plan = plan_participant_import(programme=programme, data=path.read_bytes(), filename=path.name)
+        plan = plan_participant_import(
+            programme=programme, data=path.read_bytes(), filename=path.name
+        )
     except ImportFileError as exc:
         if args.json:
-            print(json.dumps({"file": path.name, "errors": [{"row": None, "column": None, "message": str(exc)}]}))
+            print(
+                json.dumps(
+                    {
+                        "file": path.name,
+                        "errors": [{"row": None, "column": None, "message": str(exc)}],
+                    }
+                )
+            )
             return EXIT_BAD_INPUT
         raise CommandError(f"{path.name}: {exc} Nothing was imported.") from exc
     report: dict[str, Any] = {
@@ -126,7 +145,10 @@ def cmd_import_participants(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(report, indent=2))
         else:
-            print(f"{path.name}: {len(plan.errors)} problem(s); nothing was imported.", file=sys.stderr)
+            print(
+                f"{path.name}: {len(plan.errors)} problem(s); nothing was imported.",
+                file=sys.stderr,
+            )
             for error in plan.errors:
                 print(f"  row {error.row}, {error.column}: {error.message}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -154,21 +176,28 @@ def cmd_manage(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="tandem", description="Run and measure a doctor–manager partnership development programme."
+        prog="tandem",
+        description="Run and measure a doctor–manager partnership development programme.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     demo = commands.add_parser("demo", help="build the demo programme (if absent) and serve it")
     demo.add_argument("--password", help="password for every demo account (default printed)")
     demo.add_argument("--port", type=int, help="port to serve on (default TANDEM_PORT or 8000)")
-    demo.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default 2)")
-    demo.add_argument("--reset", action="store_true", help="rebuild the demo programme from scratch")
+    demo.add_argument(
+        "--workers", type=int, default=2, help="gunicorn worker processes (default 2)"
+    )
+    demo.add_argument(
+        "--reset", action="store_true", help="rebuild the demo programme from scratch"
+    )
     demo.add_argument("--no-serve", action="store_true", help="build the demo and exit")
     demo.set_defaults(func=cmd_demo)
 
     serve = commands.add_parser("serve", help="serve an existing database with gunicorn")
     serve.add_argument("--port", type=int, help="port to serve on (default TANDEM_PORT or 8000)")
-    serve.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default 2)")
+    serve.add_argument(
+        "--workers", type=int, default=2, help="gunicorn worker processes (default 2)"
+    )
     serve.add_argument("--migrate", action="store_true", help="apply database migrations first")
     serve.set_defaults(func=cmd_serve)
 
@@ -177,12 +206,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     participants = imports.add_parser("participants", help="a participant list (CSV or XLSX)")
     participants.add_argument("file", help="the CSV or XLSX file")
-    participants.add_argument("--programme", required=True, metavar="SLUG", help="the programme's slug")
-    participants.add_argument("--dry-run", action="store_true", help="check the file and write nothing")
+    participants.add_argument(
+        "--programme", required=True, metavar="SLUG", help="the programme's slug"
+    )
+    participants.add_argument(
+        "--dry-run", action="store_true", help="check the file and write nothing"
+    )
     participants.add_argument("--json", action="store_true", help="print the report as JSON")
     participants.set_defaults(func=cmd_import_participants)
 
-    manage = commands.add_parser("manage", help="run a Django management command (migrate, createsuperuser…)")
+    manage = commands.add_parser(
+        "manage", help="run a Django management command (migrate, createsuperuser…)"
+    )
     manage.add_argument("rest", nargs=argparse.REMAINDER)
     manage.set_defaults(func=cmd_manage)
     return parser

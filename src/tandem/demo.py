@@ -27,7 +27,7 @@ from tandem.programmes.models import (
 DEMO_SLUG = "partnership-2025"
 DEMO_ORGANISATION = "Riverside and Fells NHS Foundation Trust"
 DEMO_DOMAIN = "riverside-fells.example"
-DEFAULT_PASSWORD = "tandem-demo-2026"
+DEFAULT_PASSWORD = "tandem-demo-2026"  # noqa: S105 - the demo's published password
 
 # (locality, service, lead consultant, service manager)
 PAIRS: tuple[tuple[str, str, str, str], ...] = (
@@ -47,30 +47,88 @@ PAIRS: tuple[tuple[str, str, str, str], ...] = (
 
 # (name, profession, level, role, job title)
 OTHERS: tuple[tuple[str, str, str, str, str], ...] = (
-    ("Priya Sandhu", Profession.OTHER, Level.SENIOR, Role.PROGRAMME_LEAD, "Head of Organisational Development"),
-    ("Dr Miriam Achebe", Profession.DOCTOR, Level.EXECUTIVE, Role.SPONSOR, "Associate Medical Director"),
-    ("Richard Ashworth", Profession.MANAGER, Level.EXECUTIVE, Role.SPONSOR, "Executive Director of Operations"),
+    (
+        "Priya Sandhu",
+        Profession.OTHER,
+        Level.SENIOR,
+        Role.PROGRAMME_LEAD,
+        "Head of Organisational Development",
+    ),
+    (
+        "Dr Miriam Achebe",
+        Profession.DOCTOR,
+        Level.EXECUTIVE,
+        Role.SPONSOR,
+        "Associate Medical Director",
+    ),
+    (
+        "Richard Ashworth",
+        Profession.MANAGER,
+        Level.EXECUTIVE,
+        Role.SPONSOR,
+        "Executive Director of Operations",
+    ),
     ("Nadia Foster", Profession.OTHER, Level.SENIOR, Role.COACH, "Leadership Coach"),
     ("Owen Price", Profession.OTHER, Level.SENIOR, Role.COACH, "Leadership Coach"),
 )
 
 MILESTONES: tuple[tuple[str, str, dt.date, dt.date | None, str], ...] = (
-    (MilestoneKind.STOCK_TAKE, "Baseline stock take", dt.date(2025, 1, 20), dt.date(2025, 2, 14),
-     "Questionnaire and interviews on how doctors and managers work together."),
-    (MilestoneKind.FEEDBACK, "Feedback of results", dt.date(2025, 3, 10), None,
-     "The anonymised stock-take report presented to the whole group."),
-    (MilestoneKind.PROFILING, "Type profiling workshop", dt.date(2025, 3, 24), None,
-     "A common language for differences in how people prefer to work."),
-    (MilestoneKind.AWAY_DAY, "First away day", dt.date(2025, 4, 10), None,
-     "Agreeing a common mission, roles and new ways of working."),
-    (MilestoneKind.COACHING, "Individual coaching", dt.date(2025, 5, 1), dt.date(2025, 12, 19),
-     "Four sessions each: influencing, communication, finance, strategic planning."),
-    (MilestoneKind.AWAY_DAY, "Second away day", dt.date(2025, 10, 2), None,
-     "Pairs observe each other and review the agreed practices."),
-    (MilestoneKind.REPEAT_STOCK_TAKE, "Repeat stock take", dt.date(2026, 1, 19), dt.date(2026, 2, 13),
-     "The same questionnaire a year on."),
-    (MilestoneKind.FINAL_AWAY_DAY, "Final away day", dt.date(2026, 3, 19), None,
-     "What changed, what did not, and what the group keeps doing."),
+    (
+        MilestoneKind.STOCK_TAKE,
+        "Baseline stock take",
+        dt.date(2025, 1, 20),
+        dt.date(2025, 2, 14),
+        "Questionnaire and interviews on how doctors and managers work together.",
+    ),
+    (
+        MilestoneKind.FEEDBACK,
+        "Feedback of results",
+        dt.date(2025, 3, 10),
+        None,
+        "The anonymised stock-take report presented to the whole group.",
+    ),
+    (
+        MilestoneKind.PROFILING,
+        "Type profiling workshop",
+        dt.date(2025, 3, 24),
+        None,
+        "A common language for differences in how people prefer to work.",
+    ),
+    (
+        MilestoneKind.AWAY_DAY,
+        "First away day",
+        dt.date(2025, 4, 10),
+        None,
+        "Agreeing a common mission, roles and new ways of working.",
+    ),
+    (
+        MilestoneKind.COACHING,
+        "Individual coaching",
+        dt.date(2025, 5, 1),
+        dt.date(2025, 12, 19),
+        "Four sessions each: influencing, communication, finance, strategic planning.",
+    ),
+    (
+        MilestoneKind.AWAY_DAY,
+        "Second away day",
+        dt.date(2025, 10, 2),
+        None,
+        "Pairs observe each other and review the agreed practices.",
+    ),
+    (
+        MilestoneKind.REPEAT_STOCK_TAKE,
+        "Repeat stock take",
+        dt.date(2026, 1, 19),
+        dt.date(2026, 2, 13),
+        "The same questionnaire a year on.",
+    ),
+    (
+        MilestoneKind.FINAL_AWAY_DAY,
+        "Final away day",
+        dt.date(2026, 3, 19),
+        None,
+        "What changed, what did not, and what the group keeps doing.",
+    ),
 )
 
 
@@ -89,13 +147,17 @@ class DemoProgramme:
 
     @property
     def pairs(self) -> list[Pair]:
-        return list(self.programme.pairs.select_related("doctor__person", "manager__person", "service"))
+        return list(
+            self.programme.pairs.select_related("doctor__person", "manager__person", "service")
+        )
 
 
 @transaction.atomic
 def seed_demo(*, password: str = DEFAULT_PASSWORD) -> DemoProgramme:
     """Build the demo programme from nothing (call on an empty database, or after `demo_reset`)."""
-    organisation = services.organisation_create(name=DEMO_ORGANISATION, short_name="Riverside and Fells")
+    organisation = services.organisation_create(
+        name=DEMO_ORGANISATION, short_name="Riverside and Fells"
+    )
     programme = services.programme_create(
         organisation=organisation,
         name="Doctor–manager partnership programme 2025–26",
@@ -111,29 +173,44 @@ def seed_demo(*, password: str = DEFAULT_PASSWORD) -> DemoProgramme:
     for locality_name, service_name, doctor_name, manager_name in PAIRS:
         locality = services.locality_get_or_create(organisation=organisation, name=locality_name)
         service = services.service_get_or_create(locality=locality, name=service_name)
-        members = {}
+        members: dict[str, Participant] = {}
         for name, profession, title in (
             (doctor_name, Profession.DOCTOR, "Lead Consultant Psychiatrist"),
             (manager_name, Profession.MANAGER, "Service Manager"),
         ):
             person = services.person_upsert(
-                organisation=organisation, name=name, email=email_for(name), profession=profession,
-                level=Level.SERVICE, service=service, job_title=title,
+                organisation=organisation,
+                name=name,
+                email=email_for(name),
+                profession=profession,
+                level=Level.SERVICE,
+                service=service,
+                job_title=title,
             )
             members[profession] = services.participant_add(programme=programme, person=person)
         services.pair_create(
-            programme=programme, service=service,
-            doctor=members[Profession.DOCTOR], manager=members[Profession.MANAGER],
+            programme=programme,
+            service=service,
+            doctor=members[Profession.DOCTOR],
+            manager=members[Profession.MANAGER],
         )
-    for name, profession, level, role, title in OTHERS:
+    for name, other_profession, level, role, title in OTHERS:
         person = services.person_upsert(
-            organisation=organisation, name=name, email=email_for(name), profession=profession,
-            level=level, job_title=title,
+            organisation=organisation,
+            name=name,
+            email=email_for(name),
+            profession=other_profession,
+            level=level,
+            job_title=title,
         )
         services.participant_add(programme=programme, person=person, role=role)
     for kind, title, start, end, description in MILESTONES:
         services.milestone_create(
-            programme=programme, kind=kind, title=title, start_date=start, end_date=end,
+            programme=programme,
+            kind=kind,
+            title=title,
+            start_date=start,
+            end_date=end,
             description=description,
         )
 
@@ -142,7 +219,9 @@ def seed_demo(*, password: str = DEFAULT_PASSWORD) -> DemoProgramme:
     for user in User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}"):
         user.set_password(password)
         user.save(update_fields=["password"])
-    User.objects.create_superuser(email=f"admin@{DEMO_DOMAIN}", password=password, full_name="Tandem Admin")
+    User.objects.create_superuser(
+        email=f"admin@{DEMO_DOMAIN}", password=password, full_name="Tandem Admin"
+    )
 
     demo = DemoProgramme(programme=programme, password=password)
     demo.logins = demo_logins()

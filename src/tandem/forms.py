@@ -63,7 +63,7 @@ def nhsuk_params(bound_field: forms.BoundField, **overrides: Any) -> dict[str, A
         items = []
         for choice_value, choice_label in field.choices:  # type: ignore[attr-defined]
             choice_value = getattr(choice_value, "value", choice_value)
-            item = {"value": str(choice_value), "text": str(choice_label)}
+            item: dict[str, Any] = {"value": str(choice_value), "text": str(choice_label)}
             key = "checked" if component != "select" else "selected"
             item[key] = str(choice_value) in selected and value not in (None, "")
             items.append(item)
@@ -77,14 +77,23 @@ def nhsuk_params(bound_field: forms.BoundField, **overrides: Any) -> dict[str, A
             del params["id"]
     elif component == "checkbox":
         params["items"] = [
-            {"value": "on", "text": str(bound_field.label), "checked": bool(value), "id": bound_field.auto_id}
+            {
+                "value": "on",
+                "text": str(bound_field.label),
+                "checked": bool(value),
+                "id": bound_field.auto_id,
+            }
         ]
         params["idPrefix"] = bound_field.auto_id
         del params["label"]
     elif component in {"input", "textarea"}:
         if value not in (None, "") and not isinstance(widget, forms.PasswordInput):
-            params["value"] = widget.format_value(value) if hasattr(widget, "format_value") else value
-        params["type"] = next((t for cls, t in _INPUT_TYPES.items() if isinstance(widget, cls)), "text")
+            params["value"] = (
+                widget.format_value(value) if hasattr(widget, "format_value") else value
+            )
+        params["type"] = next(
+            (t for cls, t in _INPUT_TYPES.items() if isinstance(widget, cls)), "text"
+        )
         if field.required:
             params["attributes"]["required"] = True
         autocomplete = widget.attrs.get("autocomplete")

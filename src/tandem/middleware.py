@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from whitenoise.middleware import WhiteNoiseMiddleware
 
 
-class StaticAssetsMiddleware(WhiteNoiseMiddleware):
+class StaticAssetsMiddleware(WhiteNoiseMiddleware):  # type: ignore[misc]  # untyped library
     """WhiteNoise, plus the NHS.UK frontend's icons and fonts under `/assets/`.
 
     nhsuk-frontend's compiled CSS refers to its images by the absolute path `/assets/images/…`
@@ -17,6 +18,9 @@ class StaticAssetsMiddleware(WhiteNoiseMiddleware):
     """
 
     def __init__(self, get_response: Any = None) -> None:
+        # Files are found through the finders (WHITENOISE_USE_FINDERS); `collectstatic` into
+        # STATIC_ROOT is optional, but WhiteNoise warns if the folder is missing.
+        Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
         super().__init__(get_response)
         assets = settings.NHSUK_FRONTEND_DIR / "assets"
         if assets.is_dir():

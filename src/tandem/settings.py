@@ -12,7 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
+
+django_stubs_ext.monkeypatch()
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 # Where Tandem keeps its local state (SQLite file, uploaded files, collected static files) and
@@ -138,7 +141,9 @@ def _database() -> dict[str, Any]:
     try:
         config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
     except ValueError as exc:
-        raise ImproperlyConfigured(f"DATABASE_URL is not a database address Tandem understands: {exc}")  # noqa: B904
+        raise ImproperlyConfigured(
+            f"DATABASE_URL is not a database address Tandem understands: {exc}"
+        ) from exc
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # IMMEDIATE transactions plus WAL and a busy timeout: concurrent respondents queue for the
         # write lock instead of failing with "database is locked" (STACK.md).
@@ -164,7 +169,10 @@ LOGIN_REDIRECT_URL = "programmes:list"
 LOGOUT_REDIRECT_URL = "accounts:login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -174,7 +182,9 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = env_bool("TANDEM_SECURE_COOKIES", not DEBUG and env_bool("TANDEM_HTTPS", False))
+SESSION_COOKIE_SECURE = env_bool(
+    "TANDEM_SECURE_COOKIES", not DEBUG and env_bool("TANDEM_HTTPS", False)
+)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

@@ -41,19 +41,27 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    text = str(exception) if exception and str(exception) else "Your role in this programme does not allow this."
+    text = (
+        str(exception)
+        if exception and str(exception)
+        else "Your role in this programme does not allow this."
+    )
     return _error(request, 403, "You cannot do this", text)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _error(
-        request, 404, "Page not found",
+        request,
+        404,
+        "Page not found",
         "If you typed the web address, check it is correct. If you followed a link, it may be out of date.",
     )
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     return _error(
-        request, 500, "Sorry, there is a problem with Tandem",
+        request,
+        500,
+        "Sorry, there is a problem with Tandem",
         "Nothing you entered has been lost that was saved before this page. Try again later.",
     )

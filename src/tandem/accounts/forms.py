@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 
 
@@ -13,7 +15,9 @@ class EmailLoginForm(AuthenticationForm):
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
     password = forms.CharField(
-        label="Password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     error_messages = {
         "invalid_login": "The e-mail address or password is not right. Check them and try again.",
@@ -26,8 +30,20 @@ class EmailLoginForm(AuthenticationForm):
 
 class EmailPasswordResetForm(PasswordResetForm):
     email = forms.EmailField(
-        label="E-mail address", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+        label="E-mail address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+
+    def get_users(self, email: str) -> Iterator[Any]:
+        """Active accounts with this address, including those with no password yet.
+
+        Django leaves out accounts without a usable password; Tandem creates every imported
+        person's account that way, and this e-mail is how they choose their first password.
+        Switching an account off is done with `is_active`, which still excludes it.
+        """
+        User = get_user_model()
+        return iter(User.objects.filter(email__iexact=email.strip(), is_active=True))
 
 
 class NewPasswordForm(SetPasswordForm):  # type: ignore[type-arg]

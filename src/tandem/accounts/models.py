@@ -40,7 +40,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     full_name = models.CharField(max_length=200, blank=True)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(
-        default=False, help_text="Has no effect without superuser status: the admin is for superusers only."
+        default=False,
+        help_text="Has no effect without superuser status: the admin is for superusers only.",
     )
     date_joined = models.DateTimeField(default=timezone.now)
 

@@ -24,7 +24,8 @@ password_reset = auth_views.PasswordResetView.as_view(
     extra_context={"page_title": "Set or reset your password"},
 )
 password_reset_done = auth_views.PasswordResetDoneView.as_view(
-    template_name="accounts/password_reset_done.jinja", extra_context={"page_title": "Check your e-mail"}
+    template_name="accounts/password_reset_done.jinja",
+    extra_context={"page_title": "Check your e-mail"},
 )
 password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
     template_name="accounts/password_reset_confirm.jinja",
@@ -33,5 +34,6 @@ password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
     extra_context={"page_title": "Choose a new password"},
 )
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
-    template_name="accounts/password_reset_complete.jinja", extra_context={"page_title": "Password set"}
+    template_name="accounts/password_reset_complete.jinja",
+    extra_context={"page_title": "Password set"},
 )

@@ -24,9 +24,14 @@ class MilestoneForm(forms.Form):
     title = forms.CharField(label="Title", max_length=200)
     start_date = forms.DateField(label="Start date", widget=NHSDateInput)
     end_date = forms.DateField(
-        label="End date", required=False, widget=NHSDateInput, help_text="Leave empty for a single day."
+        label="End date",
+        required=False,
+        widget=NHSDateInput,
+        help_text="Leave empty for a single day.",
     )
-    description = forms.CharField(label="Description", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        label="Description", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -36,16 +41,22 @@ class MilestoneForm(forms.Form):
         return data
 
 
-class ParticipantChoiceField(forms.ModelChoiceField):
+class ParticipantChoiceField(forms.ModelChoiceField[Participant]):
     def label_from_instance(self, obj: Participant) -> str:
-        service = f" – {obj.person.service.name}" if obj.person.service_id else ""
+        service = f" – {obj.person.service.name}" if obj.person.service else ""
         return f"{obj.person.name}{service}"
 
 
 class PairForm(forms.Form):
-    service = forms.ModelChoiceField(label="Service", queryset=Service.objects.none(), empty_label="Choose a service")
-    doctor = ParticipantChoiceField(label="Doctor", queryset=Participant.objects.none(), empty_label="Choose a doctor")
-    manager = ParticipantChoiceField(label="Manager", queryset=Participant.objects.none(), empty_label="Choose a manager")
+    service = forms.ModelChoiceField(
+        label="Service", queryset=Service.objects.none(), empty_label="Choose a service"
+    )
+    doctor = ParticipantChoiceField(
+        label="Doctor", queryset=Participant.objects.none(), empty_label="Choose a doctor"
+    )
+    manager = ParticipantChoiceField(
+        label="Manager", queryset=Participant.objects.none(), empty_label="Choose a manager"
+    )
 
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

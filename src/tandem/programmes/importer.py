@@ -12,7 +12,7 @@ import csv
 import io
 import zipfile
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
@@ -207,7 +207,9 @@ def read_table(data: bytes, filename: str) -> list[list[str]]:
         raise ImportFileError(f"The file is larger than the {limit_mb:g} MB limit.")
     suffix = PurePath(filename).suffix.lower()
     if data.startswith(OLE_MAGIC) or suffix == ".xls":
-        raise ImportFileError("Old Excel (.xls) files are not supported. Save the sheet as .xlsx or .csv.")
+        raise ImportFileError(
+            "Old Excel (.xls) files are not supported. Save the sheet as .xlsx or .csv."
+        )
     if data.startswith(XLSX_MAGIC):
         return _read_xlsx(data)
     if suffix in {".xlsx", ".xlsm"}:
@@ -232,7 +234,9 @@ def _header_map(header: Sequence[str]) -> dict[str, int]:
         positions[name] = index
     missing = [c for c in REQUIRED_COLUMNS if c not in positions]
     if missing:
-        problems.append("missing column" + ("s" if len(missing) > 1 else "") + ": " + ", ".join(missing))
+        problems.append(
+            "missing column" + ("s" if len(missing) > 1 else "") + ": " + ", ".join(missing)
+        )
     if problems:
         raise ImportFileError(
             "The first row must name the columns ("
@@ -245,7 +249,7 @@ def _header_map(header: Sequence[str]) -> dict[str, int]:
 
 
 def _choice(
-    word: str, choices: dict[str, str], row: int, column: str, errors: list[RowError], allowed: str
+    word: str, choices: Mapping[str, str], row: int, column: str, errors: list[RowError], allowed: str
 ) -> str:
     key = " ".join(word.lower().replace("_", " ").split())
     if key in choices:
@@ -298,23 +302,41 @@ def plan_participant_import(*, programme: Programme, data: bytes, filename: str)
             try:
                 validate_email(email)
             except ValidationError:
-                errors.append(RowError(number, "email", f"“{email}” is not a valid e-mail address."))
+                errors.append(
+                    RowError(number, "email", f"“{email}” is not a valid e-mail address.")
+                )
             else:
                 if email in seen_emails:
                     errors.append(
-                        RowError(number, "email", f"Duplicate e-mail {email}: it is also on row {seen_emails[email]}.")
+                        RowError(
+                            number,
+                            "email",
+                            f"Duplicate e-mail {email}: it is also on row {seen_emails[email]}.",
+                        )
                     )
                 else:
                     seen_emails[email] = number
         profession = _choice(
-            cell(raw, "profession"), PROFESSION_WORDS, number, "profession", errors,
+            cell(raw, "profession"),
+            PROFESSION_WORDS,
+            number,
+            "profession",
+            errors,
             "doctor, manager, other clinician or other",
         )
-        level = _choice(cell(raw, "level"), LEVEL_WORDS, number, "level", errors, "executive, senior or service")
+        level = _choice(
+            cell(raw, "level"), LEVEL_WORDS, number, "level", errors, "executive, senior or service"
+        )
         role_word = cell(raw, "programme role")
         role = (
-            _choice(role_word, ROLE_WORDS, number, "programme role", errors,
-                    "participant, sponsor, coach or programme lead")
+            _choice(
+                role_word,
+                ROLE_WORDS,
+                number,
+                "programme role",
+                errors,
+                "participant, sponsor, coach or programme lead",
+            )
             if role_word
             else Role.PARTICIPANT
         )
@@ -358,7 +380,9 @@ def _check_people(programme: Programme, plan: ImportPlan) -> None:
             continue
         if person.organisation_id != programme.organisation_id:
             plan.errors.append(
-                RowError(row.row, "email", f"{row.email} belongs to someone in another organisation.")
+                RowError(
+                    row.row, "email", f"{row.email} belongs to someone in another organisation."
+                )
             )
             continue
         service_name = person.service.name if person.service else ""
@@ -374,7 +398,9 @@ def _check_people(programme: Programme, plan: ImportPlan) -> None:
 
 def _check_places(programme: Programme, plan: ImportPlan) -> None:
     organisation = programme.organisation
-    localities = {loc.name.lower(): loc for loc in Locality.objects.filter(organisation=organisation)}
+    localities = {
+        loc.name.lower(): loc for loc in Locality.objects.filter(organisation=organisation)
+    }
     services = {
         svc.name.lower(): svc
         for svc in Service.objects.filter(organisation=organisation).select_related("locality")
@@ -401,7 +427,9 @@ def _check_places(programme: Programme, plan: ImportPlan) -> None:
         if not row.locality:
             plan.errors.append(
                 RowError(
-                    row.row, "locality", f"The service “{row.service}” is new: give the locality it belongs to."
+                    row.row,
+                    "locality",
+                    f"The service “{row.service}” is new: give the locality it belongs to.",
                 )
             )
             continue
@@ -420,7 +448,9 @@ def _check_places(programme: Programme, plan: ImportPlan) -> None:
         if row.locality.lower() not in localities:
             new_localities.setdefault(row.locality.lower(), row.locality)
     plan.new_localities = sorted(new_localities.values(), key=str.lower)
-    plan.new_services = sorted(((name, loc) for name, loc, _ in new_services.values()), key=lambda s: s[0].lower())
+    plan.new_services = sorted(
+        ((name, loc) for name, loc, _ in new_services.values()), key=lambda s: s[0].lower()
+    )
 
 
 def _describe_rows(rows: Iterable[int]) -> str:
@@ -455,7 +485,11 @@ def _check_pairs(programme: Programme, plan: ImportPlan) -> None:
                 f"Pair “{label}” must be exactly one doctor and one manager; it has "
                 f"{len(doctors)} doctor{'s' if len(doctors) != 1 else ''} and "
                 f"{len(managers)} manager{'s' if len(managers) != 1 else ''}"
-                + (f" and {len(members) - len(doctors) - len(managers)} other" if len(members) > len(doctors) + len(managers) else "")
+                + (
+                    f" and {len(members) - len(doctors) - len(managers)} other"
+                    if len(members) > len(doctors) + len(managers)
+                    else ""
+                )
                 + f" ({where})."
             )
         else:
@@ -516,7 +550,15 @@ def template_csv() -> str:
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
     writer.writerow(
-        ["Dr Ada Example", "ada.example@trust.example", "doctor", "senior", "North", "Memory service",
-         "participant", "P1"]
+        [
+            "Dr Ada Example",
+            "ada.example@trust.example",
+            "doctor",
+            "senior",
+            "North",
+            "Memory service",
+            "participant",
+            "P1",
+        ]
     )
     return buffer.getvalue()

@@ -27,7 +27,9 @@ class Organisation(models.Model):
 
 
 class Locality(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="localities")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="localities"
+    )
     name = models.CharField(max_length=200)
 
     class Meta:
@@ -46,7 +48,9 @@ class Locality(models.Model):
 class Service(models.Model):
     locality = models.ForeignKey(Locality, on_delete=models.CASCADE, related_name="services")
     # Denormalised from the locality so that "one service name per organisation" is a constraint.
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="services")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="services"
+    )
     name = models.CharField(max_length=200)
 
     class Meta:
@@ -61,7 +65,11 @@ class Service(models.Model):
         return self.name
 
     def clean(self) -> None:
-        if self.locality_id and self.organisation_id and self.locality.organisation_id != self.organisation_id:
+        if (
+            self.locality_id
+            and self.organisation_id
+            and self.locality.organisation_id != self.organisation_id
+        ):
             raise ValidationError({"locality": "The locality belongs to a different organisation."})
 
 
@@ -110,7 +118,9 @@ class Person(models.Model):
 
 
 class Programme(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="programmes")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="programmes"
+    )
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
     description = models.TextField(blank=True)
@@ -142,7 +152,9 @@ class Programme(models.Model):
 
     def clean(self) -> None:
         if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValidationError({"end_date": "The programme must end on or after its start date."})
+            raise ValidationError(
+                {"end_date": "The programme must end on or after its start date."}
+            )
 
 
 class Role(models.TextChoices):
@@ -163,7 +175,9 @@ class Participant(models.Model):
     class Meta:
         ordering: ClassVar = ["person__name"]
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["programme", "person"], name="programmes_participant_once"),
+            models.UniqueConstraint(
+                fields=["programme", "person"], name="programmes_participant_once"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -175,13 +189,19 @@ class Pair(models.Model):
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="pairs")
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="pairs")
-    doctor = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="pairs_as_doctor")
-    manager = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="pairs_as_manager")
+    doctor = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="pairs_as_doctor"
+    )
+    manager = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="pairs_as_manager"
+    )
 
     class Meta:
         ordering: ClassVar = ["service__locality__name", "service__name"]
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["programme", "service"], name="programmes_pair_one_per_service"),
+            models.UniqueConstraint(
+                fields=["programme", "service"], name="programmes_pair_one_per_service"
+            ),
             models.CheckConstraint(
                 condition=~models.Q(doctor=models.F("manager")), name="programmes_pair_two_people"
             ),
@@ -228,7 +248,11 @@ def pair_errors(
     for field, member in (("doctor", doctor), ("manager", manager)):
         if member is not None and programme is not None and member.programme_id != programme.pk:
             errors[field] = f"{member.person.name} is not in this programme."
-    if service is not None and programme is not None and service.organisation_id != programme.organisation_id:
+    if (
+        service is not None
+        and programme is not None
+        and service.organisation_id != programme.organisation_id
+    ):
         errors["service"] = "The service belongs to a different organisation."
     return errors
 
@@ -257,7 +281,8 @@ class Milestone(models.Model):
         ordering: ClassVar = ["start_date", "id"]
         constraints: ClassVar = [
             models.CheckConstraint(
-                condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
                 name="programmes_milestone_ends_after_start",
             ),
         ]
@@ -267,4 +292,6 @@ class Milestone(models.Model):
 
     def clean(self) -> None:
         if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValidationError({"end_date": "A milestone must end on or after the day it starts."})
+            raise ValidationError(
+                {"end_date": "A milestone must end on or after the day it starts."}
+            )

@@ -49,7 +49,9 @@ def viewer_roles(*, viewer: Any, programme: Programme) -> frozenset[str]:
     if not getattr(viewer, "is_authenticated", False):
         return frozenset()
     roles = set(
-        Participant.objects.filter(programme=programme, person__user=viewer).values_list("role", flat=True)
+        Participant.objects.filter(programme=programme, person__user=viewer).values_list(
+            "role", flat=True
+        )
     )
     if viewer.is_superuser:
         roles.add(Role.PROGRAMME_LEAD)
@@ -122,7 +124,9 @@ def programme_overview(*, viewer: Any, programme: Programme) -> ProgrammeOvervie
     roles = viewer_roles(viewer=viewer, programme=programme)
     if not roles:
         raise ProgrammeNotFound("No such programme.")
-    role_counts = Counter(Participant.objects.filter(programme=programme).values_list("role", flat=True))
+    role_counts = Counter(
+        Participant.objects.filter(programme=programme).values_list("role", flat=True)
+    )
     pairs = {
         pair.service_id: pair
         for pair in Pair.objects.filter(programme=programme).select_related(
@@ -133,10 +137,14 @@ def programme_overview(*, viewer: Any, programme: Programme) -> ProgrammeOvervie
     # other services do not crowd the page.
     services = (
         Service.objects.filter(organisation=programme.organisation)
-        .filter(pk__in=set(pairs) | set(
-            Person.objects.filter(participations__programme=programme, service__isnull=False)
-            .values_list("service_id", flat=True)
-        ))
+        .filter(
+            pk__in=set(pairs)
+            | set(
+                Person.objects.filter(
+                    participations__programme=programme, service__isnull=False
+                ).values_list("service_id", flat=True)
+            )
+        )
         .select_related("locality")
         .order_by("locality__name", "name")
     )
@@ -144,7 +152,9 @@ def programme_overview(*, viewer: Any, programme: Programme) -> ProgrammeOvervie
     for service in services:
         group = groups.get(service.locality_id)
         if group is None:
-            group = groups[service.locality_id] = LocalityGroup(locality=service.locality, services=[])
+            group = groups[service.locality_id] = LocalityGroup(
+                locality=service.locality, services=[]
+            )
         group.services.append(ServiceRow(service=service, pair=pairs.get(service.pk)))
     localities = list(groups.values())
     milestones = list(Milestone.objects.filter(programme=programme).order_by("start_date", "id"))
@@ -184,8 +194,14 @@ def participant_for(*, viewer: Any, programme: Programme, participant_id: int) -
         Participant.objects.filter(programme=programme, pk=participant_id)
         .select_related("person__service__locality", "person__user")
         .prefetch_related(
-            Prefetch("pairs_as_doctor", queryset=Pair.objects.select_related("manager__person", "service")),
-            Prefetch("pairs_as_manager", queryset=Pair.objects.select_related("doctor__person", "service")),
+            Prefetch(
+                "pairs_as_doctor",
+                queryset=Pair.objects.select_related("manager__person", "service"),
+            ),
+            Prefetch(
+                "pairs_as_manager",
+                queryset=Pair.objects.select_related("doctor__person", "service"),
+            ),
         )
         .first()
     )

@@ -43,14 +43,18 @@ def locality_get_or_create(*, organisation: Organisation, name: str) -> Locality
 
 @transaction.atomic
 def service_get_or_create(*, locality: Locality, name: str) -> Service:
-    service = Service.objects.filter(organisation_id=locality.organisation_id, name__iexact=name.strip()).first()
+    service = Service.objects.filter(
+        organisation_id=locality.organisation_id, name__iexact=name.strip()
+    ).first()
     if service is None:
         service = Service.objects.create(
             locality=locality, organisation_id=locality.organisation_id, name=name.strip()
         )
     elif service.locality_id != locality.pk:
         raise ValidationError(
-            {"locality": f"The service “{service.name}” is in the locality “{service.locality.name}”."}
+            {
+                "locality": f"The service “{service.name}” is in the locality “{service.locality.name}”."
+            }
         )
     return service
 
@@ -127,7 +131,9 @@ def person_upsert(
 
 
 @transaction.atomic
-def participant_add(*, programme: Programme, person: Person, role: str = Role.PARTICIPANT) -> Participant:
+def participant_add(
+    *, programme: Programme, person: Person, role: str = Role.PARTICIPANT
+) -> Participant:
     if person.organisation_id != programme.organisation_id:
         raise ValidationError({"person": f"{person.name} is not in {programme.organisation.name}."})
     if role not in Role.values:
@@ -144,9 +150,7 @@ def participant_add(*, programme: Programme, person: Person, role: str = Role.PA
 @transaction.atomic
 def participant_remove(*, participant: Participant) -> None:
     """Take someone out of a programme (their person record stays for other programmes)."""
-    Pair.objects.filter(programme=participant.programme).filter(
-        doctor=participant
-    ).delete()
+    Pair.objects.filter(programme=participant.programme).filter(doctor=participant).delete()
     Pair.objects.filter(programme=participant.programme, manager=participant).delete()
     participant.delete()
 
@@ -157,9 +161,11 @@ def pair_create(
 ) -> Pair:
     """Pair a doctor and a manager for a service; a clear ValidationError when they cannot be."""
     errors = pair_errors(programme=programme, service=service, doctor=doctor, manager=manager)
-    existing = Pair.objects.filter(programme=programme, service=service).select_related(
-        "doctor__person", "manager__person"
-    ).first()
+    existing = (
+        Pair.objects.filter(programme=programme, service=service)
+        .select_related("doctor__person", "manager__person")
+        .first()
+    )
     if existing is not None:
         errors.setdefault(
             "service",
@@ -170,9 +176,13 @@ def pair_create(
         raise ValidationError(errors)
     try:
         with transaction.atomic():
-            return Pair.objects.create(programme=programme, service=service, doctor=doctor, manager=manager)
+            return Pair.objects.create(
+                programme=programme, service=service, doctor=doctor, manager=manager
+            )
     except IntegrityError as exc:  # a concurrent request paired the same service first
-        raise ValidationError({"service": f"{service.name} already has a pair in this programme."}) from exc
+        raise ValidationError(
+            {"service": f"{service.name} already has a pair in this programme."}
+        ) from exc
 
 
 @transaction.atomic
@@ -257,7 +267,9 @@ def participants_import_commit(*, programme: Programme, plan: ImportPlan) -> Imp
         if row.service:
             key = row.service.lower()
             if key not in services:
-                known = Service.objects.filter(organisation=organisation, name__iexact=row.service).first()
+                known = Service.objects.filter(
+                    organisation=organisation, name__iexact=row.service
+                ).first()
                 services[key] = known or service_get_or_create(
                     locality=locality_named(row.locality), name=row.service
                 )
@@ -289,6 +301,8 @@ def participants_import_commit(*, programme: Programme, plan: ImportPlan) -> Imp
         updated=plan.count("update"),
         unchanged=plan.count("unchanged"),
         pairs_created=pairs_created,
-        localities_created=Locality.objects.filter(organisation=organisation).count() - existing_localities,
-        services_created=Service.objects.filter(organisation=organisation).count() - existing_services,
+        localities_created=Locality.objects.filter(organisation=organisation).count()
+        - existing_localities,
+        services_created=Service.objects.filter(organisation=organisation).count()
+        - existing_services,
     )

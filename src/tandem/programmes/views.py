@@ -14,31 +14,44 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tandem.programmes import selectors, services
-from tandem.programmes.forms import ImportConfirmForm, MilestoneForm, PairForm, ParticipantImportForm
+from tandem.programmes.forms import (
+    ImportConfirmForm,
+    MilestoneForm,
+    PairForm,
+    ParticipantImportForm,
+)
 from tandem.programmes.importer import ImportFileError, plan_participant_import, template_csv
-from tandem.programmes.models import Milestone, Programme, Role
+from tandem.programmes.models import Programme, Role
 
 
 def _crumbs(programme: Programme | None = None, *extra: tuple[str, str]) -> list[dict[str, str]]:
     items = [{"text": "Programmes", "href": reverse("programmes:list")}]
     if programme is not None:
-        items.append({"text": programme.name, "href": reverse("programmes:overview", args=[programme.slug])})
+        items.append(
+            {"text": programme.name, "href": reverse("programmes:overview", args=[programme.slug])}
+        )
     items.extend({"text": text, "href": href} for text, href in extra)
     return items
 
 
-def _render(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
+def _render(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
     programme = context.get("programme")
     if programme is not None:
         context.setdefault("header_organisation", programme.organisation.name)
-        context.setdefault("can_manage", selectors.can_manage(viewer=request.user, programme=programme))
+        context.setdefault(
+            "can_manage", selectors.can_manage(viewer=request.user, programme=programme)
+        )
     return render(request, template, context, status=status)
 
 
 @login_required
 def programme_list(request: HttpRequest) -> HttpResponse:
     programmes = list(selectors.programmes_for(viewer=request.user))
-    return _render(request, "programmes/list.jinja", {"programmes": programmes, "page_title": "Programmes"})
+    return _render(
+        request, "programmes/list.jinja", {"programmes": programmes, "page_title": "Programmes"}
+    )
 
 
 @login_required
@@ -48,8 +61,12 @@ def programme_overview(request: HttpRequest, slug: str) -> HttpResponse:
     return _render(
         request,
         "programmes/overview.jinja",
-        {"programme": programme, "overview": overview, "page_title": programme.name,
-         "breadcrumbs": _crumbs()},
+        {
+            "programme": programme,
+            "overview": overview,
+            "page_title": programme.name,
+            "breadcrumbs": _crumbs(),
+        },
     )
 
 
@@ -66,25 +83,39 @@ def people_list(request: HttpRequest, slug: str) -> HttpResponse:
     return _render(
         request,
         "programmes/people.jinja",
-        {"programme": programme, "participants": participants, "role": role, "query": query,
-         "roles": Role.choices, "page_title": f"People – {programme.name}",
-         "breadcrumbs": _crumbs(programme)},
+        {
+            "programme": programme,
+            "participants": participants,
+            "role": role,
+            "query": query,
+            "roles": Role.choices,
+            "page_title": f"People – {programme.name}",
+            "breadcrumbs": _crumbs(programme),
+        },
     )
 
 
 @login_required
 def person_detail(request: HttpRequest, slug: str, participant_id: int) -> HttpResponse:
     programme = selectors.programme_for(viewer=request.user, slug=slug)
-    participant = selectors.participant_for(viewer=request.user, programme=programme, participant_id=participant_id)
+    participant = selectors.participant_for(
+        viewer=request.user, programme=programme, participant_id=participant_id
+    )
     pairs = [(pair, pair.manager) for pair in participant.pairs_as_doctor.all()] + [
         (pair, pair.doctor) for pair in participant.pairs_as_manager.all()
     ]
     return _render(
         request,
         "programmes/person.jinja",
-        {"programme": programme, "participant": participant, "pairs": pairs,
-         "page_title": participant.person.name,
-         "breadcrumbs": _crumbs(programme, ("People", reverse("programmes:people", args=[slug])))},
+        {
+            "programme": programme,
+            "participant": participant,
+            "pairs": pairs,
+            "page_title": participant.person.name,
+            "breadcrumbs": _crumbs(
+                programme, ("People", reverse("programmes:people", args=[slug]))
+            ),
+        },
     )
 
 
@@ -97,7 +128,9 @@ def _import_path(programme: Programme, token: uuid.UUID) -> str:
 def participant_import(request: HttpRequest, slug: str) -> HttpResponse:
     """Step 1: upload. The file is kept in storage (not in this process) until it is confirmed."""
     programme = selectors.programme_for(viewer=request.user, slug=slug, manage=True)
-    form = ParticipantImportForm(request.POST or None, request.FILES or None)
+    form = ParticipantImportForm(
+        *((request.POST, request.FILES) if request.method == "POST" else ())
+    )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         token = uuid.uuid4()
@@ -107,8 +140,14 @@ def participant_import(request: HttpRequest, slug: str) -> HttpResponse:
     return _render(
         request,
         "programmes/import.jinja",
-        {"programme": programme, "form": form, "page_title": "Import participants",
-         "breadcrumbs": _crumbs(programme, ("People", reverse("programmes:people", args=[slug])))},
+        {
+            "programme": programme,
+            "form": form,
+            "page_title": "Import participants",
+            "breadcrumbs": _crumbs(
+                programme, ("People", reverse("programmes:people", args=[slug]))
+            ),
+        },
         status=400 if form.errors else 200,
     )
 
@@ -121,7 +160,9 @@ def participant_import_preview(request: HttpRequest, slug: str, token: uuid.UUID
     path = _import_path(programme, token)
     filename = request.session.get(f"import-{token}")
     if filename is None or not default_storage.exists(path):
-        messages.info(request, "That upload has expired or was already imported. Upload the file again.")
+        messages.info(
+            request, "That upload has expired or was already imported. Upload the file again."
+        )
         return redirect("programmes:import", slug=slug)
     with default_storage.open(path, "rb") as handle:
         data = handle.read()
@@ -131,9 +172,15 @@ def participant_import_preview(request: HttpRequest, slug: str, token: uuid.UUID
     except ImportFileError as exc:
         default_storage.delete(path)
         return _render(
-            request, "programmes/import_preview.jinja",
-            {"programme": programme, "file_error": str(exc), "filename": filename,
-             "page_title": "Import participants – problems", "breadcrumbs": crumbs},
+            request,
+            "programmes/import_preview.jinja",
+            {
+                "programme": programme,
+                "file_error": str(exc),
+                "filename": filename,
+                "page_title": "Import participants – problems",
+                "breadcrumbs": crumbs,
+            },
             status=400,
         )
     if request.method == "POST" and ImportConfirmForm(request.POST).is_valid() and plan.is_valid:
@@ -147,11 +194,19 @@ def participant_import_preview(request: HttpRequest, slug: str, token: uuid.UUID
         )
         return redirect("programmes:people", slug=slug)
     return _render(
-        request, "programmes/import_preview.jinja",
-        {"programme": programme, "plan": plan, "filename": filename, "token": token,
-         "errors_by_row": plan.errors_by_row(),
-         "page_title": "Import participants – check" if plan.is_valid else "Import participants – problems",
-         "breadcrumbs": crumbs},
+        request,
+        "programmes/import_preview.jinja",
+        {
+            "programme": programme,
+            "plan": plan,
+            "filename": filename,
+            "token": token,
+            "errors_by_row": plan.errors_by_row(),
+            "page_title": "Import participants – check"
+            if plan.is_valid
+            else "Import participants – problems",
+            "breadcrumbs": crumbs,
+        },
         status=200 if plan.is_valid else 400,
     )
 
@@ -166,13 +221,18 @@ def participant_import_template(request: HttpRequest, slug: str) -> HttpResponse
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def milestone_edit(request: HttpRequest, slug: str, milestone_id: int | None = None) -> HttpResponse:
+def milestone_edit(
+    request: HttpRequest, slug: str, milestone_id: int | None = None
+) -> HttpResponse:
     programme = selectors.programme_for(viewer=request.user, slug=slug, manage=True)
     milestone = None
     initial: dict[str, Any] = {}
     if milestone_id is not None:
         milestone = selectors.milestone_for(programme=programme, milestone_id=milestone_id)
-        initial = {f: getattr(milestone, f) for f in ("kind", "title", "start_date", "end_date", "description")}
+        initial = {
+            f: getattr(milestone, f)
+            for f in ("kind", "title", "start_date", "end_date", "description")
+        }
     form = MilestoneForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -187,10 +247,15 @@ def milestone_edit(request: HttpRequest, slug: str, milestone_id: int | None = N
             messages.success(request, f"Saved the milestone “{form.cleaned_data['title']}”.")
             return redirect("programmes:overview", slug=slug)
     return _render(
-        request, "programmes/milestone_form.jinja",
-        {"programme": programme, "form": form, "milestone": milestone,
-         "page_title": "Edit milestone" if milestone else "Add a milestone",
-         "breadcrumbs": _crumbs(programme)},
+        request,
+        "programmes/milestone_form.jinja",
+        {
+            "programme": programme,
+            "form": form,
+            "milestone": milestone,
+            "page_title": "Edit milestone" if milestone else "Add a milestone",
+            "breadcrumbs": _crumbs(programme),
+        },
         status=400 if form.errors else 200,
     )
 
@@ -217,13 +282,21 @@ def pair_create(request: HttpRequest, slug: str) -> HttpResponse:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            messages.success(request, f"Paired {pair.doctor.person.name} and {pair.manager.person.name} "
-                                      f"for {pair.service.name}.")
+            messages.success(
+                request,
+                f"Paired {pair.doctor.person.name} and {pair.manager.person.name} "
+                f"for {pair.service.name}.",
+            )
             return redirect("programmes:overview", slug=slug)
     return _render(
-        request, "programmes/pair_form.jinja",
-        {"programme": programme, "form": form, "page_title": "Pair a doctor and a manager",
-         "breadcrumbs": _crumbs(programme)},
+        request,
+        "programmes/pair_form.jinja",
+        {
+            "programme": programme,
+            "form": form,
+            "page_title": "Pair a doctor and a manager",
+            "breadcrumbs": _crumbs(programme),
+        },
         status=400 if form.errors else 200,
     )
 

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from tandem import settings as tandem_settings
+
+
+def read_setting(expression: str, **env: str) -> str:
+    """Evaluate a setting in a fresh interpreter, as a newly started app server would."""
+    full_env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL"}}
+    full_env.update(env)
+    result = subprocess.run(
+        [sys.executable, "-c", f"from tandem import settings as s; print({expression})"],
+        env=full_env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    return result.stdout.strip()
+
+
+def test_default_database_is_a_sqlite_file_in_var_with_wal_and_busy_timeout(tmp_path) -> None:
+    engine = read_setting("s.DATABASES['default']['ENGINE']", TANDEM_HOME=str(tmp_path))
+    name = read_setting("s.DATABASES['default']['NAME']", TANDEM_HOME=str(tmp_path))
+    options = read_setting("s.DATABASES['default']['OPTIONS']", TANDEM_HOME=str(tmp_path))
+    assert engine == "django.db.backends.sqlite3"
+    assert name == str(tmp_path / "var" / "tandem.sqlite3")
+    assert "journal_mode=WAL" in options
+    assert "'timeout': 20" in options
+    assert "IMMEDIATE" in options
+
+
+def test_database_url_selects_postgresql(tmp_path) -> None:
+    url = "postgres://tandem:secret@db.internal:5433/tandem_live"
+    assert read_setting(
+        "s.DATABASES['default']['ENGINE']", DATABASE_URL=url, TANDEM_HOME=str(tmp_path)
+    ) == ("django.db.backends.postgresql")
+    assert (
+        read_setting("s.DATABASES['default']['PORT']", DATABASE_URL=url, TANDEM_HOME=str(tmp_path))
+        == "5433"
+    )
+
+
+def test_unreadable_database_url_is_a_clear_configuration_error(tmp_path) -> None:
+    with pytest.raises(subprocess.CalledProcessError) as excinfo:
+        read_setting("1", DATABASE_URL="nosuchdb://x", TANDEM_HOME=str(tmp_path))
+    assert "DATABASE_URL is not a database address Tandem understands" in excinfo.value.stderr
+
+
+def test_secret_key_comes_from_the_environment(tmp_path) -> None:
+    assert (
+        read_setting("s.SECRET_KEY", TANDEM_SECRET_KEY="k" * 60, TANDEM_HOME=str(tmp_path))
+        == "k" * 60
+    )
+
+
+def test_without_a_secret_key_one_is_generated_once_and_kept(tmp_path) -> None:
+    first = read_setting("s.SECRET_KEY", TANDEM_HOME=str(tmp_path), TANDEM_SECRET_KEY="")
+    second = read_setting("s.SECRET_KEY", TANDEM_HOME=str(tmp_path), TANDEM_SECRET_KEY="")
+    assert first == second
+    assert len(first) >= 50
+    assert oct((tmp_path / "var" / "secret.key").stat().st_mode & 0o777) == "0o600"
+
+
+def test_port_and_debug_come_from_the_environment(tmp_path) -> None:
+    assert read_setting("s.PORT", TANDEM_PORT="8123", TANDEM_HOME=str(tmp_path)) == "8123"
+    assert read_setting("s.DEBUG", TANDEM_DEBUG="yes", TANDEM_HOME=str(tmp_path)) == "True"
+    assert read_setting("s.DEBUG", TANDEM_HOME=str(tmp_path), TANDEM_DEBUG="") == "False"
+
+
+def test_smtp_is_used_only_when_a_mail_host_is_set(tmp_path) -> None:
+    assert read_setting("s.EMAIL_BACKEND", TANDEM_HOME=str(tmp_path), TANDEM_EMAIL_HOST="") == (
+        "django.core.mail.backends.console.EmailBackend"
+    )
+    assert (
+        read_setting(
+            "(s.EMAIL_BACKEND, s.EMAIL_PORT)",
+            TANDEM_HOME=str(tmp_path),
+            TANDEM_EMAIL_HOST="smtp.trust.example",
+            TANDEM_EMAIL_PORT="2525",
+        )
+        == "('django.core.mail.backends.smtp.EmailBackend', 2525)"
+    )
+
+
+def test_a_non_numeric_port_names_the_variable(monkeypatch) -> None:
+    monkeypatch.setenv("TANDEM_PORT", "eighty")
+    with pytest.raises(ImproperlyConfigured, match="TANDEM_PORT must be a whole number"):
+        tandem_settings.env_int("TANDEM_PORT", 8000)
+
+
+def test_sessions_are_kept_in_the_database_so_any_app_server_can_serve_a_request() -> None:
+    assert tandem_settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
+    assert tandem_settings.SESSION_COOKIE_HTTPONLY is True
