@@ -10,22 +10,40 @@ from tandem.programmes.models import Participant, Role
 
 from .factories import PASSWORD, ParticipantFactory, ProgrammeFactory
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings: Any, tmp_path: Any) -> None:
     # MD5 only in tests: the demo hashes ~30 passwords per test otherwise.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """Build the demo programme once per test database; each test's transaction is rolled back.
+
+    Seeding it for every test cost about a second a test.
+    """
+    from django.test import override_settings
+
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        demo_module.seed_demo(password=PASSWORD)
+
+
 @pytest.fixture
 def demo(db: None) -> demo_module.DemoProgramme:
-    """The same synthetic programme `tandem demo` builds: 12 pairs in 3 localities."""
-    return demo_module.seed_demo(password=PASSWORD)
+    """The same synthetic programme `tandem demo` builds: 12 pairs in 3 localities.
+
+    Transactional tests (the browser journeys) empty the database when they finish, so the demo
+    is rebuilt whenever it is missing.
+    """
+    return demo_module.load_demo(password=PASSWORD) or demo_module.seed_demo(password=PASSWORD)
 
 
-def _client_for(email: str) -> Client:
+def client_for(email: str) -> Client:
     client = Client()
     assert client.login(username=email, password=PASSWORD), f"could not log in as {email}"
     return client
@@ -33,29 +51,29 @@ def _client_for(email: str) -> Client:
 
 @pytest.fixture
 def lead_client(demo: demo_module.DemoProgramme) -> Client:
-    return _client_for(demo_module.email_for("Priya Sandhu"))
+    return client_for(demo_module.email_for("Priya Sandhu"))
 
 
 @pytest.fixture
 def sponsor_client(demo: demo_module.DemoProgramme) -> Client:
-    return _client_for(demo_module.email_for("Dr Miriam Achebe"))
+    return client_for(demo_module.email_for("Dr Miriam Achebe"))
 
 
 @pytest.fixture
 def coach_client(demo: demo_module.DemoProgramme) -> Client:
-    return _client_for(demo_module.email_for("Nadia Foster"))
+    return client_for(demo_module.email_for("Nadia Foster"))
 
 
 @pytest.fixture
 def participant_client(demo: demo_module.DemoProgramme) -> Client:
-    return _client_for(demo_module.email_for("Dr Amara Okafor"))
+    return client_for(demo_module.email_for("Dr Amara Okafor"))
 
 
 @pytest.fixture
 def outsider_client(db: None) -> Client:
     """Lead of another programme in another organisation: must see nothing of the demo."""
     other = ParticipantFactory(programme=ProgrammeFactory(), role=Role.PROGRAMME_LEAD)
-    return _client_for(other.person.email)
+    return client_for(other.person.email)
 
 
 @pytest.fixture

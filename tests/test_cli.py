@@ -94,7 +94,7 @@ def test_cli_without_a_command_prints_usage(run) -> None:
 
 
 def test_demo_builds_once_and_prints_the_logins(db, run) -> None:
-    code, out, _ = run("demo", "--no-serve", "--password", "a-demo-password")
+    code, out, _ = run("demo", "--no-serve", "--reset", "--password", "a-demo-password")
     assert code == 0
     assert "with 12 pairs" in out
     assert "priya.sandhu@riverside-fells.example" in out and "Password: a-demo-password" in out

@@ -214,11 +214,16 @@ def seed_demo(*, password: str = DEFAULT_PASSWORD) -> DemoProgramme:
             description=description,
         )
 
+    from tandem.surveys.demo import seed_waves
+
+    seed_waves(programme=programme)
+
     User = get_user_model()
-    # One password for every demo account, so that a visitor can try each role.
-    for user in User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}"):
-        user.set_password(password)
-        user.save(update_fields=["password"])
+    # One password for every demo account, so that a visitor can try each role. It is hashed once
+    # and the hash shared: hashing it thirty times would make the demo take a quarter of a minute.
+    from django.contrib.auth.hashers import make_password
+
+    User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}").update(password=make_password(password))
     User.objects.create_superuser(
         email=f"admin@{DEMO_DOMAIN}", password=password, full_name="Tandem Admin"
     )
@@ -239,6 +244,14 @@ def demo_logins() -> list[tuple[str, str]]:
         ("Participant (service manager)", email_for("Anna Kowalski")),
         ("Superuser (Django admin)", f"admin@{DEMO_DOMAIN}"),
     ]
+
+
+def load_demo(*, password: str) -> DemoProgramme | None:
+    """The demo programme already in the database, if there is one."""
+    programme = Programme.objects.select_related("organisation").filter(slug=DEMO_SLUG).first()
+    if programme is None:
+        return None
+    return DemoProgramme(programme=programme, password=password, logins=demo_logins())
 
 
 def demo_exists() -> bool:

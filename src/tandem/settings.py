@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "tandem.accounts",
     "tandem.programmes",
+    "tandem.surveys",
 ]
 
 MIDDLEWARE = [
@@ -222,6 +223,8 @@ if EMAIL_HOST:
     EMAIL_TIMEOUT = 20
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# The address people reach Tandem at, for links in e-mails sent outside a web request (the CLI).
+TANDEM_BASE_URL = os.environ.get("TANDEM_BASE_URL", "").strip() or f"http://127.0.0.1:{PORT}"
 DEFAULT_FROM_EMAIL = os.environ.get("TANDEM_DEFAULT_FROM_EMAIL", "Tandem <tandem@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("tandem.accounts.urls")),
     path("admin/", admin.site.urls),
+    path("", include("tandem.surveys.urls")),
     path("", include("tandem.programmes.urls")),
 ]
 

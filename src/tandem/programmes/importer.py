@@ -249,7 +249,12 @@ def _header_map(header: Sequence[str]) -> dict[str, int]:
 
 
 def _choice(
-    word: str, choices: Mapping[str, str], row: int, column: str, errors: list[RowError], allowed: str
+    word: str,
+    choices: Mapping[str, str],
+    row: int,
+    column: str,
+    errors: list[RowError],
+    allowed: str,
 ) -> str:
     key = " ".join(word.lower().replace("_", " ").split())
     if key in choices:

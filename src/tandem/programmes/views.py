@@ -58,12 +58,15 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 def programme_overview(request: HttpRequest, slug: str) -> HttpResponse:
     programme = selectors.programme_for(viewer=request.user, slug=slug)
     overview = selectors.programme_overview(viewer=request.user, programme=programme)
+    from tandem.surveys.selectors import open_invitations_for
+
     return _render(
         request,
         "programmes/overview.jinja",
         {
             "programme": programme,
             "overview": overview,
+            "my_invitations": open_invitations_for(viewer=request.user, programme=programme),
             "page_title": programme.name,
             "breadcrumbs": _crumbs(),
         },

@@ -1,0 +1,196 @@
+"""Synthetic stock-take answers for the demo programme.
+
+Each person has an underlying level on each scale; their answers scatter around it. At the repeat
+stock take the scales the programme worked on (communication, trust, meetings, challenge, bridging)
+rise by about half a point — a moderate effect — while the others stay where they were, so that
+the comparison report has both kinds of result to show. A seeded generator makes every build of
+the demo identical.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from django.db import transaction
+from django.utils import timezone
+
+from tandem.programmes.models import Programme
+from tandem.surveys import services
+from tandem.surveys.instruments import Instrument
+from tandem.surveys.models import Answer, AnswerSource, Invitation, InvitationStatus, Wave, WaveKind
+
+IMPROVED_SCALES = {
+    "communication": 0.55,
+    "trust": 0.45,
+    "meetings": 0.6,
+    "challenge": 0.4,
+    "bridging": 0.5,
+}
+
+OPEN_ANSWERS = {
+    "works_well": [
+        "Our weekly huddle between the consultant and the service manager sorts most problems early.",
+        "When there is a crisis on the ward, doctors and managers pull together quickly.",
+        "The team knows the patients well and cares about getting it right.",
+        "Dr {partner} and I now agree the agenda for the business meeting together.",
+        "Managers are good at finding the data we need for the commissioners.",
+        "People are honest with each other in the locality meeting.",
+    ],
+    "gets_in_way": [
+        "Decisions get made in corridors and then changed at the next meeting.",
+        "Doctors are not told about budget pressures until it is too late to help.",
+        "Too many meetings with no clear actions at the end.",
+        "Job plans and service plans are written separately, so they pull in different directions.",
+        "Agency staffing takes up most of the manager's time.",
+        "We rarely see the executives, so we guess what they want.",
+    ],
+    "one_change": [
+        "A shared monthly review of the service's figures, led jointly by the doctor and the manager.",
+        "Agree who decides what, and write it down.",
+        "Fewer meetings, with decisions recorded.",
+        "Invite the executive director to our away day.",
+        "Protected time for the lead consultant to do the management part of the job.",
+    ],
+}
+
+
+def _latent(rng: random.Random) -> float:
+    return rng.gauss(3.0, 0.55)
+
+
+def _answers_for(
+    *,
+    instrument: Instrument,
+    levels: dict[str, float],
+    rng: random.Random,
+    shift: dict[str, float],
+    partner: str,
+) -> list[tuple[str, int | None, bool, str]]:
+    """(item_id, value, dont_know, text) for one person's response."""
+    rows: list[tuple[str, int | None, bool, str]] = []
+    for item in instrument.items:
+        if item.kind == "open":
+            if rng.random() < 0.7:
+                bank = OPEN_ANSWERS.get(item.id) or next(iter(OPEN_ANSWERS.values()))
+                rows.append((item.id, None, False, rng.choice(bank).format(partner=partner)))
+            continue
+        if item.kind != "likert":
+            continue
+        if rng.random() < 0.03:
+            rows.append((item.id, None, True, ""))
+            continue
+        if rng.random() < 0.02:
+            continue  # skipped
+        level = levels.get(item.scale or "", 3.0) + shift.get(item.scale or "", 0.0)
+        raw = level + rng.gauss(0, 0.65)
+        value = max(1, min(5, round(raw)))
+        if item.reverse:
+            value = 6 - value
+        rows.append((item.id, value, False, ""))
+    return rows
+
+
+def _fill(
+    *,
+    wave: Wave,
+    levels: dict[int, dict[str, float]],
+    rng: random.Random,
+    respond: float,
+    shift: dict[str, float],
+    submitted_on: dt.date,
+) -> None:
+    instrument = wave.instrument
+    invitations = list(wave.invitations.select_related("participant__person"))
+    answers: list[Answer] = []
+    for invitation in invitations:
+        roll = rng.random()
+        if roll > respond + 0.05:
+            continue  # never started
+        person_levels = levels.setdefault(
+            invitation.participant_id, {scale: _latent(rng) for scale in instrument.scales}
+        )
+        for item_id, value, dont_know, text in _answers_for(
+            instrument=instrument, levels=person_levels, rng=rng, shift=shift, partner="Okafor"
+        ):
+            answers.append(
+                Answer(
+                    invitation=invitation,
+                    item_id=item_id,
+                    value=value,
+                    dont_know=dont_know,
+                    text=text,
+                    source=AnswerSource.WEB,
+                )
+            )
+        moment = timezone.make_aware(
+            dt.datetime.combine(submitted_on, dt.time(10, 0))
+            + dt.timedelta(hours=rng.randint(0, 200))
+        )
+        if roll <= respond:
+            invitation.status = InvitationStatus.SUBMITTED
+            invitation.submitted_at = moment
+        else:
+            invitation.status = InvitationStatus.IN_PROGRESS
+        invitation.started_at = moment
+        invitation.sent_at = moment - dt.timedelta(days=3)
+    Answer.objects.bulk_create(answers)
+    Invitation.objects.bulk_update(invitations, ["status", "submitted_at", "started_at", "sent_at"])
+
+
+@transaction.atomic
+def seed_waves(*, programme: Programme, seed: int = 2025) -> list[Wave]:
+    """A closed baseline, a closed repeat a year later, and an open pair check-in pulse."""
+    rng = random.Random(seed)
+    baseline = services.wave_create(
+        programme=programme,
+        title="Baseline stock take",
+        kind=WaveKind.BASELINE,
+        instrument_id="stock-take",
+        opens_on=dt.date(2025, 1, 20),
+        closes_on=dt.date(2025, 2, 14),
+    )
+    repeat = services.wave_create(
+        programme=programme,
+        title="Repeat stock take",
+        kind=WaveKind.REPEAT,
+        instrument_id="stock-take",
+        opens_on=dt.date(2026, 1, 19),
+        closes_on=dt.date(2026, 2, 13),
+    )
+    levels: dict[int, dict[str, float]] = {}
+    _fill(
+        wave=baseline,
+        levels=levels,
+        rng=rng,
+        respond=0.88,
+        shift={},
+        submitted_on=baseline.opens_on,
+    )
+    _fill(
+        wave=repeat,
+        levels=levels,
+        rng=rng,
+        respond=0.83,
+        shift=IMPROVED_SCALES,
+        submitted_on=repeat.opens_on,
+    )
+
+    today = timezone.localdate()
+    pulse = services.wave_create(
+        programme=programme,
+        title="Pair check-in",
+        kind=WaveKind.PULSE,
+        instrument_id="pair-check-in",
+        opens_on=today - dt.timedelta(days=7),
+        closes_on=today + dt.timedelta(days=21),
+    )
+    # A few pairs have already answered the open pulse; the rest still can.
+    pulse_invitations = list(pulse.invitations.select_related("participant")[:6])
+    for invitation in pulse_invitations:
+        for item in pulse.instrument.likert_items:
+            services.answer_save(
+                invitation=invitation, item_id=item.id, value=rng.choice([3, 4, 4, 5])
+            )
+        services.response_submit(invitation=invitation)
+    return [baseline, repeat, pulse]

@@ -1,0 +1,210 @@
+"""Waves of a questionnaire, the invitations that open them, and the answers people give.
+
+Answers are confidential: they are linked to an invitation (and so to a person) only so that a
+person can resume, and so that the analysis can match baseline and repeat. No page, export or API
+shows one person's answers to anyone else (DESIGN.md, privacy model).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import TYPE_CHECKING, ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from tandem.programmes.models import Participant, Programme
+
+if TYPE_CHECKING:
+    from tandem.surveys.instruments import Instrument
+
+
+def new_invitation_token() -> str:
+    # 32 random bytes: a link that cannot be guessed or enumerated.
+    return secrets.token_urlsafe(32)
+
+
+class WaveKind(models.TextChoices):
+    BASELINE = "baseline", "Baseline stock take"
+    REPEAT = "repeat", "Repeat stock take"
+    PULSE = "pulse", "Pulse"
+
+
+class Wave(models.Model):
+    """One round of one questionnaire for a programme's participants.
+
+    The instrument's id and version are frozen when the wave is created: later edits to the
+    questionnaire make a new version and never change what a wave asked.
+    """
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="waves")
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=WaveKind.choices)
+    instrument_id = models.CharField(max_length=80)
+    instrument_version = models.PositiveSmallIntegerField()
+    opens_on = models.DateField()
+    closes_on = models.DateField()
+    closed_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set when the lead closes the wave early."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering: ClassVar = ["-opens_on", "-id"]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=models.Q(closes_on__gte=models.F("opens_on")),
+                name="surveys_wave_closes_after_opening",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def instrument(self) -> Instrument:
+        from tandem.surveys.instruments import get_instrument
+
+        return get_instrument(self.instrument_id, self.instrument_version)
+
+    def is_open(self, today: dt.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.closed_at is None and self.opens_on <= today <= self.closes_on
+
+    def has_closed(self, today: dt.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.closed_at is not None or today > self.closes_on
+
+    def status_label(self, today: dt.date | None = None) -> str:
+        if self.has_closed(today):
+            return "Closed"
+        return "Open" if self.is_open(today) else "Not yet open"
+
+
+class InvitationStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    SUBMITTED = "submitted", "Submitted"
+
+
+class Invitation(models.Model):
+    """One person's link to one wave. Its status is all a programme lead ever sees of a response."""
+
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="invitations")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="invitations"
+    )
+    token = models.CharField(
+        max_length=64, unique=True, default=new_invitation_token, editable=False
+    )
+    status = models.CharField(
+        max_length=20, choices=InvitationStatus.choices, default=InvitationStatus.NOT_STARTED
+    )
+    current_section = models.CharField(max_length=80, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    reminders_sent = models.PositiveSmallIntegerField(default=0)
+    last_reminded_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering: ClassVar = ["participant__person__name"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["wave", "participant"], name="surveys_invitation_once_per_wave"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation to {self.wave} for participant {self.participant_id}"
+
+
+class AnswerSource(models.TextChoices):
+    WEB = "web", "Answered in Tandem"
+    IMPORT = "import", "Imported from another survey tool"
+
+
+class Answer(models.Model):
+    """One answer to one item. Likert items keep `value` (1–5) or `dont_know`; open items `text`."""
+
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="answers")
+    item_id = models.CharField(max_length=80)
+    value = models.SmallIntegerField(null=True, blank=True)
+    dont_know = models.BooleanField(default=False)
+    text = models.TextField(blank=True)
+    source = models.CharField(max_length=10, choices=AnswerSource.choices, default=AnswerSource.WEB)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering: ClassVar = ["invitation_id", "item_id"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["invitation", "item_id"], name="surveys_answer_once_per_item"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Answer to {self.item_id}"
+
+
+def interview_upload_to(instance: InterviewNote, filename: str) -> str:
+    return f"interviews/wave-{instance.wave_id}/{secrets.token_hex(8)}-{filename}"
+
+
+class InterviewNote(models.Model):
+    """Semi-structured interview notes or a transcript, for qualitative coding with the open answers."""
+
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="interview_notes")
+    title = models.CharField(max_length=200)
+    interviewee_profession = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="Kept for coding summaries by profession; the name is not stored.",
+    )
+    text = models.TextField()
+    original_file = models.FileField(upload_to=interview_upload_to, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering: ClassVar = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ImportSource(models.TextChoices):
+    MSFORMS = "msforms", "Microsoft Forms (XLSX)"
+    QUALTRICS = "qualtrics", "Qualtrics (CSV)"
+    LIMESURVEY = "limesurvey", "LimeSurvey (CSV)"
+
+
+class ResponseImportMapping(models.Model):
+    """How one survey tool's columns map to an instrument's items, remembered for next time."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="response_mappings"
+    )
+    source = models.CharField(max_length=20, choices=ImportSource.choices)
+    instrument_id = models.CharField(max_length=80)
+    columns = models.JSONField(default=dict, help_text="Source column heading → item id.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["programme", "source", "instrument_id"],
+                name="surveys_mapping_once_per_source",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} mapping for {self.instrument_id}"

@@ -1,0 +1,186 @@
+"""Reads for waves and invitations, with the privacy rule built in.
+
+The programme lead sees, for each invitation, whether the person has responded — never what they
+answered. A respondent reaches their own answers only through their invitation link.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from tandem.programmes.models import Profession, Programme
+from tandem.programmes.selectors import (
+    ProgrammeAccessDenied,
+    ProgrammeNotFound,
+    can_manage,
+    viewer_roles,
+)
+from tandem.surveys.models import Answer, InterviewNote, Invitation, InvitationStatus, Wave
+
+# Below this response rate a group's results are flagged as possibly unrepresentative.
+LOW_RESPONSE_RATE = 0.6
+
+
+class InvitationNotFound(Http404):
+    """No invitation has this link (mistyped, or the person was removed from the wave)."""
+
+
+def waves_for(*, viewer: Any, programme: Programme) -> QuerySet[Wave]:
+    if not viewer_roles(viewer=viewer, programme=programme):
+        raise ProgrammeNotFound("No such programme.")
+    return Wave.objects.filter(programme=programme).order_by("-opens_on", "-id")
+
+
+def wave_for(*, viewer: Any, programme: Programme, wave_id: int, manage: bool = True) -> Wave:
+    """A wave of this programme; managing it (invitations, status, notes) is for the lead."""
+    if manage and not can_manage(viewer=viewer, programme=programme):
+        raise ProgrammeAccessDenied("Only the programme lead can manage questionnaire waves.")
+    if not viewer_roles(viewer=viewer, programme=programme):
+        raise ProgrammeNotFound("No such programme.")
+    wave = (
+        Wave.objects.filter(programme=programme, pk=wave_id)
+        .select_related("programme__organisation")
+        .first()
+    )
+    if wave is None:
+        raise ProgrammeNotFound("No such questionnaire wave in this programme.")
+    return wave
+
+
+@dataclass(frozen=True)
+class GroupRate:
+    label: str
+    invited: int
+    submitted: int
+
+    @property
+    def rate(self) -> float:
+        return self.submitted / self.invited if self.invited else 0.0
+
+    @property
+    def is_low(self) -> bool:
+        return self.invited > 0 and self.rate < LOW_RESPONSE_RATE
+
+
+@dataclass(frozen=True)
+class CompletionRow:
+    invitation_id: int
+    name: str
+    profession: str
+    status: str
+    status_label: str
+    sent: bool
+    reminders_sent: int
+
+
+@dataclass(frozen=True)
+class WaveCompletion:
+    wave: Wave
+    counts: dict[str, int]
+    invited: int
+    rows: list[CompletionRow]
+    by_profession: list[GroupRate]
+
+    @property
+    def submitted(self) -> int:
+        return self.counts.get(InvitationStatus.SUBMITTED, 0)
+
+    @property
+    def response_rate(self) -> float:
+        return self.submitted / self.invited if self.invited else 0.0
+
+    @property
+    def is_low(self) -> bool:
+        return self.invited > 0 and self.response_rate < LOW_RESPONSE_RATE
+
+
+def wave_completion(*, viewer: Any, wave: Wave) -> WaveCompletion:
+    """Who has responded, by status only, and the response rate overall and by profession.
+
+    Deliberately reads nothing from `Answer`: this is the lead's view.
+    """
+    if not can_manage(viewer=viewer, programme=wave.programme):
+        raise ProgrammeAccessDenied("Only the programme lead can see who has responded.")
+    invitations = list(
+        wave.invitations.select_related("participant__person").order_by("participant__person__name")
+    )
+    labels = dict(InvitationStatus.choices)
+    rows = [
+        CompletionRow(
+            invitation_id=inv.pk,
+            name=inv.participant.person.name,
+            profession=inv.participant.person.get_profession_display(),
+            status=inv.status,
+            status_label=labels[inv.status],
+            sent=inv.sent_at is not None,
+            reminders_sent=inv.reminders_sent,
+        )
+        for inv in invitations
+    ]
+    counts = Counter(inv.status for inv in invitations)
+    by_profession = []
+    for value, label in Profession.choices:
+        members = [inv for inv in invitations if inv.participant.person.profession == value]
+        if members:
+            by_profession.append(
+                GroupRate(
+                    label=label,
+                    invited=len(members),
+                    submitted=sum(1 for inv in members if inv.status == InvitationStatus.SUBMITTED),
+                )
+            )
+    return WaveCompletion(
+        wave=wave,
+        counts=dict(counts),
+        invited=len(invitations),
+        rows=rows,
+        by_profession=by_profession,
+    )
+
+
+def invitation_by_token(*, token: str) -> Invitation:
+    """The invitation behind a respondent's link. The link is the respondent's only key."""
+    invitation = (
+        Invitation.objects.filter(token=token)
+        .select_related("wave__programme__organisation", "participant__person")
+        .first()
+    )
+    if invitation is None:
+        raise InvitationNotFound("This questionnaire link is not recognised.")
+    return invitation
+
+
+def own_answers(*, invitation: Invitation) -> dict[str, Answer]:
+    """The respondent's own answers, by item id, to put back in place when they return."""
+    return {answer.item_id: answer for answer in Answer.objects.filter(invitation=invitation)}
+
+
+def interview_notes_for(*, viewer: Any, wave: Wave) -> QuerySet[InterviewNote]:
+    if not can_manage(viewer=viewer, programme=wave.programme):
+        raise ProgrammeAccessDenied("Only the programme lead can read interview notes.")
+    return InterviewNote.objects.filter(wave=wave).order_by("created_at", "id")
+
+
+def open_invitations_for(*, viewer: Any, programme: Programme) -> list[Invitation]:
+    """The viewer's own invitations to waves of this programme that are open now, not yet submitted."""
+    from django.utils import timezone
+
+    if not getattr(viewer, "is_authenticated", False):
+        return []
+    today = timezone.localdate()
+    return list(
+        Invitation.objects.filter(
+            participant__programme=programme,
+            participant__person__user=viewer,
+            wave__opens_on__lte=today,
+            wave__closes_on__gte=today,
+            wave__closed_at__isnull=True,
+        )
+        .exclude(status=InvitationStatus.SUBMITTED)
+        .select_related("wave")
+    )

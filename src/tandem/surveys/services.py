@@ -1,0 +1,392 @@
+"""Writes for waves, invitations and answers: each one keyword-only and atomic (STYLE.md).
+
+"No answer ever lost": an answer is acknowledged to the respondent only after the transaction
+that stores it has committed, and every write is an idempotent upsert, so a retried or replayed
+request can never create a second answer or a second submission.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from tandem.programmes.models import Participant, Programme, Role
+from tandem.surveys.instruments import Instrument, InstrumentError, Item, get_instrument
+from tandem.surveys.models import (
+    Answer,
+    AnswerSource,
+    InterviewNote,
+    Invitation,
+    InvitationStatus,
+    Wave,
+    WaveKind,
+)
+
+logger = logging.getLogger(__name__)
+
+MAX_OPEN_ANSWER_CHARS = 5000
+
+
+class WaveClosed(ValidationError):
+    """The wave is not open (not yet, or any more): answers are read-only."""
+
+
+class AlreadySubmitted(ValidationError):
+    """The response has been submitted; it can no longer be changed."""
+
+
+@transaction.atomic
+def wave_create(
+    *,
+    programme: Programme,
+    title: str,
+    kind: str,
+    instrument_id: str,
+    opens_on: dt.date,
+    closes_on: dt.date,
+    instrument_version: int | None = None,
+    roles: Iterable[str] = (Role.PARTICIPANT,),
+    actor: Any = None,
+) -> Wave:
+    """Create a wave and one invitation for every programme member with one of `roles`.
+
+    The instrument version is frozen here: the latest shipped version unless one is named.
+    """
+    if kind not in WaveKind.values:
+        raise ValidationError({"kind": f"Unknown kind of wave “{kind}”."})
+    try:
+        instrument = get_instrument(instrument_id, instrument_version)
+    except (InstrumentError, LookupError) as exc:
+        raise ValidationError({"instrument_id": f"No such questionnaire: {exc}"}) from exc
+    if closes_on < opens_on:
+        raise ValidationError({"closes_on": "The wave must close on or after the day it opens."})
+    wave = Wave.objects.create(
+        programme=programme,
+        title=title.strip(),
+        kind=kind,
+        instrument_id=instrument.id,
+        instrument_version=instrument.version,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    invitations_add(
+        wave=wave,
+        participants=Participant.objects.filter(programme=programme, role__in=list(roles)),
+    )
+    return wave
+
+
+@transaction.atomic
+def invitations_add(*, wave: Wave, participants: Iterable[Participant]) -> int:
+    """Invite people to a wave (those already invited are left as they are). Returns how many were new."""
+    already = set(wave.invitations.values_list("participant_id", flat=True))
+    new = [
+        Invitation(wave=wave, participant=participant)
+        for participant in participants
+        if participant.pk not in already and participant.programme_id == wave.programme_id
+    ]
+    Invitation.objects.bulk_create(new)
+    return len(new)
+
+
+@transaction.atomic
+def wave_close(*, wave: Wave) -> Wave:
+    """Close a wave now. Answers become read-only; nothing already given is removed."""
+    if wave.closed_at is None:
+        wave.closed_at = timezone.now()
+        wave.save(update_fields=["closed_at"])
+    return wave
+
+
+def invitation_link(*, invitation: Invitation, base_url: str | None = None) -> str:
+    base = (base_url or settings.TANDEM_BASE_URL).rstrip("/")
+    return base + reverse("surveys:respond_start", args=[invitation.token])
+
+
+@dataclass(frozen=True)
+class SendResult:
+    sent: int
+    failed: list[str]
+
+
+def _send(
+    *,
+    invitations: list[Invitation],
+    template: str,
+    subject: str,
+    base_url: str | None,
+    reminder: bool,
+) -> SendResult:
+    """Send one e-mail per invitation; record each one sent. A failure is reported, not fatal."""
+    sent = 0
+    failed: list[str] = []
+    connection = get_connection()
+    for invitation in invitations:
+        person = invitation.participant.person
+        body = render_to_string(
+            template,
+            {
+                "person": person,
+                "wave": invitation.wave,
+                "programme": invitation.wave.programme,
+                "link": invitation_link(invitation=invitation, base_url=base_url),
+                "k": invitation.wave.programme.min_group_size,
+            },
+        )
+        message = EmailMessage(subject=subject, body=body, to=[person.email], connection=connection)
+        try:
+            message.send()
+        except (
+            OSError
+        ) as exc:  # SMTP refused or unreachable: report it and carry on with the others
+            logger.warning(
+                "Could not send the survey e-mail for invitation %s: %s", invitation.pk, exc
+            )
+            failed.append(person.email)
+            continue
+        now = timezone.now()
+        if reminder:
+            Invitation.objects.filter(pk=invitation.pk).update(
+                reminders_sent=invitation.reminders_sent + 1, last_reminded_at=now
+            )
+        else:
+            Invitation.objects.filter(pk=invitation.pk).update(sent_at=now)
+        sent += 1
+    return SendResult(sent=sent, failed=failed)
+
+
+def invitations_send(
+    *, wave: Wave, base_url: str | None = None, resend: bool = False
+) -> SendResult:
+    """E-mail each invited person their own link (those not yet sent one, unless `resend`)."""
+    invitations = wave.invitations.select_related("participant__person", "wave__programme")
+    if not resend:
+        invitations = invitations.filter(sent_at__isnull=True)
+    return _send(
+        invitations=list(invitations),
+        template="surveys/email_invitation.txt",
+        subject=f"{wave.programme.name}: {wave.title}",
+        base_url=base_url,
+        reminder=False,
+    )
+
+
+def invitations_remind(*, wave: Wave, base_url: str | None = None) -> SendResult:
+    """Remind everyone who has not submitted; people who have finished are never chased."""
+    if not wave.is_open():
+        raise WaveClosed("Reminders can only be sent while the wave is open.")
+    invitations = wave.invitations.exclude(status=InvitationStatus.SUBMITTED).select_related(
+        "participant__person", "wave__programme"
+    )
+    return _send(
+        invitations=list(invitations),
+        template="surveys/email_reminder.txt",
+        subject=f"Reminder: {wave.title} closes on {wave.closes_on:%-d %B %Y}",
+        base_url=base_url,
+        reminder=True,
+    )
+
+
+def _check_writable(invitation: Invitation) -> None:
+    if invitation.status == InvitationStatus.SUBMITTED:
+        raise AlreadySubmitted("These answers have been submitted and can no longer be changed.")
+    if not invitation.wave.is_open():
+        raise WaveClosed("This questionnaire is closed, so answers can no longer be changed.")
+
+
+@dataclass(frozen=True)
+class CleanAnswer:
+    value: int | None
+    dont_know: bool
+    text: str
+    empty: bool
+
+
+def clean_answer(*, instrument: Instrument, item: Item, raw: str | int | None) -> CleanAnswer:
+    """Turn what a form or an autosave sent into a stored answer, or raise ValidationError."""
+    if item.kind == "open":
+        text = str(raw or "").strip()
+        if len(text) > MAX_OPEN_ANSWER_CHARS:
+            raise ValidationError(f"Keep your answer under {MAX_OPEN_ANSWER_CHARS} characters.")
+        return CleanAnswer(value=None, dont_know=False, text=text, empty=not text)
+    if raw is None or str(raw).strip() == "":
+        return CleanAnswer(value=None, dont_know=False, text="", empty=True)
+    raw_text = str(raw).strip()
+    scale = instrument.response_scales[item.response_scale or ""]
+    if raw_text == "dont_know" and scale.dont_know is not None:
+        return CleanAnswer(value=None, dont_know=True, text="", empty=False)
+    allowed = {option.value for option in scale.options if option.value is not None}
+    try:
+        value = int(raw_text)
+    except ValueError:
+        value = None
+    if value is None or value not in allowed:
+        raise ValidationError("Choose one of the answers shown.")
+    return CleanAnswer(value=value, dont_know=False, text="", empty=False)
+
+
+def _store(invitation: Invitation, item_id: str, answer: CleanAnswer, source: str) -> None:
+    if answer.empty:
+        Answer.objects.filter(invitation=invitation, item_id=item_id).delete()
+        return
+    Answer.objects.update_or_create(
+        invitation=invitation,
+        item_id=item_id,
+        defaults={
+            "value": answer.value,
+            "dont_know": answer.dont_know,
+            "text": answer.text,
+            "source": source,
+        },
+    )
+
+
+def _mark_started(invitation: Invitation, section_id: str | None) -> None:
+    fields: dict[str, Any] = {}
+    if invitation.status == InvitationStatus.NOT_STARTED:
+        fields.update(status=InvitationStatus.IN_PROGRESS, started_at=timezone.now())
+    if section_id and section_id != invitation.current_section:
+        fields["current_section"] = section_id
+    if fields:
+        Invitation.objects.filter(pk=invitation.pk).exclude(
+            status=InvitationStatus.SUBMITTED
+        ).update(**fields)
+        for name, value in fields.items():
+            setattr(invitation, name, value)
+
+
+def _locked(invitation: Invitation) -> Invitation:
+    """Re-read the invitation inside the transaction, locked on databases that lock rows.
+
+    A submit racing an autosave must not let the autosave land after the submission.
+    """
+    return (
+        Invitation.objects.select_for_update()
+        .select_related("wave__programme")
+        .get(pk=invitation.pk)
+    )
+
+
+@transaction.atomic
+def answer_save(*, invitation: Invitation, item_id: str, value: str | int | None) -> CleanAnswer:
+    """Store one answer (an autosave). Idempotent: the same request twice stores one answer."""
+    invitation = _locked(invitation)
+    _check_writable(invitation)
+    instrument = invitation.wave.instrument
+    try:
+        item = instrument.item(item_id)
+    except KeyError as exc:
+        raise ValidationError(f"This questionnaire has no question “{item_id}”.") from exc
+    answer = clean_answer(instrument=instrument, item=item, raw=value)
+    _store(invitation, item.id, answer, AnswerSource.WEB)
+    section = instrument.section_of(item.id)
+    _mark_started(invitation, section.id if section else None)
+    return answer
+
+
+@transaction.atomic
+def section_save(
+    *, invitation: Invitation, section_id: str, data: Mapping[str, Any]
+) -> dict[str, str]:
+    """Store one page of answers. Returns {item_id: error} for values that could not be stored;
+    every valid answer on the page is stored even when another on it is not.
+    """
+    invitation = _locked(invitation)
+    _check_writable(invitation)
+    instrument = invitation.wave.instrument
+    section = instrument.section(section_id)
+    errors: dict[str, str] = {}
+    for item in section.items:
+        try:
+            answer = clean_answer(instrument=instrument, item=item, raw=data.get(item.id))
+        except ValidationError as exc:
+            errors[item.id] = exc.messages[0]
+            continue
+        _store(invitation, item.id, answer, AnswerSource.WEB)
+    _mark_started(invitation, section.id)
+    return errors
+
+
+@transaction.atomic
+def response_submit(*, invitation: Invitation) -> bool:
+    """Submit the response. Idempotent: returns True the first time, False on any repeat.
+
+    The conditional UPDATE is the guard: of two simultaneous submits, exactly one changes a row.
+    """
+    invitation = _locked(invitation)
+    if invitation.status == InvitationStatus.SUBMITTED:
+        return False
+    if not invitation.wave.is_open():
+        raise WaveClosed("This questionnaire is closed, so it can no longer be submitted.")
+    now = timezone.now()
+    changed = (
+        Invitation.objects.filter(pk=invitation.pk)
+        .exclude(status=InvitationStatus.SUBMITTED)
+        .update(
+            status=InvitationStatus.SUBMITTED,
+            submitted_at=now,
+            started_at=invitation.started_at or now,
+        )
+    )
+    return changed == 1
+
+
+def answers_import(
+    *, invitation: Invitation, answers: Mapping[str, CleanAnswer], submitted_at: dt.datetime | None
+) -> None:
+    """Store answers that came from another survey tool (the caller holds the transaction)."""
+    for item_id, answer in answers.items():
+        _store(invitation, item_id, answer, AnswerSource.IMPORT)
+    Invitation.objects.filter(pk=invitation.pk).update(
+        status=InvitationStatus.SUBMITTED,
+        submitted_at=submitted_at or timezone.now(),
+        started_at=submitted_at or timezone.now(),
+    )
+
+
+@transaction.atomic
+def interview_note_add(
+    *,
+    wave: Wave,
+    title: str,
+    text: str = "",
+    upload: Any = None,
+    interviewee_profession: str = "",
+    actor: Any = None,
+) -> InterviewNote:
+    """Attach interview notes: typed text, a .txt file or a .docx transcript (its text is extracted)."""
+    from tandem.surveys.documents import DocumentError, extract_text
+
+    body = text.strip()
+    if upload is not None:
+        try:
+            body = extract_text(name=upload.name, data=upload.read())
+        except DocumentError as exc:
+            raise ValidationError({"upload": str(exc)}) from exc
+        upload.seek(0)
+    if not body:
+        raise ValidationError({"text": "Type the notes, or upload a .txt or .docx file."})
+    note = InterviewNote(
+        wave=wave,
+        title=title.strip(),
+        text=body,
+        interviewee_profession=interviewee_profession,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    if upload is not None:
+        note.original_file.save(upload.name, upload, save=False)
+    note.full_clean(exclude=["original_file"])
+    note.save()
+    return note
