@@ -8,7 +8,7 @@ from django.utils import timezone
 from tandem.forms import NHSDateInput
 from tandem.programmes.models import Profession, Role
 from tandem.surveys.instruments import shipped_instruments
-from tandem.surveys.models import WaveKind
+from tandem.surveys.models import ImportSource, WaveKind
 
 
 def instrument_choices() -> list[tuple[str, str]]:
@@ -62,3 +62,45 @@ class InterviewNoteForm(forms.Form):
     )
     text = forms.CharField(label="Notes", widget=forms.Textarea(attrs={"rows": 8}), required=False)
     upload = forms.FileField(label="Or upload a transcript (.txt or .docx)", required=False)
+
+
+class ResponseUploadForm(forms.Form):
+    source = forms.ChoiceField(
+        label="Survey tool", choices=ImportSource.choices, widget=forms.RadioSelect
+    )
+    file = forms.FileField(
+        label="Export file",
+        help_text="Microsoft Forms: the .xlsx from “Open results in Excel”. "
+        "Qualtrics: the CSV data table. LimeSurvey: the CSV response export with question codes.",
+    )
+
+
+class ResponseMappingForm(forms.Form):
+    """One select per question column of the file: which questionnaire item it holds (or none)."""
+
+    def __init__(
+        self,
+        *args: Any,
+        columns: list[str],
+        texts: dict[str, str],
+        item_choices: list[tuple[str, str]],
+        initial_mapping: dict[str, str],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.columns = columns
+        for index, column in enumerate(columns):
+            label = column if not texts.get(column) else f"{column}: {texts[column]}"
+            self.fields[f"col_{index}"] = forms.ChoiceField(
+                label=label,
+                required=False,
+                choices=[("", "Do not import"), *item_choices],
+                initial=initial_mapping.get(column, ""),
+            )
+
+    def mapping(self) -> dict[str, str]:
+        return {
+            column: self.cleaned_data[f"col_{index}"]
+            for index, column in enumerate(self.columns)
+            if self.cleaned_data.get(f"col_{index}")
+        }

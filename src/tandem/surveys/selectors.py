@@ -20,7 +20,14 @@ from tandem.programmes.selectors import (
     can_manage,
     viewer_roles,
 )
-from tandem.surveys.models import Answer, InterviewNote, Invitation, InvitationStatus, Wave
+from tandem.surveys.models import (
+    Answer,
+    InterviewNote,
+    Invitation,
+    InvitationStatus,
+    ResponseImportMapping,
+    Wave,
+)
 
 # Below this response rate a group's results are flagged as possibly unrepresentative.
 LOW_RESPONSE_RATE = 0.6
@@ -184,3 +191,19 @@ def open_invitations_for(*, viewer: Any, programme: Programme) -> list[Invitatio
         .exclude(status=InvitationStatus.SUBMITTED)
         .select_related("wave")
     )
+
+
+def remembered_mapping(*, wave: Wave, source: str) -> dict[str, str]:
+    """The column → item mapping last used to import this tool's export into this questionnaire."""
+    mapping = ResponseImportMapping.objects.filter(
+        programme=wave.programme, source=source, instrument_id=wave.instrument_id
+    ).first()
+    return dict(mapping.columns) if mapping else {}
+
+
+def invitation_statuses(*, wave: Wave) -> dict[str, str]:
+    """Invited e-mail address → status, for matching imported responses to invitations."""
+    return {
+        email.lower(): status
+        for email, status in wave.invitations.values_list("participant__person__email", "status")
+    }

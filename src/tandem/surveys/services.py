@@ -29,9 +29,11 @@ from tandem.surveys.models import (
     InterviewNote,
     Invitation,
     InvitationStatus,
+    ResponseImportMapping,
     Wave,
     WaveKind,
 )
+from tandem.surveys.response_import import ResponsePlan
 
 logger = logging.getLogger(__name__)
 
@@ -343,17 +345,54 @@ def response_submit(*, invitation: Invitation) -> bool:
     return changed == 1
 
 
-def answers_import(
-    *, invitation: Invitation, answers: Mapping[str, CleanAnswer], submitted_at: dt.datetime | None
-) -> None:
-    """Store answers that came from another survey tool (the caller holds the transaction)."""
-    for item_id, answer in answers.items():
-        _store(invitation, item_id, answer, AnswerSource.IMPORT)
-    Invitation.objects.filter(pk=invitation.pk).update(
-        status=InvitationStatus.SUBMITTED,
-        submitted_at=submitted_at or timezone.now(),
-        started_at=submitted_at or timezone.now(),
+@dataclass(frozen=True)
+class ResponsesImported:
+    responses: int
+    answers: int
+
+
+@transaction.atomic
+def responses_import_commit(*, wave: Wave, plan: ResponsePlan, source: str) -> ResponsesImported:
+    """Write checked responses from another survey tool, all or nothing, and remember the mapping.
+
+    Each imported response counts as submitted in the wave (the tool's completion time is kept).
+    """
+    if not plan.is_valid:
+        raise ValidationError("The responses file has problems; nothing was imported.")
+    invitations = {
+        inv.participant.person.email.lower(): inv
+        for inv in wave.invitations.select_for_update().select_related("participant__person")
+    }
+    answers = 0
+    for response in plan.responses:
+        invitation = invitations[response.email]
+        if invitation.status == InvitationStatus.SUBMITTED:
+            raise ValidationError(
+                f"{response.email} submitted in Tandem while the import was being checked."
+            )
+        for item_id, (value, dont_know, text) in response.answers.items():
+            _store(
+                invitation,
+                item_id,
+                CleanAnswer(value=value, dont_know=dont_know, text=text, empty=False),
+                AnswerSource.IMPORT,
+            )
+            answers += 1
+        moment = (
+            timezone.make_aware(response.submitted_at) if response.submitted_at else timezone.now()
+        )
+        Invitation.objects.filter(pk=invitation.pk).update(
+            status=InvitationStatus.SUBMITTED,
+            submitted_at=moment,
+            started_at=invitation.started_at or moment,
+        )
+    ResponseImportMapping.objects.update_or_create(
+        programme=wave.programme,
+        source=source,
+        instrument_id=wave.instrument_id,
+        defaults={"columns": plan.mapping},
     )
+    return ResponsesImported(responses=len(plan.responses), answers=answers)
 
 
 @transaction.atomic

@@ -26,6 +26,16 @@ urlpatterns = [
         name="wave_close",
     ),
     path(
+        "programmes/<slug:slug>/questionnaires/<int:wave_id>/import/",
+        views.responses_upload,
+        name="responses_upload",
+    ),
+    path(
+        "programmes/<slug:slug>/questionnaires/<int:wave_id>/import/<uuid:token>/",
+        views.responses_map,
+        name="responses_map",
+    ),
+    path(
         "programmes/<slug:slug>/questionnaires/<int:wave_id>/interviews/",
         views.interview_note_add,
         name="interview_add",
