@@ -47,7 +47,9 @@ def _respondent_context(invitation: Invitation, **extra: Any) -> dict[str, Any]:
         "sections": instrument.sections,
         "k": wave.programme.min_group_size,
         "k_text": max(10, wave.programme.min_group_size),
-        "has_dont_know": any(scale.dont_know is not None for scale in instrument.response_scales.values()),
+        "has_dont_know": any(
+            scale.dont_know is not None for scale in instrument.response_scales.values()
+        ),
     }
     context.update(extra)
     return context
