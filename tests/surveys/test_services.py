@@ -222,3 +222,17 @@ def test_an_unreachable_smtp_server_is_reported_and_nothing_marked_sent(
     result = services.invitations_send(wave=open_wave)
     assert result.sent == 0 and len(result.failed) == 24
     assert not open_wave.invitations.filter(sent_at__isnull=False).exists()
+
+
+def test_an_open_wave_cannot_be_released(open_wave, demo) -> None:
+    with pytest.raises(ValidationError, match="Close the wave before releasing"):
+        services.wave_release(wave=open_wave, actor=None)
+    assert open_wave.released_at is None
+
+
+def test_a_closed_wave_is_released_once_and_can_be_withdrawn(open_wave) -> None:
+    services.wave_close(wave=open_wave)
+    first = services.wave_release(wave=open_wave, actor=None).released_at
+    assert first is not None
+    assert services.wave_release(wave=open_wave, actor=None).released_at == first
+    assert services.wave_withdraw(wave=open_wave).released_at is None

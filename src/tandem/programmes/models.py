@@ -13,6 +13,8 @@ from django.db.models.functions import Lower
 # Below three, a "group" result is close to one person's answer (DESIGN.md, privacy model).
 MIN_REPORTING_GROUP_FLOOR = 3
 DEFAULT_REPORTING_GROUP = 5
+# A quotation identifies its author more easily than a number does (METHODS.md, k_text).
+DEFAULT_TEXT_GROUP = 10
 
 
 class Organisation(models.Model):
@@ -132,6 +134,12 @@ class Programme(models.Model):
         validators=[MinValueValidator(MIN_REPORTING_GROUP_FLOOR)],
         help_text="No result is shown for a group of fewer people than this. Never below 3.",
     )
+    min_text_group_size = models.PositiveSmallIntegerField(
+        "minimum group size for open-text excerpts",
+        default=DEFAULT_TEXT_GROUP,
+        validators=[MinValueValidator(MIN_REPORTING_GROUP_FLOOR)],
+        help_text="Quotations from open answers are shown only for groups at least this large.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -154,6 +162,12 @@ class Programme(models.Model):
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError(
                 {"end_date": "The programme must end on or after its start date."}
+            )
+        if self.min_text_group_size < self.min_group_size:
+            raise ValidationError(
+                {
+                    "min_text_group_size": "Quotations need a group at least as large as other results (k)."
+                }
             )
 
 

@@ -53,6 +53,14 @@ class Wave(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    released_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the lead released the feedback report to the programme.",
+    )
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering: ClassVar = ["-opens_on", "-id"]

@@ -112,6 +112,32 @@ def wave_close(*, wave: Wave) -> Wave:
     return wave
 
 
+@transaction.atomic
+def wave_release(*, wave: Wave, actor: Any) -> Wave:
+    """Release the wave's feedback report to everyone in the programme.
+
+    Only a closed wave can be released: while people can still answer, figures would move under
+    readers' feet, and late answers could be matched against an earlier reading.
+    """
+    if not wave.has_closed():
+        raise ValidationError("Close the wave before releasing its report.")
+    if wave.released_at is None:
+        wave.released_at = timezone.now()
+        wave.released_by = actor if getattr(actor, "is_authenticated", False) else None
+        wave.save(update_fields=["released_at", "released_by"])
+    return wave
+
+
+@transaction.atomic
+def wave_withdraw(*, wave: Wave) -> Wave:
+    """Take a released report back (for example after finding a mistake in the data)."""
+    if wave.released_at is not None:
+        wave.released_at = None
+        wave.released_by = None
+        wave.save(update_fields=["released_at", "released_by"])
+    return wave
+
+
 def invitation_link(*, invitation: Invitation, base_url: str | None = None) -> str:
     base = (base_url or settings.TANDEM_BASE_URL).rstrip("/")
     return base + reverse("surveys:respond_start", args=[invitation.token])

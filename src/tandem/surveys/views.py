@@ -46,7 +46,7 @@ def _respondent_context(invitation: Invitation, **extra: Any) -> dict[str, Any]:
         "instrument": instrument,
         "sections": instrument.sections,
         "k": wave.programme.min_group_size,
-        "k_text": max(10, wave.programme.min_group_size),
+        "k_text": wave.programme.min_text_group_size,
         "has_dont_know": any(
             scale.dont_know is not None for scale in instrument.response_scales.values()
         ),
