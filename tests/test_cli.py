@@ -100,3 +100,109 @@ def test_demo_builds_once_and_prints_the_logins(db, run) -> None:
     assert "priya.sandhu@riverside-fells.example" in out and "Password: a-demo-password" in out
     code, out, _ = run("demo", "--no-serve")
     assert code == 0 and "already in this database" in out
+
+
+PREPOST_CSV = "person,wave,trust\na,1,3.0\na,2,3.5\nb,1,2.8\nb,2,3.6\nc,1,3.2\nc,2,3.1\n"
+
+
+def test_cli_prepost_json_has_the_documented_keys_and_scipy_values(run, tmp_path) -> None:
+    from scipy import stats
+
+    path = tmp_path / "long.csv"
+    path.write_text(PREPOST_CSV, encoding="utf-8")
+    code, out, _ = run(
+        "analyse",
+        "prepost",
+        "--data",
+        str(path),
+        "--id",
+        "person",
+        "--wave",
+        "wave",
+        "--before",
+        "1",
+        "--after",
+        "2",
+        "--scales",
+        "trust",
+        "--json",
+    )
+    assert code == 0
+    result = json.loads(out)
+    row = result["scales"][0]
+    assert set(row) == {
+        "scale",
+        "n_matched",
+        "mean_before",
+        "mean_after",
+        "mean_diff",
+        "ci_low",
+        "ci_high",
+        "t",
+        "df",
+        "p",
+        "p_holm",
+        "wilcoxon_p",
+        "d_z",
+        "g_av",
+        "verdict",
+    }
+    reference = stats.ttest_rel([3.5, 3.6, 3.1], [3.0, 2.8, 3.2])
+    assert row["t"] == pytest.approx(reference.statistic, abs=1e-12)
+    assert row["p"] == pytest.approx(reference.pvalue, abs=1e-12)
+    assert row["verdict"] == "no clear evidence of change"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("person,wave,trust\na,1,3\na,1,4\nb,1,2\nb,2,3\n", "a"),
+        ("person,wave,trust\na,1,x\na,2,3\nb,1,2\nb,2,3\n", "x"),
+        ("person,wave,trust\na,1,3\nb,2,3\n", "Fewer than 2 people have a score in both waves"),
+    ],
+)
+def test_cli_prepost_bad_input_exits_2_with_a_message(
+    run, tmp_path, content: str, message: str
+) -> None:
+    path = tmp_path / "long.csv"
+    path.write_text(content, encoding="utf-8")
+    code, out, err = run(
+        "analyse",
+        "prepost",
+        "--data",
+        str(path),
+        "--id",
+        "person",
+        "--wave",
+        "wave",
+        "--before",
+        "1",
+        "--after",
+        "2",
+        "--scales",
+        "trust",
+        "--json",
+    )
+    assert code == 2
+    assert out == ""
+    assert message in err and "Traceback" not in err
+
+
+def test_cli_reliability_matches_pingouin(run, tmp_path) -> None:
+    import pandas as pd
+    import pingouin
+
+    frame = pd.DataFrame(
+        {"a": [1, 2, 3, 4, 5, 3], "b": [2, 2, 3, 5, 4, 3], "c": [1, 3, 3, 4, 5, 2]}
+    )
+    path = tmp_path / "items.csv"
+    frame.to_csv(path, index=False)
+    code, out, _ = run("analyse", "reliability", "--data", str(path), "--items", "a,b,c", "--json")
+    result = json.loads(out)
+    alpha, ci = pingouin.cronbach_alpha(frame, nan_policy="pairwise")
+    assert code == 0
+    assert (result["n"], result["k"]) == (6, 3)
+    assert result["alpha"] == pytest.approx(alpha, abs=1e-10)
+    assert result["alpha_ci"] == pytest.approx(
+        list(ci), abs=1e-3
+    )  # pingouin rounds its CI to 3 places
