@@ -91,7 +91,15 @@ INSTALLED_APPS = [
     "tandem.accounts",
     "tandem.programmes",
     "tandem.surveys",
+    "tandem.coding",
+    "tandem.reports",
+    "django_tasks",
+    "django_tasks_db",
 ]
+
+# Background work (report PDFs) is queued in the database and run by `tandem worker`
+# (`manage.py db_worker`): no broker to install, and any app server can enqueue.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -8,6 +8,8 @@ urlpatterns = [
     path("accounts/", include("tandem.accounts.urls")),
     path("admin/", admin.site.urls),
     path("", include("tandem.surveys.urls")),
+    path("", include("tandem.reports.urls")),
+    path("", include("tandem.coding.urls")),
     path("", include("tandem.programmes.urls")),
 ]
 

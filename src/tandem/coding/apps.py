@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CodingConfig(AppConfig):
+    name = "tandem.coding"
+    label = "coding"
+    verbose_name = "Qualitative coding of open answers and interviews"
