@@ -9,9 +9,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
+import subprocess
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 EXIT_BAD_INPUT = 2
 
@@ -39,14 +41,17 @@ def _port(args: argparse.Namespace) -> int:
     return int(args.port or settings.PORT)
 
 
-def _serve(port: int, workers: int) -> NoReturn:
-    """Replace this process with gunicorn: a real WSGI server, not Django's development one."""
+def _serve(port: int, workers: int, *, tasks: bool = True) -> int:
+    """Run gunicorn (a real WSGI server, not Django's development one) and the task worker.
+
+    The worker builds report PDFs in the background; it takes its jobs from the database, so it
+    may equally run on another machine (`tandem worker`, with `--no-tasks` here). Ctrl+C or
+    SIGTERM stops both.
+    """
     from django.conf import settings
 
-    address = (
-        f"127.0.0.1:{port}" if not os.environ.get("TANDEM_BIND") else os.environ["TANDEM_BIND"]
-    )
-    argv = [
+    address = os.environ.get("TANDEM_BIND") or f"127.0.0.1:{port}"
+    server = [
         sys.executable,
         "-m",
         "gunicorn",
@@ -63,9 +68,27 @@ def _serve(port: int, workers: int) -> NoReturn:
         "10",
     ]
     if settings.DEBUG:
-        argv.append("--reload")
+        server.append("--reload")
+    children = [subprocess.Popen(server)]  # noqa: S603 - our own interpreter, fixed arguments
+    if tasks:
+        children.append(subprocess.Popen([sys.executable, "-m", "tandem.cli", "worker"]))
     print(f"Tandem is serving on http://{address}/ (stop with Ctrl+C)", flush=True)
-    os.execv(sys.executable, argv)  # noqa: S606 - our own interpreter, fixed arguments
+
+    def stop(signum: int, frame: Any) -> None:
+        for child in children:
+            if child.poll() is None:
+                child.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    code = children[0].wait()
+    stop(signal.SIGTERM, None)
+    for child in children[1:]:
+        try:
+            child.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            child.kill()
+    return code
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -91,14 +114,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"Password: {password}\n")
     if args.no_serve:
         return 0
-    _serve(_port(args), args.workers)
+    return _serve(_port(args), args.workers)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     _setup_django()
     if args.migrate:
         _migrate(verbosity=1)
-    _serve(_port(args), args.workers)
+    return _serve(_port(args), args.workers, tasks=not args.no_tasks)
 
 
 def cmd_import_participants(args: argparse.Namespace) -> int:
@@ -363,6 +386,40 @@ def cmd_analyse_prepost(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Run queued background tasks (report PDFs) until stopped."""
+    _setup_django()
+    from django.core.management import call_command
+
+    call_command("db_worker", queue_name="default", interval=1.0)
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write a wave's feedback report, or a comparison of two waves, as a PDF file."""
+    _setup_django()
+    from tandem.reports import pdf
+
+    if args.kind == "wave":
+        wave = _wave(args.wave)
+        content = pdf.feedback_pdf(wave)
+    else:
+        before, after = _wave(args.before), _wave(args.after)
+        if before.programme_id != after.programme_id or before.instrument_id != after.instrument_id:
+            raise CommandError(
+                "Those two waves are not of the same questionnaire in the same programme."
+            )
+        if before.opens_on > after.opens_on:
+            before, after = after, before
+        content = pdf.comparison_pdf(before, after)
+    out = Path(args.pdf)
+    if not out.parent.is_dir():
+        raise CommandError(f"No such folder for the PDF: {out.parent}")
+    out.write_bytes(content)
+    print(f"Wrote {out} ({len(content) // 1024} KB).")
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tandem.settings")
     from django.core.management import execute_from_command_line
@@ -396,6 +453,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--workers", type=int, default=2, help="gunicorn worker processes (default 2)"
     )
     serve.add_argument("--migrate", action="store_true", help="apply database migrations first")
+    serve.add_argument(
+        "--no-tasks", action="store_true", help="do not run the background task worker here"
+    )
     serve.set_defaults(func=cmd_serve)
 
     imports = commands.add_parser("import", help="import data from a file").add_subparsers(
@@ -428,6 +488,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     responses.add_argument("--json", action="store_true", help="print the report as JSON")
     responses.set_defaults(func=cmd_import_responses)
+
+    worker = commands.add_parser("worker", help="run background tasks (report PDFs)")
+    worker.set_defaults(func=cmd_worker)
+
+    report = commands.add_parser("report", help="reports as PDF files").add_subparsers(
+        dest="kind", metavar="KIND", required=True
+    )
+    wave_report = report.add_parser("wave", help="a wave's feedback report")
+    wave_report.add_argument("wave", metavar="WAVE_ID")
+    wave_report.add_argument("--pdf", required=True, metavar="OUT.pdf")
+    wave_report.set_defaults(func=cmd_report)
+    compare = report.add_parser("compare", help="before/after comparison of two waves")
+    compare.add_argument("before", metavar="W1")
+    compare.add_argument("after", metavar="W2")
+    compare.add_argument("--pdf", required=True, metavar="OUT.pdf")
+    compare.set_defaults(func=cmd_report)
 
     analyse = commands.add_parser(
         "analyse", help="statistics on your own CSV files"

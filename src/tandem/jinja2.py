@@ -24,6 +24,25 @@ def date_format(value: dt.date | dt.datetime | None, fmt: str = "j F Y") -> str:
     return formats.date_format(value, fmt)
 
 
+def number(value: float | None, places: int = 2) -> str:
+    """A figure for a report: fixed decimals, a real minus sign, and a dash for nothing."""
+    if value is None:
+        return "–"
+    text = f"{value:.{places}f}"
+    return text.replace("-", "−")
+
+
+def p_value(value: float | None) -> str:
+    """p to three places, and "< 0.001" rather than a misleading 0.000."""
+    if value is None:
+        return "–"
+    return "< 0.001" if value < 0.001 else f"{value:.3f}"
+
+
+def percent(value: float | None, places: int = 0) -> str:
+    return "–" if value is None else f"{value * 100:.{places}f}%"
+
+
 def environment(**options: Any) -> Environment:
     template_loader = options.pop("loader", None)
     app_dirs = [
@@ -50,5 +69,5 @@ def environment(**options: Any) -> Environment:
             "error_summary_items": error_summary_items,
         }
     )
-    env.filters.update({"date": date_format})
+    env.filters.update({"date": date_format, "num": number, "pct": percent, "pvalue": p_value})
     return env

@@ -103,3 +103,15 @@ def test_groups_without_any_spread_have_no_t_statistic() -> None:
 def test_a_group_of_one_is_refused() -> None:
     with pytest.raises(AnalysisInputError, match="at least 2 values in each; got 1 and 3"):
         compare_groups([1.0, math.nan], [1.0, 2.0, 3.0])
+
+
+def test_a_group_whose_scores_are_all_equal_compares_without_warnings() -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = compare_groups([4.0, 4.0], [3.0, 2.4, 3.0, 3.0, 2.6, 3.0, 3.6])
+    # Welch's t by hand: the first group's variance is 0, so t = (4 − ȳ) / (s_y / √n_y).
+    other = np.array([3.0, 2.4, 3.0, 3.0, 2.6, 3.0, 3.6])
+    expected = (4.0 - other.mean()) / math.sqrt(other.var(ddof=1) / other.size)
+    assert result.welch_t == pytest.approx(expected, rel=1e-12)

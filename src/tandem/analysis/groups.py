@@ -8,6 +8,7 @@ groups have no spread) is None rather than NaN, so results serialise to JSON as 
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -100,15 +101,24 @@ def compare_groups(a: npt.ArrayLike, b: npt.ArrayLike) -> GroupComparison:
     - Hedges' g, see `hedges_g`.
     Each group needs at least 2 non-missing values.
     """
-    x = _finite_values(a, "values of the first group")
-    y = _finite_values(b, "values of the second group")
+    # Scale scores are means of whole numbers; equal scores computed by different sums can differ
+    # in the last bit, which scipy then reports as "catastrophic cancellation". Rounding to 9
+    # decimals makes equal scores equal, as they are on paper (as prepost does for differences).
+    x = np.round(_finite_values(a, "values of the first group"), 9)
+    y = np.round(_finite_values(b, "values of the second group"), 9)
     if x.size < 2 or y.size < 2:
         raise AnalysisInputError(
             f"Comparing two groups needs at least 2 values in each; got {x.size} and {y.size}."
         )
     welch_t = welch_df = welch_p = None
     if np.ptp(x) > 0 or np.ptp(y) > 0:
-        welch = stats.ttest_ind(x, y, equal_var=False)
+        with warnings.catch_warnings():
+            # scipy warns of "catastrophic cancellation" when one group's values are all equal;
+            # after the rounding above that variance is exactly 0 and Welch's t is exact.
+            warnings.filterwarnings(
+                "ignore", message="Precision loss occurred", category=RuntimeWarning
+            )
+            welch = stats.ttest_ind(x, y, equal_var=False)
         welch_t, welch_df, welch_p = float(welch.statistic), float(welch.df), float(welch.pvalue)
     mann_whitney = stats.mannwhitneyu(x, y, alternative="two-sided")
     return GroupComparison(

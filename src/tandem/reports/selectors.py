@@ -1,0 +1,59 @@
+"""Who may read which report.
+
+The programme lead may read a wave's report at any time (to check it before release); everyone
+else in the programme only once the lead has released it. A comparison needs both waves released.
+Nobody outside the programme learns that it exists.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tandem.programmes.models import Programme
+from tandem.programmes.selectors import (
+    ProgrammeAccessDenied,
+    ProgrammeNotFound,
+    can_manage,
+    viewer_roles,
+)
+from tandem.surveys.models import Wave
+
+
+class ReportNotReleased(ProgrammeAccessDenied):
+    """The report exists but the programme lead has not released it yet."""
+
+
+def report_wave_for(*, viewer: Any, programme: Programme, wave_id: int) -> Wave:
+    if not viewer_roles(viewer=viewer, programme=programme):
+        raise ProgrammeNotFound("No such programme.")
+    wave = (
+        Wave.objects.filter(programme=programme, pk=wave_id)
+        .select_related("programme__organisation")
+        .first()
+    )
+    if wave is None:
+        raise ProgrammeNotFound("No such questionnaire wave in this programme.")
+    if wave.released_at is None and not can_manage(viewer=viewer, programme=programme):
+        raise ReportNotReleased("This report has not been released yet.")
+    return wave
+
+
+def reports_for(*, viewer: Any, programme: Programme) -> list[Wave]:
+    """The waves whose reports the viewer may read, newest first."""
+    if not viewer_roles(viewer=viewer, programme=programme):
+        raise ProgrammeNotFound("No such programme.")
+    waves = Wave.objects.filter(programme=programme).order_by("-opens_on", "-id")
+    if not can_manage(viewer=viewer, programme=programme):
+        waves = waves.filter(released_at__isnull=False)
+    return list(waves)
+
+
+def comparable_pairs(waves: list[Wave]) -> list[tuple[Wave, Wave]]:
+    """(earlier, later) pairs of waves of the same questionnaire, for comparison reports."""
+    ordered = sorted(waves, key=lambda wave: (wave.opens_on, wave.pk))
+    pairs = []
+    for index, later in enumerate(ordered):
+        for earlier in ordered[:index]:
+            if earlier.instrument_id == later.instrument_id and earlier.kind != "pulse":
+                pairs.append((earlier, later))
+    return pairs

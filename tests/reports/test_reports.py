@@ -1,0 +1,224 @@
+"""Feedback and comparison reports: right numbers, nothing under k, nothing before release."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+from django.test import Client
+
+from tandem.programmes.models import Programme
+from tandem.reports.feedback import build_comparison, build_feedback
+from tandem.reports.models import ReportPDF
+from tandem.surveys import services
+from tandem.surveys.models import Answer, Invitation, InvitationStatus, Wave
+
+from ..conftest import client_for
+
+
+@pytest.fixture
+def baseline(demo) -> Wave:
+    return Wave.objects.get(programme=demo.programme, title="Baseline stock take")
+
+
+@pytest.fixture
+def repeat(demo) -> Wave:
+    return Wave.objects.get(programme=demo.programme, title="Repeat stock take")
+
+
+def url(demo, wave: Wave, suffix: str = "") -> str:
+    return f"/programmes/{demo.programme.slug}/reports/waves/{wave.pk}/{suffix}"
+
+
+def reference_scale_mean(wave: Wave, scale: str) -> float:
+    """The whole group's mean on a scale, computed the long way from the stored answers."""
+    instrument = wave.instrument
+    items = instrument.scale_items(scale)
+    rows = Answer.objects.filter(
+        invitation__wave=wave,
+        invitation__status=InvitationStatus.SUBMITTED,
+        item_id__in=[i.id for i in items],
+        dont_know=False,
+        value__isnull=False,
+    ).values_list("invitation_id", "item_id", "value")
+    frame = pd.DataFrame(list(rows), columns=["person", "item", "value"])
+    reverse = {i.id for i in items if i.reverse}
+    frame["value"] = [
+        6 - v if item in reverse else v
+        for item, v in zip(frame["item"], frame["value"], strict=True)
+    ]
+    per_person = frame.groupby("person")["value"].agg(["mean", "count"])
+    kept = per_person[per_person["count"] >= len(items) / 2]
+    return float(kept["mean"].mean())
+
+
+def test_scale_means_match_a_hand_computation_from_the_answers(baseline) -> None:
+    report = build_feedback(baseline)
+    for scale in report.scales:
+        assert scale.overall.value == pytest.approx(
+            reference_scale_mean(baseline, scale.id), abs=1e-12
+        )
+
+
+def test_the_lead_previews_an_unreleased_report_but_nobody_else_can(
+    lead_client, participant_client, demo, baseline
+) -> None:
+    html = lead_client.get(url(demo, baseline)).content.decode()
+    assert "Not released yet" in html and "Communication between doctors and managers" in html
+    response = participant_client.get(url(demo, baseline))
+    assert response.status_code == 403
+    assert "not been released" in response.content.decode()
+
+
+def test_after_release_everyone_in_the_programme_reads_it(
+    lead_client, participant_client, sponsor_client, demo, baseline
+) -> None:
+    response = lead_client.post(url(demo, baseline, "release/"), follow=True)
+    assert "Released the report" in response.content.decode()
+    for client in (participant_client, sponsor_client):
+        html = client.get(url(demo, baseline)).content.decode()
+        assert "Strengths and areas to develop" in html
+        assert "Release this report" not in html
+
+
+def test_outsiders_cannot_find_a_report(outsider_client, demo, baseline) -> None:
+    services.wave_release(wave=baseline, actor=None)
+    assert outsider_client.get(url(demo, baseline)).status_code == 404
+    assert outsider_client.get(f"/programmes/{demo.programme.slug}/reports/").status_code == 404
+
+
+def test_an_open_wave_cannot_be_released(lead_client, demo) -> None:
+    pulse = Wave.objects.get(programme=demo.programme, title="Pair check-in")
+    response = lead_client.post(url(demo, pulse, "release/"), follow=True)
+    assert "Close the wave before releasing its report." in response.content.decode()
+    pulse.refresh_from_db()
+    assert pulse.released_at is None
+
+
+def test_groups_under_k_are_hidden_with_their_complement(lead_client, demo, baseline) -> None:
+    # 11 doctors and 11 managers responded. With k = 12 neither group may be shown, and the
+    # response counts by group are hidden too; the whole group (22) still is.
+    Programme.objects.filter(pk=demo.programme.pk).update(min_group_size=12, min_text_group_size=12)
+    baseline.refresh_from_db()
+    report = build_feedback(baseline)
+    assert all(scale.overall.shown for scale in report.scales)
+    assert not any(f.shown for scale in report.scales for f in scale.by_group.values())
+    assert [row.responded for row in report.response] == [None, None]
+    html = lead_client.get(url(demo, baseline)).content.decode()
+    assert "Hidden: fewer than 12 people answered." in html
+
+
+def test_one_small_group_takes_a_second_one_with_it(demo, baseline) -> None:
+    # Three managers' responses withdrawn from the count: managers fall under k = 9 while doctors
+    # (11) do not — and doctors must be hidden too, or managers = everyone − doctors.
+    Programme.objects.filter(pk=demo.programme.pk).update(min_group_size=9)
+    baseline.refresh_from_db()
+    managers = list(
+        baseline.invitations.filter(
+            status=InvitationStatus.SUBMITTED, participant__person__profession="manager"
+        )
+    )[:3]
+    Invitation.objects.filter(pk__in=[m.pk for m in managers]).update(
+        status=InvitationStatus.IN_PROGRESS
+    )
+    report = build_feedback(baseline)
+    communication = next(s for s in report.scales if s.id == "communication")
+    assert communication.overall.shown
+    assert communication.by_group["Managers"].hidden == "Hidden: fewer than 9 people answered."
+    assert (
+        communication.by_group["Doctors"].hidden
+        == "Hidden so that a smaller group cannot be worked out by subtraction."
+    )
+
+
+def test_no_page_shows_an_individual_open_answer(lead_client, demo, baseline, repeat) -> None:
+    services.wave_release(wave=baseline, actor=None)
+    texts = set(
+        Answer.objects.filter(invitation__wave=baseline)
+        .exclude(text="")
+        .values_list("text", flat=True)
+    )
+    assert texts
+    pages = [
+        lead_client.get(url(demo, baseline)).content.decode(),
+        lead_client.get(
+            f"/programmes/{demo.programme.slug}/reports/compare/{baseline.pk}/{repeat.pk}/"
+        ).content.decode(),
+    ]
+    assert not any(text in page for text in texts for page in pages)
+
+
+def test_comparison_shows_improvement_only_where_the_holm_adjusted_p_says_so(
+    lead_client, demo, baseline, repeat
+) -> None:
+    report = build_comparison(baseline, repeat)
+    verdicts = {row.id: row.verdict for row in report.rows}
+    assert verdicts["communication"] == "improved"
+    assert verdicts["linking"] == "no clear evidence of change"
+    for row in report.rows:
+        assert (row.verdict == "improved") == (
+            row.p_holm is not None and row.p_holm < 0.05 and row.mean_diff > 0
+        )
+    html = lead_client.get(
+        f"/programmes/{demo.programme.slug}/reports/compare/{baseline.pk}/{repeat.pk}/"
+    ).content.decode()
+    assert "significant" not in html.lower()
+    assert "Improved" in html and "No clear evidence of change" in html
+
+
+def test_comparison_needs_both_waves_released_for_participants(
+    participant_client, demo, baseline, repeat
+) -> None:
+    path = f"/programmes/{demo.programme.slug}/reports/compare/{baseline.pk}/{repeat.pk}/"
+    services.wave_release(wave=baseline, actor=None)
+    assert participant_client.get(path).status_code == 403
+    services.wave_release(wave=repeat, actor=None)
+    assert participant_client.get(path).status_code == 200
+
+
+def test_pdf_is_built_once_and_served_until_the_data_changes(
+    lead_client, demo, baseline, django_capture_on_commit_callbacks
+) -> None:
+    # The job is queued when the request's transaction commits; the test runs it then.
+    with django_capture_on_commit_callbacks(execute=True):
+        first = lead_client.get(url(demo, baseline, "pdf/"))
+    assert first.status_code == 202  # asked for: being made
+    response = lead_client.get(url(demo, baseline, "pdf/"))
+    body = b"".join(response.streaming_content)
+    response.close()
+    assert response["Content-Type"] == "application/pdf"
+    assert body.startswith(b"%PDF")
+    lead_client.get(url(demo, baseline, "pdf/")).close()
+    assert ReportPDF.objects.filter(wave=baseline).count() == 1
+    # Releasing changes the report ("draft" goes), so a new PDF is made.
+    services.wave_release(wave=baseline, actor=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        lead_client.get(url(demo, baseline, "pdf/"))
+    assert ReportPDF.objects.filter(wave=baseline).count() == 2
+
+
+def test_while_the_pdf_is_being_made_the_page_says_so(
+    lead_client, demo, baseline, settings
+) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    response = lead_client.get(url(demo, baseline, "pdf/"))
+    assert response.status_code == 202
+    html = response.content.decode()
+    assert "Preparing the PDF" in html
+    assert re.search(r'<meta http-equiv="refresh" content="5">', html)
+
+
+def test_the_pdf_text_holds_the_report(demo, baseline, tmp_path) -> None:
+    import subprocess
+
+    from tandem import cli
+
+    out = tmp_path / "feedback.pdf"
+    assert cli.main(["report", "wave", str(baseline.pk), "--pdf", str(out)]) == 0
+    text = subprocess.run(
+        ["pdftotext", str(out), "-"], capture_output=True, text=True, check=True
+    ).stdout  # noqa: S607
+    assert "Feedback report: Baseline stock take" in text
+    assert "fewer than 5 people" in text
+    assert "Communication between doctors and managers" in text
