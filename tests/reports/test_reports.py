@@ -16,12 +16,17 @@ from tandem.surveys.models import Answer, Invitation, InvitationStatus, Wave
 
 @pytest.fixture
 def baseline(demo) -> Wave:
-    return Wave.objects.get(programme=demo.programme, title="Baseline stock take")
+    """The demo's baseline, taken back to "not released" so that each test can release it."""
+    return services.wave_withdraw(
+        wave=Wave.objects.get(programme=demo.programme, title="Baseline stock take")
+    )
 
 
 @pytest.fixture
 def repeat(demo) -> Wave:
-    return Wave.objects.get(programme=demo.programme, title="Repeat stock take")
+    return services.wave_withdraw(
+        wave=Wave.objects.get(programme=demo.programme, title="Repeat stock take")
+    )
 
 
 def url(demo, wave: Wave, suffix: str = "") -> str:
