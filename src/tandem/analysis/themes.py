@@ -1,0 +1,552 @@
+"""Qualitative coding: name redaction, theme suggestions and coding summaries (no Django).
+
+Three jobs, each a pure function over plain data:
+
+- **Redaction** (`NameRedactor`, `redact`, `redaction_spans`): before an excerpt of an open
+  answer or an interview is released, people's names, e-mail addresses and phone numbers are
+  replaced ("Dr Okafor's idea" → "[name]'s idea"). DESIGN.md: "participants' names are redacted
+  automatically". Redaction errs towards removing too much: a first name that is also a word
+  ("Grace") is removed wherever it appears, and the lead sees the result before approving it.
+- **Theme suggestions** (`suggest_themes`): groups of answers that share vocabulary, from TF-IDF
+  (scikit-learn, English stop words) and k-means with a fixed seed, the number of groups chosen by
+  the silhouette (Rousseeuw 1987) on cosine distances. Offline, no model download; reproducible.
+- **Summaries** (`code_frequencies`, `code_cooccurrence`): how many respondents' answers carry each
+  code, by group (profession) and wave, and how often two codes occur in the same response, with
+  the anonymity rules of METHODS.md applied through `tandem.analysis.anonymity`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import combinations
+from typing import Generic, TypeVar
+
+import numpy as np
+
+from tandem.analysis.anonymity import (
+    BREAKDOWN_COLUMN,
+    Position,
+    SuppressedTable,
+    check_k,
+    suppress_breakdown,
+    suppress_table,
+)
+
+K = TypeVar("K", bound=Hashable)
+
+# ---------------------------------------------------------------------------------------------
+# Redaction
+# ---------------------------------------------------------------------------------------------
+
+NAME_PLACEHOLDER = "[name]"
+EMAIL_PLACEHOLDER = "[email]"
+PHONE_PLACEHOLDER = "[phone]"
+
+# Titles that may stand before a name in a roster or in what people write ("Dr Okafor").
+TITLES = ("Dr", "Doctor", "Prof", "Professor", "Mr", "Mrs", "Ms", "Miss", "Mx", "Sir", "Dame")
+_TITLE_SET = {title.lower() for title in TITLES}
+_APOSTROPHES = "'’‘`"
+_HYPHENS = "-‐‑–"
+
+_EMAIL = re.compile(r"[\w.%+'-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+# A phone-number-like run: optional +country code and (area code), then digits with single
+# spaces, dots or hyphens between them. Only runs with 9–15 digits count (UK numbers have 10 or
+# 11), so dates ("20-01-2025"), years and money are left alone.
+_PHONE = re.compile(
+    r"(?<![\w+])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,5}\)[ .-]?)?\d(?:[ .-]?\d){5,16}(?![\w])"
+)
+# Internal extensions and bleeps identify a person in a hospital as surely as a phone number.
+_EXTENSION = re.compile(
+    r"(?<!\w)(?:ext(?:ension|n)?|bleep|pager)\.?:?\s*(?:no\.?\s*)?\d{3,6}(?!\w)", re.I
+)
+_MIN_PHONE_DIGITS = 9
+_MAX_PHONE_DIGITS = 15
+
+
+@dataclass(frozen=True)
+class RedactionSpan:
+    """Characters `start`–`end` (end exclusive) of the original text, to be replaced."""
+
+    start: int
+    end: int
+    replacement: str
+
+
+def _fold_char(char: str) -> str:
+    decomposed = unicodedata.normalize("NFD", char)
+    return decomposed[0] if decomposed else char
+
+
+def fold_accents(text: str) -> str:
+    """`text` with accents removed, one character for one ("Siobhán" → "Siobhan"), so that
+    positions in the folded text are positions in the original."""
+    return "".join(_fold_char(char) for char in text)
+
+
+def name_variants(name: str) -> set[str]:
+    """The ways a person's name may be written: full, without middle names, first name, surname.
+
+    Titles are stripped ("Dr Amara Okafor" → "Amara Okafor", "Amara", "Okafor"); the matcher
+    allows any title before any variant. Parts of a double-barrelled surname count on their own
+    ("Smith-Jones" → "Smith", "Jones"). Single letters (initials) are not names to search for.
+    """
+    tokens = [token.strip(",;:()") for token in name.split()]
+    tokens = [token for token in tokens if token.strip(".")]
+    while tokens and tokens[0].rstrip(".").lower() in _TITLE_SET:
+        tokens = tokens[1:]
+    if not tokens:
+        return set()
+    words = [token.strip(".") for token in tokens]
+    variants = {" ".join(tokens), words[0], words[-1], *words[1:-1]}
+    if len(words) > 2:
+        variants.add(f"{words[0]} {words[-1]}")
+    for token in list(variants):
+        if " " not in token:
+            variants.update(part for part in re.split(f"[{_HYPHENS}]", token) if part)
+    return {
+        variant
+        for variant in variants
+        if len(variant) >= 2 and variant.rstrip(".").lower() not in _TITLE_SET
+    }
+
+
+def _variant_pattern(variant: str) -> str:
+    parts = []
+    for char in variant:
+        if char.isspace():
+            parts.append(r"\s+")
+        elif char in _APOSTROPHES:
+            parts.append(f"[{_APOSTROPHES}]")
+        elif char in _HYPHENS:
+            parts.append(f"[{_HYPHENS}]")
+        else:
+            parts.append(re.escape(char))
+    return "".join(parts)
+
+
+@dataclass(frozen=True)
+class NameRedactor:
+    """Redacts the given people's names (plus e-mail addresses and phone numbers) from texts.
+
+    Build one per programme and reuse it: the names are compiled into one regular expression.
+    Matching is case-insensitive and whole-word; the longest variant wins ("Dr Amara Okafor"
+    becomes one "[name]", not three); a possessive ending is kept ("Okafor's" → "[name]'s").
+    """
+
+    names: tuple[str, ...] = ()
+
+    @classmethod
+    def for_names(cls, names: Iterable[str]) -> NameRedactor:
+        return cls(names=tuple(sorted({name.strip() for name in names if name and name.strip()})))
+
+    @cached_property
+    def _pattern(self) -> re.Pattern[str] | None:
+        variants: set[str] = set()
+        for name in self.names:
+            variants |= name_variants(name)
+        if not variants:
+            return None
+        # Longest first, so that the alternation prefers "Amara Okafor" to "Amara".
+        # Accents are folded on both sides: a roster's "Zoë" is often typed "Zoe", and vice versa.
+        folded = {fold_accents(v) for v in variants}
+        alternation = "|".join(
+            _variant_pattern(v) for v in sorted(folded, key=lambda v: (-len(v), v))
+        )
+        titles = "|".join(sorted(TITLES, key=len, reverse=True))
+        return re.compile(
+            rf"(?<!\w)(?:(?:{titles})\.?\s+)?(?:{alternation})"
+            rf"(?P<possessive>[{_APOSTROPHES}]s(?!\w)|(?<=[sS])[{_APOSTROPHES}](?!\w))?(?!\w)",
+            re.IGNORECASE,
+        )
+
+    def spans(self, text: str) -> list[RedactionSpan]:
+        """What to replace in `text`, in order and never overlapping."""
+        spans: list[RedactionSpan] = []
+        taken = bytearray(len(text))
+
+        def claim(start: int, end: int, replacement: str) -> None:
+            if any(taken[start:end]):
+                return
+            taken[start:end] = b"\x01" * (end - start)
+            spans.append(RedactionSpan(start, end, replacement))
+
+        # E-mail addresses first: they contain names ("amara.okafor@…") that would otherwise be
+        # replaced piecemeal, leaving the domain behind.
+        for match in _EMAIL.finditer(text):
+            claim(match.start(), match.end(), EMAIL_PLACEHOLDER)
+        for match in _EXTENSION.finditer(text):
+            claim(match.start(), match.end(), PHONE_PLACEHOLDER)
+        for match in _PHONE.finditer(text):
+            digits = sum(char.isdigit() for char in match.group())
+            if _MIN_PHONE_DIGITS <= digits <= _MAX_PHONE_DIGITS:
+                claim(match.start(), match.end(), PHONE_PLACEHOLDER)
+        pattern = self._pattern
+        if pattern is not None:
+            # Names are searched in a copy with the parts already claimed blanked out (same length,
+            # so offsets agree): "Amara okafor@trust.example" still loses "Amara".
+            masked = "".join(
+                "\x00" if taken[i] else _fold_char(char) for i, char in enumerate(text)
+            )
+            for match in pattern.finditer(masked):
+                possessive = match.group("possessive") or ""
+                claim(match.start(), match.end(), NAME_PLACEHOLDER + possessive)
+        return sorted(spans, key=lambda span: span.start)
+
+    def redact(self, text: str) -> str:
+        return apply_redaction(text, self.spans(text)).text
+
+
+@dataclass(frozen=True)
+class RedactedText:
+    """A redacted text and the spans replaced, to move positions from the original into it."""
+
+    original: str
+    text: str
+    spans: tuple[RedactionSpan, ...]
+
+    def position(self, original_position: int, *, is_end: bool = False) -> int:
+        """Where a position of the original text falls in the redacted text.
+
+        A position inside a replaced span moves to the span's start (or, for the end of a
+        selection, its end), so a coded passage that began or ended inside a name still covers
+        the whole "[name]".
+        """
+        shift = 0
+        for span in self.spans:
+            new_start = span.start + shift
+            if original_position <= span.start:
+                break
+            if original_position < span.end:
+                return new_start + len(span.replacement) if is_end else new_start
+            shift += len(span.replacement) - (span.end - span.start)
+        return original_position + shift
+
+
+def apply_redaction(text: str, spans: Sequence[RedactionSpan]) -> RedactedText:
+    pieces = []
+    cursor = 0
+    for span in spans:
+        pieces.append(text[cursor : span.start])
+        pieces.append(span.replacement)
+        cursor = span.end
+    pieces.append(text[cursor:])
+    return RedactedText(original=text, text="".join(pieces), spans=tuple(spans))
+
+
+def redaction_spans(text: str, names: Iterable[str]) -> list[RedactionSpan]:
+    """The spans `redact` replaces. See `NameRedactor` for the rules."""
+    return NameRedactor.for_names(names).spans(text)
+
+
+def redact(text: str, names: Iterable[str]) -> str:
+    """`text` with the named people, e-mail addresses and phone numbers replaced.
+
+    Names become "[name]" (keeping a possessive "'s"), addresses "[email]", phone numbers,
+    extensions and bleeps "[phone]". For many texts, build a `NameRedactor` once instead.
+    """
+    return NameRedactor.for_names(names).redact(text)
+
+
+# ---------------------------------------------------------------------------------------------
+# Theme suggestions
+# ---------------------------------------------------------------------------------------------
+
+DEFAULT_MAX_THEMES = 8
+DEFAULT_TOP_TERMS = 5
+
+
+@dataclass(frozen=True)
+class ThemeSuggestion(Generic[K]):
+    """A group of texts that share vocabulary: a candidate code for the analyst to accept or not."""
+
+    terms: tuple[str, ...]
+    member_ids: tuple[K, ...]
+    # Mean silhouette of the whole clustering (None when there was nothing to choose between).
+    silhouette: float | None = None
+
+    @property
+    def label(self) -> str:
+        return ", ".join(self.terms[:3])
+
+
+def _analyzer_tokens(words: Iterable[str]) -> set[str]:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    analyse = TfidfVectorizer(strip_accents="unicode").build_analyzer()
+    tokens: set[str] = set()
+    for word in words:
+        tokens.update(analyse(word))
+    return tokens
+
+
+def _top_terms(weights: np.ndarray, vocabulary: np.ndarray, count: int) -> tuple[str, ...]:
+    # Single words only: word pairs sharpen the grouping, but as labels they repeat the words
+    # ("agree, agree decides, decides"). Ties broken alphabetically, so that the label does not
+    # depend on floating-point noise.
+    order = sorted(
+        (i for i in range(len(vocabulary)) if weights[i] > 0 and " " not in str(vocabulary[i])),
+        key=lambda i: (-round(float(weights[i]), 12), str(vocabulary[i])),
+    )
+    return tuple(str(vocabulary[i]) for i in order[:count])
+
+
+def suggest_themes(
+    texts: Mapping[K, str] | Sequence[tuple[K, str]],
+    *,
+    max_themes: int = DEFAULT_MAX_THEMES,
+    min_members: int = 2,
+    top_terms: int = DEFAULT_TOP_TERMS,
+    seed: int = 0,
+    extra_stop_words: Iterable[str] = (),
+) -> list[ThemeSuggestion[K]]:
+    """Candidate themes among short texts: TF-IDF + k-means, k chosen by silhouette.
+
+    - Vectors: TF-IDF of words and word pairs (scikit-learn `TfidfVectorizer`, English stop
+      words plus `extra_stop_words`, e.g. people's names; sublinear tf; rows L2-normalised, so
+      Euclidean k-means groups by cosine similarity).
+    - Number of themes: k from 2 to min(`max_themes`, n // 2, distinct texts), the one with the
+      highest mean silhouette on cosine distances (ties to the smaller k). With n // 2 < 2 (fewer
+      than four texts) there is nothing to choose, and the texts form one group.
+    - k-means with `random_state=seed` and 10 starts: the same input gives the same themes.
+    - Groups with fewer than `min_members` texts are dropped (one answer is not a theme); texts
+      with no words left after stop words are left out. Themes are ordered largest first.
+    - Terms: the single words with the highest weights in the group's mean TF-IDF vector.
+
+    Handles 0, 1 and 2 texts: no themes, no themes (below `min_members`), one theme.
+    """
+    from sklearn.cluster import KMeans
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+    from sklearn.metrics import silhouette_score
+
+    pairs = list(texts.items()) if isinstance(texts, Mapping) else list(texts)
+    pairs = [(key, text) for key, text in pairs if text and text.strip()]
+    if len(pairs) < max(min_members, 1):
+        return []
+    stop_words = sorted(set(ENGLISH_STOP_WORDS) | _analyzer_tokens(extra_stop_words))
+    vectorizer = TfidfVectorizer(
+        stop_words=stop_words,
+        strip_accents="unicode",
+        sublinear_tf=True,
+        ngram_range=(1, 2),
+    )
+    try:
+        matrix = vectorizer.fit_transform([text for _, text in pairs])
+    except ValueError:
+        # Only stop words (or nothing) in every text: no vocabulary to group by.
+        return []
+    dense = np.asarray(matrix.toarray())
+    keep = np.flatnonzero(dense.sum(axis=1) > 0)
+    if len(keep) < max(min_members, 1):
+        return []
+    dense = dense[keep]
+    ids = [pairs[i][0] for i in keep]
+    vocabulary = vectorizer.get_feature_names_out()
+    distinct = len({row.tobytes() for row in np.round(dense, 12)})
+    largest_k = min(max_themes, len(ids) // 2, distinct)
+
+    labels = np.zeros(len(ids), dtype=int)
+    best_score: float | None = None
+    if largest_k >= 2:
+        for k in range(2, largest_k + 1):
+            candidate = KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(dense)
+            if len(set(candidate.tolist())) < 2:
+                continue
+            score = float(silhouette_score(dense, candidate, metric="cosine"))
+            if best_score is None or score > best_score + 1e-12:
+                best_score, labels = score, candidate
+
+    groups: dict[int, list[int]] = {}
+    for index, label in enumerate(labels.tolist()):
+        groups.setdefault(label, []).append(index)
+    suggestions = [
+        ThemeSuggestion(
+            terms=_top_terms(dense[members].mean(axis=0), vocabulary, top_terms),
+            member_ids=tuple(ids[i] for i in members),
+            silhouette=None if best_score is None else round(best_score, 6),
+        )
+        for members in sorted(groups.values(), key=lambda m: (-len(m), m[0]))
+        if len(members) >= min_members
+    ]
+    return suggestions
+
+
+# ---------------------------------------------------------------------------------------------
+# Summaries with k-suppression
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CodedUnit:
+    """One respondent's response to a wave (or one interview) and the codes found anywhere in it.
+
+    Every respondent is a unit, including those with no codes: they count in their group's size.
+    """
+
+    unit_id: str
+    wave: str
+    group: str
+    codes: frozenset[str] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One number for a page: the count when it may be shown, otherwise why it is hidden."""
+
+    count: int | None
+    reason: str | None = None
+
+    @property
+    def shown(self) -> bool:
+        return self.count is not None
+
+    @classmethod
+    def from_table(cls, table: SuppressedTable, position: Position) -> Cell:
+        reason = table.reason(position)
+        return cls(count=table.count(position), reason=None if reason is None else str(reason))
+
+
+@dataclass(frozen=True)
+class CodeFrequencyRow:
+    code: str
+    cells: Mapping[str, Cell]  # group → respondents whose response carries the code
+    total: Cell  # respondents in any group whose response carries the code
+
+
+@dataclass(frozen=True)
+class CodeFrequencyTable:
+    """One wave's code frequencies by group, after suppression.
+
+    `respondents` are the group sizes (with their total) the frequencies are counted over.
+    """
+
+    wave: str
+    k: int
+    groups: tuple[str, ...]
+    respondents: Mapping[str, Cell]
+    respondents_total: Cell
+    rows: tuple[CodeFrequencyRow, ...]
+
+
+def _ordered(present: Iterable[str], preferred: Sequence[str] | None) -> list[str]:
+    present_set = set(present)
+    order = [g for g in (preferred or ()) if g in present_set]
+    return order + sorted(present_set - set(order))
+
+
+def code_frequencies(
+    units: Iterable[CodedUnit],
+    *,
+    k: int,
+    codes: Sequence[str] | None = None,
+    groups: Sequence[str] | None = None,
+) -> dict[str, CodeFrequencyTable]:
+    """For each wave: how many respondents in each group have each code, suppressed for k.
+
+    A count is of respondents (units), not excerpts: a person who makes the same point three
+    times counts once. The cells of one code are the parts of that code's row total (shown), so
+    `suppress_table` applies primary suppression (n < k, zeros included) and complementary
+    suppression along each row; a cell can only be shown when its group has at least k
+    respondents, because the count cannot exceed the group size. Column totals are not shown:
+    one response can carry several codes, so they would not be counts of people. The group sizes
+    are suppressed as a breakdown with its total (`suppress_breakdown`).
+
+    `codes` fixes which codes are rows and in what order (default: those used, sorted);
+    `groups` the order of the groups (only groups with respondents in the wave appear).
+    """
+    check_k(k)
+    by_wave: dict[str, list[CodedUnit]] = {}
+    for unit in units:
+        by_wave.setdefault(unit.wave, []).append(unit)
+    tables: dict[str, CodeFrequencyTable] = {}
+    for wave, members in by_wave.items():
+        wave_groups = _ordered((unit.group for unit in members), groups)
+        sizes = Counter(unit.group for unit in members)
+        size_table = suppress_breakdown({g: sizes[g] for g in wave_groups}, k=k)
+        used = {code for unit in members for code in unit.codes}
+        rows = [code for code in codes if code in used] if codes is not None else sorted(used)
+        counts: dict[tuple[str, str], int] = {}
+        for code in rows:
+            for group in wave_groups:
+                counts[(code, group)] = sum(
+                    1 for unit in members if unit.group == group and code in unit.codes
+                )
+        frequency_rows: list[CodeFrequencyRow] = []
+        if rows:
+            table = suppress_table(counts, k=k, column_totals=False, grand_total=False)
+            frequency_rows = [
+                CodeFrequencyRow(
+                    code=code,
+                    cells={
+                        group: Cell.from_table(table, Position.cell(code, group))
+                        for group in wave_groups
+                    },
+                    total=Cell.from_table(table, Position.row_total(code)),
+                )
+                for code in rows
+            ]
+        tables[wave] = CodeFrequencyTable(
+            wave=wave,
+            k=k,
+            groups=tuple(wave_groups),
+            respondents={
+                group: Cell.from_table(size_table, Position.cell(group, BREAKDOWN_COLUMN))
+                for group in wave_groups
+            },
+            respondents_total=Cell.from_table(size_table, Position.column_total(BREAKDOWN_COLUMN)),
+            rows=tuple(frequency_rows),
+        )
+    return tables
+
+
+@dataclass(frozen=True)
+class CodePair:
+    """Two codes found in the same response (or interview), and in how many."""
+
+    first: str
+    second: str
+    cell: Cell
+
+
+def code_cooccurrence(
+    units: Iterable[CodedUnit], *, k: int, codes: Sequence[str] | None = None
+) -> dict[str, tuple[CodePair, ...]]:
+    """For each wave: pairs of codes on the same response or interview, with how many, suppressed.
+
+    Only pairs that occur at least once are listed, ordered by `codes` (default: sorted). A
+    count below k is hidden (primary suppression through `suppress_breakdown`); the pairs are
+    not parts of any total shown (a response carries any number of pairs), so no complementary
+    suppression is needed.
+    """
+    check_k(k)
+    order = {code: i for i, code in enumerate(codes)} if codes is not None else None
+
+    def sort_key(code: str) -> tuple[int, str]:
+        return (order[code], code) if order is not None else (0, code)
+
+    by_wave: dict[str, Counter[tuple[str, str]]] = {}
+    for unit in units:
+        present = sorted((c for c in unit.codes if order is None or c in order), key=sort_key)
+        by_wave.setdefault(unit.wave, Counter()).update(combinations(present, 2))
+    result: dict[str, tuple[CodePair, ...]] = {}
+    for wave, pairs in by_wave.items():
+        if not pairs:
+            result[wave] = ()
+            continue
+        # In code order, never by count: an order by size would rank the hidden counts.
+        keys = sorted(pairs, key=lambda pair: (sort_key(pair[0]), sort_key(pair[1])))
+        rows = {f"{i}": pairs[pair] for i, pair in enumerate(keys)}
+        table = suppress_breakdown(rows, k=k, total_shown=False)
+        result[wave] = tuple(
+            CodePair(
+                first=pair[0],
+                second=pair[1],
+                cell=Cell.from_table(table, Position.cell(f"{i}", BREAKDOWN_COLUMN)),
+            )
+            for i, pair in enumerate(keys)
+        )
+    return result

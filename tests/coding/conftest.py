@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from tandem.coding import selectors, services
+from tandem.coding.models import Code
+from tandem.programmes.models import Participant, Role
+from tandem.surveys import services as survey_services
+from tandem.surveys.models import Answer, InterviewNote, InvitationStatus, Wave, WaveKind
+
+AGENDA_ANSWER = "Dr Okafor and I now agree the agenda for the business meeting together."
+
+
+@pytest.fixture
+def baseline(demo) -> Wave:
+    """The demo's closed baseline stock take: 24 invited, about 22 submitted."""
+    return Wave.objects.get(programme=demo.programme, title="Baseline stock take")
+
+
+@pytest.fixture
+def lead(demo):
+    return Participant.objects.get(programme=demo.programme, role=Role.PROGRAMME_LEAD).person.user
+
+
+@pytest.fixture
+def codes(demo) -> dict[str, Code]:
+    """A small nested codebook: Meetings › Agenda, Meetings › Decisions, and Money."""
+    meetings = services.code_create(programme=demo.programme, name="Meetings")
+    return {
+        "meetings": meetings,
+        "agenda": services.code_create(programme=demo.programme, name="Agenda", parent=meetings),
+        "decisions": services.code_create(
+            programme=demo.programme, name="Decisions", parent=meetings
+        ),
+        "money": services.code_create(
+            programme=demo.programme, name="Money", description="Budgets and finance"
+        ),
+    }
+
+
+def submitted_answers(wave: Wave, item_id: str | None = None):
+    answers = Answer.objects.filter(
+        invitation__wave=wave, invitation__status=InvitationStatus.SUBMITTED
+    ).exclude(text="")
+    if item_id:
+        answers = answers.filter(item_id=item_id)
+    return answers.order_by("pk")
+
+
+@pytest.fixture
+def agenda_answer(baseline: Wave) -> Answer:
+    """A submitted open answer naming the respondent's partner ("Dr Okafor")."""
+    return submitted_answers(baseline, "works_well").filter(text=AGENDA_ANSWER).first()
+
+
+@pytest.fixture
+def small_wave(demo) -> Wave:
+    """A pulse of the stock take that only three people have submitted: fewer than k_text (10)."""
+    today = timezone.localdate()
+    wave = survey_services.wave_create(
+        programme=demo.programme,
+        title="Small stock take",
+        kind=WaveKind.PULSE,
+        instrument_id="stock-take",
+        opens_on=today - dt.timedelta(days=1),
+        closes_on=today + dt.timedelta(days=7),
+    )
+    texts = [
+        "Dr Okafor keeps our meetings short and clear.",
+        "Meetings end with actions and an owner for each.",
+        "The budget meeting is where we argue, and then agree.",
+    ]
+    for invitation, text in zip(wave.invitations.order_by("pk")[:3], texts, strict=True):
+        survey_services.answer_save(invitation=invitation, item_id="works_well", value=text)
+        survey_services.response_submit(invitation=invitation)
+    return wave
+
+
+@pytest.fixture
+def interview(baseline: Wave, lead) -> InterviewNote:
+    return survey_services.interview_note_add(
+        wave=baseline,
+        title="Interview 1, service manager",
+        interviewee_profession="manager",
+        text=(
+            "We talked about the budget.\n\nShe said Anna Kowalski's team had "
+            "no say in the budget, and that Dr Amara Okafor backed them."
+        ),
+        actor=lead,
+    )
+
+
+def code_answer(answer: Answer, codes: list[Code], quote: str = "", actor=None):
+    return services.excerpt_code(
+        wave=answer.invitation.wave, source=answer, quote=quote, codes=codes, actor=actor
+    )
+
+
+def ref(answer: Answer) -> str:
+    return selectors.answer_ref(answer.pk)

@@ -1,0 +1,184 @@
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from tandem.coding import services
+from tandem.coding.models import Code, Codebook, Excerpt, ReviewStatus, ThemeSuggestion
+from tandem.surveys import services as survey_services
+from tandem.surveys.models import Answer, InvitationStatus
+
+from ..factories import ProgrammeFactory
+from .conftest import AGENDA_ANSWER, code_answer, submitted_answers
+
+
+def test_the_codebook_is_created_with_the_first_code(demo) -> None:
+    assert not Codebook.objects.filter(programme=demo.programme).exists()
+    code = services.code_create(programme=demo.programme, name="Trust")
+    assert code.codebook.programme == demo.programme
+    services.code_create(programme=demo.programme, name="Time")
+    assert Codebook.objects.filter(programme=demo.programme).count() == 1
+
+
+def test_the_same_name_may_be_used_under_different_parents(demo, codes) -> None:
+    services.code_create(programme=demo.programme, name="Agenda", parent=codes["money"])
+    assert Code.objects.filter(name="Agenda").count() == 2
+
+
+@pytest.mark.parametrize("parent_key", [None, "meetings"])
+def test_names_are_unique_within_their_parent_whatever_the_case(demo, codes, parent_key):
+    parent = codes[parent_key] if parent_key else None
+    taken = "MONEY" if parent is None else "agenda"
+    with pytest.raises(ValidationError) as caught:
+        services.code_create(programme=demo.programme, name=taken, parent=parent)
+    assert "There is already a code called" in caught.value.message_dict["name"][0]
+
+
+def test_the_database_also_refuses_a_duplicate_top_level_name(demo, codes) -> None:
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Code.objects.create(codebook=codes["money"].codebook, name="money")
+
+
+def test_a_code_cannot_move_under_its_own_descendant(codes) -> None:
+    with pytest.raises(ValidationError) as caught:
+        services.code_update(code=codes["meetings"], name="Meetings", parent=codes["agenda"])
+    assert "cannot sit under itself" in caught.value.message_dict["parent"][0]
+
+
+def test_a_parent_from_another_programme_is_refused(demo, codes) -> None:
+    other = services.code_create(programme=ProgrammeFactory(), name="Elsewhere")
+    with pytest.raises(ValidationError):
+        services.code_create(programme=demo.programme, name="Child", parent=other)
+
+
+def test_deleting_a_code_keeps_excerpts_that_have_other_codes(codes, agenda_answer) -> None:
+    shared = code_answer(agenda_answer, [codes["agenda"], codes["money"]], quote="agenda")
+    alone = code_answer(agenda_answer, [codes["money"]], quote="business meeting")
+    assert services.code_delete(code=codes["money"]) == 1
+    assert Excerpt.objects.filter(pk=shared.pk).exists()
+    assert not Excerpt.objects.filter(pk=alone.pk).exists()
+
+
+def test_coding_the_same_passage_twice_adds_codes_to_one_excerpt(codes, agenda_answer) -> None:
+    first = code_answer(agenda_answer, [codes["agenda"]], quote="the agenda")
+    second = code_answer(agenda_answer, [codes["agenda"], codes["decisions"]], quote="the agenda")
+    assert first.pk == second.pk
+    assert set(second.codes.values_list("name", flat=True)) == {"Agenda", "Decisions"}
+
+
+def test_an_ambiguous_passage_asks_for_a_longer_one(codes, interview) -> None:
+    with pytest.raises(ValidationError) as caught:
+        services.excerpt_code(
+            wave=interview.wave, source=interview, quote="the budget", codes=[codes["money"]]
+        )
+    assert caught.value.message_dict["quote"] == [
+        "This passage appears 2 times in the text. Paste a longer passage, so that it points to one place."
+    ]
+
+
+def test_codes_of_another_programme_cannot_be_used(agenda_answer) -> None:
+    stranger = services.code_create(programme=ProgrammeFactory(), name="Elsewhere")
+    with pytest.raises(ValidationError) as caught:
+        code_answer(agenda_answer, [stranger])
+    assert "codes" in caught.value.message_dict
+
+
+def test_an_answer_of_an_unsubmitted_response_cannot_be_coded(small_wave, codes) -> None:
+    in_progress = small_wave.invitations.exclude(status=InvitationStatus.SUBMITTED).first()
+    survey_services.answer_save(
+        invitation=in_progress, item_id="works_well", value="Still thinking about it."
+    )
+    answer = Answer.objects.get(invitation=in_progress, item_id="works_well")
+    with pytest.raises(ValidationError):
+        services.excerpt_code(wave=small_wave, source=answer, quote="", codes=[codes["money"]])
+
+
+def test_an_answer_of_another_wave_cannot_be_coded_in_this_one(
+    small_wave, agenda_answer, codes
+) -> None:
+    with pytest.raises(ValidationError):
+        services.excerpt_code(
+            wave=small_wave, source=agenda_answer, quote="", codes=[codes["money"]]
+        )
+
+
+def test_approval_stores_the_redacted_text_with_names_removed(codes, agenda_answer, lead) -> None:
+    excerpt = code_answer(agenda_answer, [codes["agenda"]])
+    services.excerpt_approve(excerpt=excerpt, actor=lead)
+    excerpt.refresh_from_db()
+    assert excerpt.text == AGENDA_ANSWER
+    assert excerpt.redacted_text == (
+        "[name] and I now agree the agenda for the business meeting together."
+    )
+    assert (excerpt.status, excerpt.reviewed_by) == (ReviewStatus.APPROVED, lead)
+
+
+def test_approval_redacts_full_names_possessives_and_first_names_in_interviews(
+    codes, interview, lead
+) -> None:
+    excerpt = services.excerpt_code(
+        wave=interview.wave,
+        source=interview,
+        quote="She said Anna Kowalski's team had no say in the budget, and that Dr Amara Okafor backed them.",
+        codes=[codes["money"]],
+    )
+    services.excerpt_approve(excerpt=excerpt, actor=lead)
+    assert excerpt.redacted_text == (
+        "She said [name]'s team had no say in the budget, and that [name] backed them."
+    )
+
+
+def test_an_edited_release_text_is_redacted_again(codes, agenda_answer, lead) -> None:
+    excerpt = code_answer(agenda_answer, [codes["agenda"]])
+    services.excerpt_approve(
+        excerpt=excerpt, actor=lead, release_text="Amara and I now agree the agenda."
+    )
+    assert excerpt.redacted_text == "[name] and I now agree the agenda."
+
+
+def test_rejecting_an_approved_excerpt_withdraws_its_release_text(codes, agenda_answer, lead):
+    excerpt = code_answer(agenda_answer, [codes["agenda"]])
+    services.excerpt_approve(excerpt=excerpt, actor=lead)
+    services.excerpt_reject(excerpt=excerpt, actor=lead)
+    assert (excerpt.status, excerpt.redacted_text) == (ReviewStatus.REJECTED, "")
+
+
+def test_theme_suggestions_are_reproducible(baseline) -> None:
+    first = [(s.terms, s.answer_ids) for s in services.theme_suggestions_generate(wave=baseline)]
+    second = [(s.terms, s.answer_ids) for s in services.theme_suggestions_generate(wave=baseline)]
+    assert first == second and len(first) >= 2
+    assert ThemeSuggestion.objects.filter(wave=baseline, status="pending").count() == len(first)
+
+
+def test_theme_suggestions_never_offer_a_name_as_a_theme(baseline) -> None:
+    terms = {t for s in services.theme_suggestions_generate(wave=baseline) for t in s.terms}
+    assert "okafor" not in terms and "dr" not in terms
+
+
+def test_theme_suggestions_group_only_uncoded_answers(baseline, codes, agenda_answer) -> None:
+    coded = [
+        code_answer(answer, [codes["agenda"]]).answer_id
+        for answer in submitted_answers(baseline, "works_well").filter(text=AGENDA_ANSWER)
+    ]
+    suggested = {
+        pk for s in services.theme_suggestions_generate(wave=baseline) for pk in s.answer_ids
+    }
+    assert suggested and not suggested & set(coded)
+
+
+def test_a_rejected_suggestion_is_not_offered_again(baseline, lead) -> None:
+    rejected = services.theme_suggestions_generate(wave=baseline)[0]
+    services.theme_suggestion_reject(suggestion=rejected, actor=lead)
+    again = services.theme_suggestions_generate(wave=baseline)
+    assert sorted(rejected.answer_ids) not in [sorted(s.answer_ids) for s in again]
+
+
+def test_accepting_a_suggestion_codes_each_whole_answer(baseline, lead) -> None:
+    suggestion = services.theme_suggestions_generate(wave=baseline)[0]
+    code = services.theme_suggestion_accept(suggestion=suggestion, name="Decisions", actor=lead)
+    excerpts = list(code.excerpts.select_related("answer"))
+    assert sorted(e.answer_id for e in excerpts) == sorted(suggestion.answer_ids)
+    assert all(e.text == e.answer.text.strip() for e in excerpts)
+    suggestion.refresh_from_db()
+    assert (suggestion.status, suggestion.code) == ("accepted", code)
