@@ -6,12 +6,24 @@ import pytest
 from django.utils import timezone
 
 from tandem.coding import selectors, services
-from tandem.coding.models import Code
+from tandem.coding.models import Code, Codebook, Excerpt
 from tandem.programmes.models import Participant, Role
 from tandem.surveys import services as survey_services
 from tandem.surveys.models import Answer, InterviewNote, InvitationStatus, Wave, WaveKind
 
 AGENDA_ANSWER = "Dr Okafor and I now agree the agenda for the business meeting together."
+
+
+@pytest.fixture(autouse=True)
+def _blank_codebook(demo) -> None:
+    """The demo arrives with its baseline coded; these tests start from an empty codebook."""
+    Excerpt.objects.filter(wave__programme=demo.programme).delete()
+    codes = Code.objects.filter(codebook__programme=demo.programme)
+    codes.filter(
+        parent__isnull=False
+    ).delete()  # children first: a parent with children is protected
+    codes.delete()
+    Codebook.objects.filter(programme=demo.programme).delete()
 
 
 @pytest.fixture

@@ -134,14 +134,19 @@ def test_one_small_group_takes_a_second_one_with_it(demo, baseline) -> None:
     )
 
 
-def test_no_page_shows_an_individual_open_answer(lead_client, demo, baseline, repeat) -> None:
+def test_only_approved_redacted_excerpts_of_open_answers_reach_a_report(
+    lead_client, demo, baseline, repeat
+) -> None:
+    from tandem.coding.models import Excerpt, ReviewStatus
+
     services.wave_release(wave=baseline, actor=None)
+    Excerpt.objects.filter(wave=baseline).update(status=ReviewStatus.PENDING)
     texts = set(
         Answer.objects.filter(invitation__wave=baseline)
         .exclude(text="")
         .values_list("text", flat=True)
     )
-    assert texts
+    assert any("Okafor" in text for text in texts)
     pages = [
         lead_client.get(url(demo, baseline)).content.decode(),
         lead_client.get(
@@ -149,6 +154,10 @@ def test_no_page_shows_an_individual_open_answer(lead_client, demo, baseline, re
         ).content.decode(),
     ]
     assert not any(text in page for text in texts for page in pages)
+    Excerpt.objects.filter(wave=baseline).update(status=ReviewStatus.APPROVED)
+    html = lead_client.get(url(demo, baseline)).content.decode()
+    assert "[name] and I now agree the agenda" in html
+    assert "Okafor and I" not in html
 
 
 def test_comparison_shows_improvement_only_where_the_holm_adjusted_p_says_so(

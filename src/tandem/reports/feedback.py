@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 from django.db.models import Count
@@ -117,6 +118,8 @@ class FeedbackReport:
     items: list[ItemDistribution]
     option_labels: list[str]
     notes: list[str] = field(default_factory=list)
+    themes: Any = None  # tandem.coding.selectors.CodeFrequencies
+    excerpts: Any = None  # tandem.coding.selectors.ExcerptRelease
 
     @property
     def suppressed_anything(self) -> bool:
@@ -321,7 +324,11 @@ def build_feedback(wave: Wave) -> FeedbackReport:
         notes.append(
             "Some scales have a Cronbach's alpha below 0.7: read their scores with caution."
         )
+    from tandem.coding.selectors import code_frequencies, released_excerpts
+
     return FeedbackReport(
+        themes=code_frequencies(wave=wave),
+        excerpts=released_excerpts(wave=wave),
         wave=wave,
         k=k,
         response=response,
