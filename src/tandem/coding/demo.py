@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from tandem.coding import services
+from tandem.coding.models import Code
 from tandem.surveys.models import Answer, InvitationStatus, Wave
 
 # (code, parent, description, phrases that mark it)
@@ -46,7 +47,7 @@ CODES: tuple[tuple[str, str | None, str, tuple[str, ...]], ...] = (
 def seed_coding(*, wave: Wave) -> int:
     """Code and approve the wave's open answers; returns the number of excerpts made."""
     programme = wave.programme
-    codes = {}
+    codes: dict[str, Code] = {}
     for name, parent, description, _ in CODES:
         codes[name] = services.code_create(
             programme=programme,
