@@ -93,6 +93,8 @@ INSTALLED_APPS = [
     "tandem.surveys",
     "tandem.coding",
     "tandem.reports",
+    "tandem.coaching",
+    "tandem.typology",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -235,6 +237,25 @@ else:
 TANDEM_BASE_URL = os.environ.get("TANDEM_BASE_URL", "").strip() or f"http://127.0.0.1:{PORT}"
 DEFAULT_FROM_EMAIL = os.environ.get("TANDEM_DEFAULT_FROM_EMAIL", "Tandem <tandem@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Keys for confidential coaching notes (Fernet, urlsafe base64 of 32 bytes), comma-separated:
+# the first encrypts, all decrypt, so a key can be rotated. Without one, a single machine
+# generates one into var/notes.key; several app servers must share TANDEM_NOTES_KEYS.
+def _notes_keys() -> list[str]:
+    keys = [k.strip() for k in os.environ.get("TANDEM_NOTES_KEYS", "").split(",") if k.strip()]
+    if keys:
+        return keys
+    key_file = VAR_DIR / "notes.key"
+    if not key_file.exists():
+        import base64
+
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(), encoding="utf-8")
+        key_file.chmod(0o600)
+    return [key_file.read_text(encoding="utf-8").strip()]
+
+
+TANDEM_NOTES_KEYS = _notes_keys()
 
 # Uploads: participant lists are small; anything bigger is a mistake or an attack.
 TANDEM_MAX_IMPORT_BYTES = env_int("TANDEM_MAX_IMPORT_BYTES", 5 * 1024 * 1024)

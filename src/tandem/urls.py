@@ -10,6 +10,8 @@ urlpatterns = [
     path("", include("tandem.surveys.urls")),
     path("", include("tandem.reports.urls")),
     path("", include("tandem.coding.urls")),
+    path("", include("tandem.coaching.urls")),
+    path("", include("tandem.typology.urls")),
     path("", include("tandem.programmes.urls")),
 ]
 
