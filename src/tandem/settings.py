@@ -238,6 +238,7 @@ TANDEM_BASE_URL = os.environ.get("TANDEM_BASE_URL", "").strip() or f"http://127.
 DEFAULT_FROM_EMAIL = os.environ.get("TANDEM_DEFAULT_FROM_EMAIL", "Tandem <tandem@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+
 # Keys for confidential coaching notes (Fernet, urlsafe base64 of 32 bytes), comma-separated:
 # the first encrypts, all decrypt, so a key can be rotated. Without one, a single machine
 # generates one into var/notes.key; several app servers must share TANDEM_NOTES_KEYS.
@@ -250,7 +251,9 @@ def _notes_keys() -> list[str]:
         import base64
 
         VAR_DIR.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(), encoding="utf-8")
+        key_file.write_text(
+            base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(), encoding="utf-8"
+        )
         key_file.chmod(0o600)
     return [key_file.read_text(encoding="utf-8").strip()]
 
