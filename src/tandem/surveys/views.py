@@ -203,7 +203,7 @@ def respond_section(request: HttpRequest, token: str, section_id: str) -> HttpRe
 @require_POST
 def respond_autosave(request: HttpRequest, token: str) -> JsonResponse:
     """One answer, saved as it changes (JavaScript only; the form's own button saves the page)."""
-    invitation = selectors.invitation_by_token(token=token)
+    invitation = selectors.invitation_key(token=token)
     item_id = request.POST.get("item", "")
     try:
         services.answer_save(
