@@ -261,7 +261,15 @@ def demo_exists() -> bool:
 @transaction.atomic
 def demo_reset() -> None:
     """Remove the demo organisation and everyone in it (nothing else is touched)."""
+    from tandem.coding.models import Code, Codebook, Excerpt
+
     User = get_user_model()
+    # Codes protect themselves from accidental deletion; the demo's go deliberately, leaves first.
+    Excerpt.objects.filter(wave__programme__slug=DEMO_SLUG).delete()
+    codes = Code.objects.filter(codebook__programme__slug=DEMO_SLUG)
+    while codes.exists():
+        codes.filter(children__isnull=True).delete()
+    Codebook.objects.filter(programme__slug=DEMO_SLUG).delete()
     Participant.objects.filter(programme__slug=DEMO_SLUG).delete()
     Programme.objects.filter(slug=DEMO_SLUG).delete()
     Organisation.objects.filter(name=DEMO_ORGANISATION).delete()
