@@ -542,6 +542,10 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(func=cmd_invitations_list)
 
+    from tandem.typology.cli import add_parser as add_typology_parser
+
+    add_typology_parser(commands)
+
     manage = commands.add_parser(
         "manage", help="run a Django management command (migrate, createsuperuser…)"
     )

@@ -217,6 +217,9 @@ def seed_demo(*, password: str = DEFAULT_PASSWORD) -> DemoProgramme:
     from tandem.surveys.demo import seed_waves
 
     seed_waves(programme=programme)
+    from tandem.typology.demo import seed_types
+
+    seed_types(programme=programme)
 
     User = get_user_model()
     # One password for every demo account, so that a visitor can try each role. It is hashed once

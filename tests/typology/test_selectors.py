@@ -1,0 +1,169 @@
+"""Who sees a type: the person and their coach, then the group only by consent and only above k."""
+
+from __future__ import annotations
+
+import pytest
+
+from tandem.programmes.models import Participant, Role
+from tandem.programmes.selectors import ProgrammeNotFound
+from tandem.typology import selectors, services
+from tandem.typology.models import TypeProfile
+
+from ..conftest import participant_named
+from ..factories import ParticipantFactory, ProgrammeFactory
+
+# Taken before the autouse fixture replaces the hook with the tests' own coaching map.
+REAL_COACH_OF = selectors.coach_of
+
+
+def user_of(participant: Participant):
+    return participant.person.user
+
+
+def give_type(participant: Participant, code: str, *, shared: bool = True) -> TypeProfile:
+    profile = services.type_external_record(participant=participant, type_code=code, source="MBTI")
+    return services.type_share_set(profile=profile, shared=shared)
+
+
+def test_a_person_sees_their_own_type(amara, answers) -> None:
+    services.indicator_submit(participant=amara, answers=answers("ENTJ"))
+    view = selectors.personal_profile(viewer=user_of(amara), participant=amara)
+    assert view is not None
+    assert view.profile.reported_type == "ENTJ"
+    assert [row.band for row in view.rows] == ["clear"] * 4
+
+
+def test_their_coach_sees_it_before_it_is_shared(amara, nadia, coaching, answers) -> None:
+    services.indicator_submit(participant=amara, answers=answers("ENTJ"))
+    coaching[amara.pk] = nadia
+    person = selectors.person_for(
+        viewer=user_of(nadia), programme=amara.programme, participant_id=amara.pk
+    )
+    view = selectors.personal_profile(viewer=user_of(nadia), participant=person)
+    assert view is not None and view.profile.reported_type == "ENTJ"
+
+
+@pytest.mark.parametrize(
+    "name", ["Priya Sandhu", "Dr Miriam Achebe", "Nadia Foster", "Anna Kowalski"]
+)
+def test_nobody_else_in_the_programme_sees_a_type_even_when_shared(demo, amara, name) -> None:
+    give_type(amara, "ENTJ", shared=True)
+    viewer = user_of(participant_named(demo, name))
+    with pytest.raises(selectors.TypeAccessDenied):
+        selectors.person_for(viewer=viewer, programme=demo.programme, participant_id=amara.pk)
+
+
+def test_a_coach_cannot_confirm_best_fit_or_share_for_a_coachee(amara, nadia, coaching) -> None:
+    coaching[amara.pk] = nadia
+    with pytest.raises(selectors.TypeAccessDenied):
+        selectors.person_for(
+            viewer=user_of(nadia),
+            programme=amara.programme,
+            participant_id=amara.pk,
+            coach_allowed=False,
+        )
+
+
+def test_someone_outside_the_programme_is_told_it_does_not_exist(demo, amara) -> None:
+    outsider = ParticipantFactory(programme=ProgrammeFactory(), role=Role.PROGRAMME_LEAD)
+    with pytest.raises(ProgrammeNotFound):
+        selectors.person_for(
+            viewer=outsider.person.user, programme=demo.programme, participant_id=amara.pk
+        )
+
+
+def test_coach_of_is_nobody_without_a_coaching_plan(demo) -> None:
+    stranger = ParticipantFactory(programme=ProgrammeFactory())
+    assert REAL_COACH_OF(stranger) is None
+
+
+def shared_in(demo, count: int) -> list[Participant]:
+    people = list(
+        Participant.objects.filter(programme=demo.programme, role=Role.PARTICIPANT).order_by("pk")
+    )[:count]
+    for person in people:
+        give_type(person, "ESTJ")
+    return people
+
+
+def test_team_table_is_absent_when_fewer_than_k_share(demo, amara) -> None:
+    shared_in(demo, demo.programme.min_group_size - 1)
+    view = selectors.team_table_for(viewer=user_of(amara), programme=demo.programme)
+    assert view.k == 5
+    assert view.table is None
+    assert view.rows == []
+
+
+def test_team_table_appears_at_k_and_counts_only_shared_types(demo, amara) -> None:
+    sharers = shared_in(demo, 5)
+    others = Participant.objects.filter(programme=demo.programme, role=Role.PARTICIPANT).exclude(
+        pk__in=[p.pk for p in sharers]
+    )[:3]
+    for person in others:
+        give_type(person, "INFP", shared=False)
+    view = selectors.team_table_for(viewer=user_of(amara), programme=demo.programme)
+    assert view.table is not None
+    assert view.table.n == 5
+    assert view.table.by_preference["E"] == 5
+    assert view.table.by_preference["I"] == 0
+    cells = {cell.type_code: cell.count for row in view.rows for cell in row}
+    assert cells["ESTJ"] == 5
+    assert cells["INFP"] == 0
+
+
+def test_withdrawing_consent_takes_a_type_out_of_the_table(demo, amara) -> None:
+    sharers = shared_in(demo, 5)
+    services.type_share_set(profile=sharers[0].type_profile, shared=False)
+    view = selectors.team_table_for(viewer=user_of(amara), programme=demo.programme)
+    assert view.table is None
+
+
+def test_a_pair_card_needs_both_partners_to_share(demo, amara, anna) -> None:
+    give_type(amara, "ENTJ", shared=True)
+    give_type(anna, "ESFJ", shared=False)
+    viewer = user_of(amara)
+    assert selectors.pair_cards_for(viewer=viewer, programme=demo.programme).cards == []
+    services.type_share_set(profile=anna.type_profile, shared=True)
+    cards = selectors.pair_cards_for(viewer=viewer, programme=demo.programme)
+    assert len(cards.cards) == 1
+    card = cards.cards[0]
+    assert (card.doctor.name, card.doctor.type_code) == ("Dr Amara Okafor", "ENTJ")
+    assert card.differing == ["Sensing–Intuition", "Thinking–Feeling"]
+    assert len(card.tips) == 3
+    assert cards.pairs_without_card == 11
+
+
+def test_an_external_result_is_labelled_on_the_pair_card(demo, amara, anna) -> None:
+    give_type(amara, "ENTJ")
+    give_type(anna, "ENTJ")
+    card = selectors.pair_cards_for(viewer=user_of(amara), programme=demo.programme).cards[0]
+    assert card.doctor.external_source == "MBTI"
+    # No differences: all three tips speak to what the pair share.
+    assert card.differing == []
+    assert card.tips[0].startswith("You both think aloud")
+
+
+def test_the_lead_sees_reliability_and_best_fit_changes_but_no_types(seeded) -> None:
+    lead = Participant.objects.get(programme=seeded.programme, role=Role.PROGRAMME_LEAD)
+    evidence = selectors.indicator_evidence(viewer=user_of(lead), programme=seeded.programme)
+    assert evidence.participants == 24
+    assert (evidence.indicator_results, evidence.external_results) == (22, 1)
+    assert evidence.changed_any == 3
+    assert evidence.changed_by_pair == {"ei": 1, "sn": 0, "tf": 1, "jp": 1}
+    assert evidence.resolved == 1
+    assert evidence.reliability is not None
+    assert all(r.result is not None and r.result.alpha > 0.7 for r in evidence.reliability.values())
+
+
+def test_reliability_is_withheld_below_k_respondents(demo, amara, answers) -> None:
+    services.indicator_submit(participant=amara, answers=answers("ENTJ"))
+    lead = Participant.objects.get(programme=demo.programme, role=Role.PROGRAMME_LEAD)
+    evidence = selectors.indicator_evidence(viewer=user_of(lead), programme=demo.programme)
+    assert evidence.respondents == 1
+    assert evidence.reliability is None
+    assert evidence.changed_any is None
+
+
+def test_only_the_lead_sees_the_indicator_evidence(demo, amara) -> None:
+    with pytest.raises(selectors.TypeAccessDenied):
+        selectors.indicator_evidence(viewer=user_of(amara), programme=demo.programme)
