@@ -220,6 +220,9 @@ def seed_demo(*, password: str = DEFAULT_PASSWORD) -> DemoProgramme:
     from tandem.typology.demo import seed_types
 
     seed_types(programme=programme)
+    from tandem.coaching.demo import seed_coaching
+
+    seed_coaching(programme=programme)
 
     User = get_user_model()
     # One password for every demo account, so that a visitor can try each role. It is hashed once

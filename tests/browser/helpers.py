@@ -183,6 +183,8 @@ def assert_accessible(page: Page, *, false_positives: Sequence[FalsePositive] = 
     `false_positives` names findings proven wrong on this page; each must still be reported
     (see FalsePositive), and nothing else may be.
     """
+    # A form post redirects; wait until the page it lands on has loaded before injecting axe.
+    page.wait_for_load_state("load")
     audit = _violations if _scripts_run(page) else _violations_of_snapshot
     violations = audit(page, false_positives)
     failing = [v for v in violations if v["nodes"]]

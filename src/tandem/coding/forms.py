@@ -32,6 +32,9 @@ def _ordered(codes: QuerySet[Code], paths: dict[int, str]) -> QuerySet[Code]:
     # The queryset's order is the order of the choices: the tree's, depth first, which is the
     # order of `paths` (built from `selectors.flatten`).
     order = list(paths)
+    if not order:
+        # An empty CASE compiles to a bare constant, which PostgreSQL reads as a column position.
+        return codes.order_by("name", "pk")
     return codes.order_by(
         Case(
             *[When(pk=pk, then=Value(i)) for i, pk in enumerate(order)],

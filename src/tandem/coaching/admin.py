@@ -1,0 +1,61 @@
+"""Admin for coaching: who coaches whom and the schedule, nothing that was said.
+
+Notes, themes, actions agreed and ratings are deliberately not registered: superusers act as
+programme leads (programmes.selectors.viewer_roles), and a lead never reads coaching content.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db import models
+from django.http import HttpRequest
+
+from tandem.coaching.audit import CoachingNoteRead
+from tandem.coaching.models import (
+    CoachingPlan,
+    CoachingSession,
+    CoachingSettings,
+)
+
+
+@admin.register(CoachingSettings)
+class CoachingSettingsAdmin(admin.ModelAdmin[CoachingSettings]):
+    list_display = ["programme", "planned_sessions", "stalled_after_days"]
+
+
+@admin.register(CoachingPlan)
+class CoachingPlanAdmin(admin.ModelAdmin[CoachingPlan]):
+    list_display = ["coachee", "coach", "planned_sessions", "started_on"]
+    fields = ["programme", "coachee", "coach", "planned_sessions", "started_on"]
+    raw_id_fields = ["programme", "coachee", "coach"]
+    list_filter = ["programme"]
+
+
+@admin.register(CoachingSession)
+class CoachingSessionAdmin(admin.ModelAdmin[CoachingSession]):
+    # `actions_agreed` is coaching content: left out of the form and the list.
+    list_display = ["plan", "starts_at", "attendance"]
+    fields = ["plan", "starts_at", "duration_minutes", "place", "video_link", "attendance"]
+    raw_id_fields = ["plan"]
+    list_filter = ["attendance"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+@admin.register(CoachingNoteRead)
+class CoachingNoteReadAdmin(admin.ModelAdmin[CoachingNoteRead]):
+    """Read-only: the audit of who read which note (never the note itself)."""
+
+    list_display = ["at", "actor", "note_id", "request_id"]
+    fields = ("at", "actor", "note_id", "request_id")
+    readonly_fields = ("at", "actor", "note_id", "request_id")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
