@@ -36,6 +36,7 @@ from tandem.coaching.forms import (
 )
 from tandem.coaching.models import Attendance, CoachingSession
 from tandem.coaching.selectors import PlanView, Relation
+from tandem.exports import safe_row
 from tandem.programmes.models import Programme, Role
 from tandem.programmes.selectors import (
     can_manage,
@@ -244,16 +245,18 @@ def dose_export(request: HttpRequest, slug: str) -> HttpResponse:
     )
     for row in sorted(rows.values(), key=lambda r: r.participant.person.name):
         writer.writerow(
-            [
-                row.participant.person.name,
-                row.participant.person.get_profession_display(),
-                row.coach_name,
-                row.planned,
-                row.dose.sessions_attended,
-                row.cancelled,
-                row.no_show,
-                row.dose.weeks_in_coaching,
-            ]
+            safe_row(
+                [
+                    row.participant.person.name,
+                    row.participant.person.get_profession_display(),
+                    row.coach_name,
+                    row.planned,
+                    row.dose.sessions_attended,
+                    row.cancelled,
+                    row.no_show,
+                    row.dose.weeks_in_coaching,
+                ]
+            )
         )
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{programme.slug}-coaching-dose.csv"'
