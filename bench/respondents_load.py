@@ -161,6 +161,8 @@ class Setup:
         gunicorn = ["--no-control-socket"]  # gunicorn ≥ 25 otherwise takes over ~/.gunicorn/
         if self.args.threads > 1:
             gunicorn += ["--threads", str(self.args.threads)]
+        if self.args.lock_invitation_only:
+            gunicorn += ["--config", str(BENCH_DIR / "bench_gunicorn.py")]
         env.update(
             TANDEM_HOME=str(self.workdir),
             TANDEM_SECRET_KEY=SECRET_KEY,
@@ -559,7 +561,8 @@ def stored_state(setup: Setup, wave_id: int) -> dict[str, Any]:
             f"host={HOST} port=5432 user=postgres dbname={PG_DATABASE}", connect_timeout=10
         ) as db:
             rows = db.execute(answers_sql.format(p="%s"), (wave_id,)).fetchall()
-            duplicates = db.execute(duplicates_sql.format(p="%s"), (wave_id,)).fetchone()[0]
+            counted = db.execute(duplicates_sql.format(p="%s"), (wave_id,)).fetchone()
+            duplicates = counted[0] if counted else 0
             submitted = [r[0] for r in db.execute(submitted_sql.format(p="%s"), (wave_id,))]
             found = db.execute(
                 "SELECT contype FROM pg_constraint WHERE conname = 'surveys_answer_once_per_item'"
@@ -644,6 +647,11 @@ def main() -> int:
         type=int,
         default=None,
         help="experiment: another CONN_MAX_AGE (uses bench/bench_settings.py)",
+    )
+    parser.add_argument(
+        "--lock-invitation-only",
+        action="store_true",
+        help="experiment: answers lock only the invitation row (bench/bench_gunicorn.py)",
     )
     parser.add_argument(
         "--sqlite-synchronous",
@@ -764,6 +772,7 @@ def main() -> int:
             "worker_class": "gthread" if args.threads > 1 else "sync",
             "conn_max_age_override": args.conn_max_age,
             "sqlite_synchronous_override": args.sqlite_synchronous,
+            "lock_invitation_only_experiment": args.lock_invitation_only,
         },
         "invitations_seeded": len(seeded["tokens"]),
         "respondents_started": tally.started,
