@@ -66,6 +66,9 @@ def _serve(port: int, workers: int, *, tasks: bool = True) -> int:
         "120",
         "--graceful-timeout",
         "10",
+        # gunicorn 27's default control socket is one shared path in the home folder: a second
+        # server on the machine would take it over.
+        "--no-control-socket",
     ]
     if settings.DEBUG:
         server.append("--reload")
