@@ -45,6 +45,13 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from exc
 
 
+def _write_private(path: Path, text: str) -> None:
+    """Create a key file readable by its owner only from the first byte (no window of 0644)."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(text)
+
+
 def _secret_key() -> str:
     key = os.environ.get("TANDEM_SECRET_KEY", "").strip()
     if key:
@@ -56,8 +63,7 @@ def _secret_key() -> str:
         return key_file.read_text(encoding="utf-8").strip()
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(50)
-    key_file.write_text(key, encoding="utf-8")
-    key_file.chmod(0o600)
+    _write_private(key_file, key)
     return key
 
 
@@ -251,10 +257,7 @@ def _notes_keys() -> list[str]:
         import base64
 
         VAR_DIR.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(
-            base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(), encoding="utf-8"
-        )
-        key_file.chmod(0o600)
+        _write_private(key_file, base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
     return [key_file.read_text(encoding="utf-8").strip()]
 
 
