@@ -26,6 +26,14 @@ if (form) {
     }
   };
 
+  // Answers changed before this script ran (a quick click on a slow connection) are saved now.
+  for (const field of form.querySelectorAll("input[type=radio]:checked")) {
+    if (field.name && !field.defaultChecked) save(field.name, field.value);
+  }
+  for (const field of form.querySelectorAll("textarea")) {
+    if (field.name && field.value !== field.defaultValue) save(field.name, field.value);
+  }
+
   form.addEventListener("change", (event) => {
     const field = event.target;
     if (field.name && field.type === "radio") save(field.name, field.value);
