@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "tandem.reports",
     "tandem.coaching",
     "tandem.typology",
+    "tandem.audit",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -111,6 +112,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "tandem.audit.context.RequestIdMiddleware",
     "tandem.middleware.StaticAssetsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
