@@ -398,11 +398,52 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report_evaluation(args: argparse.Namespace) -> int:
+    """The evaluation report as its programme lead sees it: the CLI runs with the server's rights."""
+    from django.db import transaction
+
+    from tandem.audit.services import audit_record
+    from tandem.programmes.models import Participant, Programme, Role
+    from tandem.reports import pdf
+    from tandem.reports.evaluation import build_evaluation
+
+    programme = Programme.objects.filter(slug=args.programme).first()
+    if programme is None:
+        raise CommandError(f"No programme with the slug “{args.programme}”.")
+    lead = (
+        Participant.objects.filter(
+            programme=programme, role=Role.PROGRAMME_LEAD, person__user__isnull=False
+        )
+        .select_related("person__user")
+        .first()
+    )
+    if lead is None or lead.person.user is None:
+        raise CommandError(f"Programme “{programme.slug}” has no programme lead with an account.")
+    out = Path(args.pdf)
+    if not out.parent.is_dir():
+        raise CommandError(f"No such folder for the PDF: {out.parent}")
+    with transaction.atomic():
+        report = build_evaluation(viewer=lead.person.user, programme=programme)
+        content = pdf.evaluation_pdf(report)
+        audit_record(
+            actor=None,
+            action="report.evaluation.download",
+            subject=programme,
+            programme=programme,
+            extra={"format": "pdf", "via": "cli", "bytes": len(content)},
+        )
+    out.write_bytes(content)
+    print(f"Wrote {out} ({len(content) // 1024} KB).")
+    return 0
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     """Write a wave's feedback report, or a comparison of two waves, as a PDF file."""
     _setup_django()
     from tandem.reports import pdf
 
+    if args.kind == "evaluation":
+        return _report_evaluation(args)
     if args.kind == "wave":
         wave = _wave(args.wave)
         content = pdf.feedback_pdf(wave)
@@ -507,6 +548,12 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("after", metavar="W2")
     compare.add_argument("--pdf", required=True, metavar="OUT.pdf")
     compare.set_defaults(func=cmd_report)
+    evaluation = report.add_parser(
+        "evaluation", help="the programme evaluation report (as its programme lead sees it)"
+    )
+    evaluation.add_argument("programme", metavar="PROGRAMME", help="the programme's slug")
+    evaluation.add_argument("--pdf", required=True, metavar="OUT.pdf")
+    evaluation.set_defaults(func=cmd_report)
 
     analyse = commands.add_parser(
         "analyse", help="statistics on your own CSV files"

@@ -13,6 +13,7 @@ import altair as alt
 import pandas as pd
 import vl_convert
 
+from tandem.reports.evaluation import EvaluationReport
 from tandem.reports.feedback import ComparisonReport, FeedbackReport
 
 FONT = "Arial, Liberation Sans, Helvetica, sans-serif"
@@ -232,3 +233,11 @@ def feedback_charts(report: FeedbackReport) -> dict[str, Any]:
 def comparison_charts(report: ComparisonReport) -> dict[str, Any]:
     spec = change_spec(report)
     return {"change": to_svg(spec)} if spec is not None else {}
+
+
+def evaluation_charts(report: EvaluationReport) -> dict[str, Any]:
+    """The evaluation report's charts: the stock-take change, as in the comparison report."""
+    charts: dict[str, Any] = {}
+    if report.comparison is not None:
+        charts.update(comparison_charts(report.comparison))
+    return charts

@@ -8,7 +8,8 @@ from django.db.models import Count, Max
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from tandem.reports.charts import comparison_charts, feedback_charts
+from tandem.reports.charts import comparison_charts, evaluation_charts, feedback_charts
+from tandem.reports.evaluation import EvaluationReport
 from tandem.reports.feedback import build_comparison, build_feedback
 from tandem.surveys.models import Answer, Wave
 
@@ -52,6 +53,14 @@ def comparison_pdf(before: Wave, after: Wave) -> bytes:
     html = render_to_string(
         "reports/comparison_print.jinja",
         {"report": report, "charts": comparison_charts(report), "generated": timezone.now()},
+    )
+    return _render(html)
+
+
+def evaluation_pdf(report: EvaluationReport) -> bytes:
+    html = render_to_string(
+        "reports/evaluation_print.jinja",
+        {"report": report, "charts": evaluation_charts(report), "generated": timezone.now()},
     )
     return _render(html)
 

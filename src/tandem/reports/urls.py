@@ -15,6 +15,12 @@ urlpatterns = [
     path(
         "programmes/<slug:slug>/reports/waves/<int:wave_id>/release/", views.release, name="release"
     ),
+    path("programmes/<slug:slug>/reports/evaluation/", views.evaluation, name="evaluation"),
+    path(
+        "programmes/<slug:slug>/reports/evaluation/pdf/",
+        views.evaluation_pdf,
+        name="evaluation_pdf",
+    ),
     path(
         "programmes/<slug:slug>/reports/compare/<int:before_id>/<int:after_id>/",
         views.comparison,

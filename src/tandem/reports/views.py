@@ -7,15 +7,18 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from tandem.audit.services import audit_record
 from tandem.programmes import selectors as programme_selectors
-from tandem.reports import selectors
-from tandem.reports.charts import comparison_charts, feedback_charts
+from tandem.reports import pdf, selectors
+from tandem.reports.charts import comparison_charts, evaluation_charts, feedback_charts
+from tandem.reports.evaluation import EVALUATION_ROLES, build_evaluation
 from tandem.reports.feedback import build_comparison, build_feedback
 from tandem.reports.models import PdfStatus, ReportKind
 from tandem.reports.services import report_pdf_request
@@ -53,6 +56,10 @@ def index(request: HttpRequest, slug: str) -> HttpResponse:
             "programme": programme,
             "waves": waves,
             "pairs": selectors.comparable_pairs(waves),
+            "can_evaluate": bool(
+                programme_selectors.viewer_roles(viewer=request.user, programme=programme)
+                & EVALUATION_ROLES
+            ),
             "page_title": "Reports",
             "breadcrumbs": [
                 {"text": "Programmes", "href": reverse("programmes:list")},
@@ -174,3 +181,39 @@ def release(request: HttpRequest, slug: str, wave_id: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
     return redirect("reports:feedback", slug=slug, wave_id=wave.pk)
+
+
+@login_required
+def evaluation(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = programme_selectors.programme_for(viewer=request.user, slug=slug)
+    report = build_evaluation(viewer=request.user, programme=programme)
+    return _page(
+        request,
+        "reports/evaluation.jinja",
+        {
+            "programme": programme,
+            "report": report,
+            "charts": evaluation_charts(report),
+            "page_title": "Programme evaluation",
+        },
+    )
+
+
+@login_required
+def evaluation_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = programme_selectors.programme_for(viewer=request.user, slug=slug)
+    with transaction.atomic():
+        report = build_evaluation(viewer=request.user, programme=programme)
+        content = pdf.evaluation_pdf(report)
+        audit_record(
+            actor=request.user,
+            action="report.evaluation.download",
+            subject=programme,
+            programme=programme,
+            extra={"format": "pdf", "bytes": len(content)},
+        )
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="tandem-evaluation-{programme.slug}.pdf"'
+    )
+    return response

@@ -1,0 +1,280 @@
+"""The programme evaluation report: the programme's story in one document, for a board or a journal.
+
+Built only from aggregates that already pass suppression elsewhere (the comparison report, coaching
+attendance counts, network indices, action counts, KPI shifts) plus one association — coaching dose
+against each person's change — shown only as a correlation over at least k people. No person's
+answers or change score leave this module.
+
+Sections from other apps (networks, workshops, outcomes) are read through their selectors with the
+same viewer, so the evaluation report can never show more than those apps' own pages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from tandem.analysis.association import Association, association
+from tandem.analysis.errors import AnalysisInputError
+from tandem.analysis.scoring import score_items
+from tandem.programmes.models import Milestone, Programme, Role
+from tandem.programmes.selectors import ProgrammeAccessDenied, ProgrammeNotFound, viewer_roles
+from tandem.reports.data import wave_data
+from tandem.reports.feedback import BELOW_K, ComparisonReport, build_comparison
+from tandem.surveys.models import InvitationStatus, Wave, WaveKind
+
+EVALUATION_ROLES = frozenset({Role.PROGRAMME_LEAD, Role.SPONSOR})
+
+
+class EvaluationAccessDenied(ProgrammeAccessDenied):
+    """Only the programme lead and sponsors read the evaluation report."""
+
+
+@dataclass(frozen=True)
+class WaveParticipation:
+    title: str
+    kind: str
+    opens_on: dt.date
+    invited: int
+    submitted: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.submitted / self.invited if self.invited else None
+
+
+@dataclass(frozen=True)
+class PulseParticipation:
+    waves: int
+    invited: int
+    submitted: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.submitted / self.invited if self.invited else None
+
+
+@dataclass(frozen=True)
+class CoachingParticipation:
+    people: int
+    planned: int
+    attended: int
+    cancelled: int
+    no_show: int
+    completed: int  # people who attended every planned session
+
+    @property
+    def attendance_rate(self) -> float | None:
+        held = self.attended + self.cancelled + self.no_show
+        return self.attended / held if held else None
+
+
+@dataclass(frozen=True)
+class DoseResult:
+    association: Association | None
+    hidden: str | None
+    scales: list[str] = field(default_factory=list)
+
+
+@dataclass
+class EvaluationReport:
+    programme: Programme
+    k: int
+    generated: dt.datetime
+    milestones: list[Milestone]
+    waves: list[WaveParticipation]
+    pulses: PulseParticipation | None
+    coaching: CoachingParticipation | None
+    comparison: ComparisonReport | None
+    comparison_missing: str | None
+    dose: DoseResult | None
+    summary: list[str] = field(default_factory=list)
+
+
+def evaluation_viewer_check(*, viewer: Any, programme: Programme) -> None:
+    roles = viewer_roles(viewer=viewer, programme=programme)
+    if not roles:
+        raise ProgrammeNotFound("No such programme.")
+    if not roles & EVALUATION_ROLES:
+        raise EvaluationAccessDenied(
+            "Only the programme lead and sponsors can read the programme evaluation report."
+        )
+
+
+def _participation(
+    programme: Programme,
+) -> tuple[list[WaveParticipation], PulseParticipation | None]:
+    waves = (
+        Wave.objects.filter(programme=programme)
+        .annotate(
+            invited=Count("invitations"),
+            submitted=Count(
+                "invitations", filter=Q(invitations__status=InvitationStatus.SUBMITTED)
+            ),
+        )
+        .order_by("opens_on", "id")
+    )
+    stock_takes: list[WaveParticipation] = []
+    pulse_waves = pulse_invited = pulse_submitted = 0
+    for wave in waves:
+        if wave.kind == WaveKind.PULSE:
+            pulse_waves += 1
+            pulse_invited += wave.invited
+            pulse_submitted += wave.submitted
+            continue
+        stock_takes.append(
+            WaveParticipation(
+                title=wave.title,
+                kind=wave.get_kind_display(),
+                opens_on=wave.opens_on,
+                invited=wave.invited,
+                submitted=wave.submitted,
+            )
+        )
+    pulses = (
+        PulseParticipation(waves=pulse_waves, invited=pulse_invited, submitted=pulse_submitted)
+        if pulse_waves
+        else None
+    )
+    return stock_takes, pulses
+
+
+def _coaching(dose_rows: dict[int, Any]) -> CoachingParticipation | None:
+    if not dose_rows:
+        return None
+    rows = list(dose_rows.values())
+    return CoachingParticipation(
+        people=len(rows),
+        planned=sum(row.planned for row in rows),
+        attended=sum(row.dose.sessions_attended for row in rows),
+        cancelled=sum(row.cancelled for row in rows),
+        no_show=sum(row.no_show for row in rows),
+        completed=sum(1 for row in rows if row.dose.sessions_attended >= row.planned > 0),
+    )
+
+
+def stock_take_pair(programme: Programme) -> tuple[Wave, Wave] | None:
+    """The first and the latest closed stock takes of the same questionnaire, if there are two."""
+    today = timezone.localdate()
+    closed = [
+        wave
+        for wave in Wave.objects.filter(programme=programme)
+        .exclude(kind=WaveKind.PULSE)
+        .order_by("opens_on", "id")
+        if wave.has_closed(today)
+    ]
+    for first in closed:
+        later = [w for w in closed if w.instrument_id == first.instrument_id and w.pk != first.pk]
+        if later:
+            return first, later[-1]
+    return None
+
+
+def _person_change(before: Wave, after: Wave, scales: list[str]) -> pd.Series:
+    """Each matched person's change in their mean score over the scales compared (after − before)."""
+    first, second = wave_data(before), wave_data(after)
+    definitions = [s for s in first.scales if s.id in scales]
+    if first.items.empty or second.items.empty or not definitions:
+        return pd.Series(dtype=float)
+    mean_before = score_items(first.items, definitions).mean(axis=1, skipna=True)
+    mean_after = score_items(second.items, definitions).mean(axis=1, skipna=True)
+    both = mean_before.index.intersection(mean_after.index)
+    return (mean_after.loc[both] - mean_before.loc[both]).dropna()
+
+
+def _dose(
+    before: Wave, after: Wave, comparison: ComparisonReport, dose_rows: dict[int, Any], k: int
+) -> DoseResult:
+    change = _person_change(before, after, comparison.shared_scales)
+    people = [pid for pid in change.index if pid in dose_rows]
+    if len(people) < k:
+        return DoseResult(
+            association=None,
+            hidden=(
+                f"Not shown: fewer than {k} people had both a coaching plan and answers in both "
+                "stock takes."
+            ),
+        )
+    try:
+        result = association(
+            [dose_rows[pid].dose.sessions_attended for pid in people],
+            [float(change.loc[pid]) for pid in people],
+            x_label="coaching sessions",
+            y_label="change in their stock-take scores",
+        )
+    except AnalysisInputError as exc:
+        return DoseResult(association=None, hidden=f"Not worked out: {exc}")
+    return DoseResult(association=result, hidden=None, scales=comparison.shared_scales)
+
+
+def _summary(report: EvaluationReport) -> list[str]:
+    lines: list[str] = []
+    if report.waves:
+        rates = [w.rate for w in report.waves if w.rate is not None]
+        if rates:
+            lines.append(
+                f"{len(report.waves)} stock takes were run; between {min(rates):.0%} and "
+                f"{max(rates):.0%} of those invited answered."
+            )
+    if report.comparison is not None:
+        improved = [r.title for r in report.comparison.rows if r.verdict == "improved"]
+        declined = [r.title for r in report.comparison.rows if r.verdict == "declined"]
+        unclear = [
+            r.title
+            for r in report.comparison.rows
+            if not r.hidden and r.verdict not in ("improved", "declined")
+        ]
+        if improved:
+            lines.append("Clear improvement between the stock takes: " + ", ".join(improved) + ".")
+        if declined:
+            lines.append("Clear decline between the stock takes: " + ", ".join(declined) + ".")
+        if unclear:
+            lines.append("No clear evidence of change: " + ", ".join(unclear) + ".")
+    if report.coaching is not None:
+        c = report.coaching
+        lines.append(
+            f"{c.people} people had coaching: {c.attended} of {c.planned} planned sessions were "
+            f"attended, and {c.completed} people completed all their sessions."
+        )
+    if report.dose is not None and report.dose.association is not None:
+        lines.append(report.dose.association.sentence)
+    return lines
+
+
+def build_evaluation(*, viewer: Any, programme: Programme) -> EvaluationReport:
+    evaluation_viewer_check(viewer=viewer, programme=programme)
+    from tandem.coaching.selectors import coaching_dose_for
+
+    k = programme.min_group_size
+    waves, pulses = _participation(programme)
+    dose_rows = coaching_dose_for(viewer=viewer, programme=programme)
+    comparison = dose = None
+    missing = None
+    pair = stock_take_pair(programme)
+    if pair is None:
+        missing = "There are not yet two closed stock takes of the same questionnaire to compare."
+    else:
+        comparison = build_comparison(*pair)
+        dose = _dose(*pair, comparison, dose_rows, k)
+    report = EvaluationReport(
+        programme=programme,
+        k=k,
+        generated=timezone.now(),
+        milestones=list(programme.milestones.all()),
+        waves=waves,
+        pulses=pulses,
+        coaching=_coaching(dose_rows),
+        comparison=comparison,
+        comparison_missing=missing,
+        dose=dose,
+    )
+    report.summary = _summary(report)
+    return report
+
+
+__all__ = ["BELOW_K", "EvaluationReport", "build_evaluation"]

@@ -1,0 +1,109 @@
+"""The programme evaluation report: who reads it, what it shows, what it hides, PDF and CLI."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q
+
+from tandem import cli
+from tandem.audit.models import AuditEvent
+from tandem.coaching.models import Attendance, CoachingSession
+from tandem.reports.evaluation import build_evaluation
+from tandem.surveys.models import InvitationStatus, Wave, WaveKind
+
+pytestmark = pytest.mark.django_db
+
+
+def url(demo, suffix: str = "") -> str:
+    return f"/programmes/{demo.programme.slug}/reports/evaluation/{suffix}"
+
+
+def lead(demo):
+    return get_user_model().objects.get(email=demo.lead_email)
+
+
+def test_the_lead_reads_every_section_filled_from_the_programme(lead_client, demo) -> None:
+    response = lead_client.get(url(demo))
+    assert response.status_code == 200
+    html = response.content.decode()
+    for heading in (
+        "Summary",
+        "Timeline",
+        "Participation",
+        "How working relationships changed",
+        "Coaching and change",
+    ):
+        assert f">{heading}</h2>" in html
+    baseline = Wave.objects.get(programme=demo.programme, kind=WaveKind.BASELINE)
+    invited = baseline.invitations.count()
+    submitted = baseline.invitations.filter(status=InvitationStatus.SUBMITTED).count()
+    assert f"{submitted / invited:.0%}" in html
+    assert "Improved" in html
+    assert "This is an association, not evidence that one caused the other" in html or (
+        "no clear association" in html
+    )
+
+
+def test_coaching_counts_match_the_sessions_recorded(demo) -> None:
+    report = build_evaluation(viewer=lead(demo), programme=demo.programme)
+    counts = CoachingSession.objects.filter(plan__coachee__programme=demo.programme).aggregate(
+        attended=Count("id", filter=Q(attendance=Attendance.ATTENDED))
+    )
+    assert report.coaching is not None
+    assert report.coaching.attended == counts["attended"]
+
+
+def test_the_dose_association_covers_only_matched_people_with_a_plan(demo) -> None:
+    report = build_evaluation(viewer=lead(demo), programme=demo.programme)
+    assert report.comparison is not None and report.dose is not None
+    matched = report.comparison.both
+    assert report.dose.association is not None
+    assert demo.programme.min_group_size <= report.dose.association.n <= matched
+    assert -1 <= report.dose.association.r <= 1
+
+
+def test_below_k_the_dose_association_and_changes_are_hidden(lead_client, demo) -> None:
+    demo.programme.min_group_size = 40
+    demo.programme.save(update_fields=["min_group_size"])
+    html = lead_client.get(url(demo)).content.decode()
+    assert "fewer than 40 people had both a coaching plan" in html
+    assert "Pearson" not in html
+    assert "Improved" not in html
+
+
+def test_sponsors_read_it_participants_and_coaches_may_not_outsiders_never_learn_of_it(
+    sponsor_client, participant_client, coach_client, outsider_client, demo
+) -> None:
+    assert sponsor_client.get(url(demo)).status_code == 200
+    assert participant_client.get(url(demo)).status_code == 403
+    assert coach_client.get(url(demo)).status_code == 403
+    assert outsider_client.get(url(demo)).status_code == 404
+    assert participant_client.get(url(demo, "pdf/")).status_code == 403
+
+
+def test_the_pdf_download_is_a_pdf_and_is_audited(lead_client, demo) -> None:
+    before = AuditEvent.objects.filter(action="report.evaluation.download").count()
+    response = lead_client.get(url(demo, "pdf/"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    event = AuditEvent.objects.filter(action="report.evaluation.download").first()
+    assert AuditEvent.objects.filter(action="report.evaluation.download").count() == before + 1
+    assert event is not None and event.programme_id == demo.programme.pk
+
+
+def test_the_cli_writes_the_pdf_and_rejects_an_unknown_programme(demo, tmp_path, capsys) -> None:
+    out = tmp_path / "evaluation.pdf"
+    assert cli.main(["report", "evaluation", demo.programme.slug, "--pdf", str(out)]) == 0
+    assert out.read_bytes().startswith(b"%PDF")
+    assert cli.main(["report", "evaluation", "no-such-programme", "--pdf", str(out)]) == 2
+    assert "No programme with the slug" in capsys.readouterr().err
+
+
+def test_the_reports_index_links_the_evaluation_for_the_lead_only(
+    lead_client, participant_client, demo
+) -> None:
+    index = f"/programmes/{demo.programme.slug}/reports/"
+    assert "Programme evaluation" in lead_client.get(index).content.decode()
+    assert "Programme evaluation" not in participant_client.get(index).content.decode()
