@@ -35,3 +35,14 @@ def test_a_participant_reads_the_released_reports(
     expect(page.get_by_role("cell", name="Improved").first).to_be_visible()
     assert_accessible(page)
     assert baseline.released_at is not None
+
+
+def test_a_sponsor_reads_the_programme_evaluation(
+    page: Page, live_server: LiveServer, demo: DemoProgramme
+) -> None:
+    log_in(page, live_server, email_for("Dr Miriam Achebe"))
+    page.goto(f"{live_server.url}/programmes/{demo.programme.slug}/reports/")
+    page.get_by_role("link", name="Programme evaluation").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Programme evaluation")
+    expect(page.get_by_role("heading", name="Coaching and change")).to_be_visible()
+    assert_accessible(page)
