@@ -631,3 +631,19 @@ def test_empty_and_header_only_files(tmp_path: Path) -> None:
     people.write_text("id,profession\na,doctor\nb,manager\n", encoding="utf-8")
     net = read_network_csv(no_ties, people)
     assert net.nodes == ("a", "b") and net.edges == ()
+
+
+@pytest.mark.parametrize(
+    ("edges", "directed", "message"),
+    [
+        ((("a", "a", 1.0),), True, "“a” names themself"),
+        ((("a", "b", 1.0), ("a", "b", 2.0)), True, "“a” → “b” is given twice"),
+        ((("a", "b", 1.0), ("b", "a", 2.0)), False, "“b” → “a” is given twice"),
+        ((("a", "zed", 1.0),), True, "“zed”, who is not a person"),
+    ],
+)
+def test_networks_built_by_hand_are_checked_too(
+    edges: tuple[tuple[str, str, float], ...], directed: bool, message: str
+) -> None:
+    with pytest.raises(AnalysisInputError, match=message):
+        network_summary(Network(nodes=("a", "b"), edges=edges, directed=directed))

@@ -286,6 +286,18 @@ def _index(net: Network) -> _Indexed:
         ) from None
     if not net.directed:
         source, target = np.minimum(source, target), np.maximum(source, target)
+    # Networks built by hand (not by network_from_rows) get the same two checks every index
+    # relies on: no one names themself and no tie is counted twice.
+    loops = np.flatnonzero(source == target)
+    if len(loops):
+        person = net.edges[int(loops[0])][0]
+        raise AnalysisInputError(f"“{person}” names themself; a tie must join two people.")
+    codes = source * len(net.nodes) + target
+    unique, first = np.unique(codes, return_index=True)
+    if len(unique) != len(codes):
+        repeated = np.setdiff1d(np.arange(len(codes)), first)[0]
+        s, t, _ = net.edges[int(repeated)]
+        raise AnalysisInputError(f"The tie “{s}” → “{t}” is given twice.")
     return _Indexed(n=len(net.nodes), source=source, target=target, directed=net.directed)
 
 
@@ -324,13 +336,6 @@ def dyad_census(ix: _Indexed) -> dict[str, int]:
     mutual = int(np.isin(ix.codes(), reverse).sum()) // 2
     asymmetric = ix.m - 2 * mutual
     return {"mutual": mutual, "asymmetric": asymmetric, "null": total - mutual - asymmetric}
-
-
-def _undirected_pairs(ix: _Indexed) -> tuple[IntArray, IntArray]:
-    """Each pair of people joined by a tie in either direction, once, low id first."""
-    low, high = np.minimum(ix.source, ix.target), np.maximum(ix.source, ix.target)
-    codes = np.unique(low * ix.n + high)
-    return codes // ix.n, codes % ix.n
 
 
 def burt_constraint(ix: _Indexed) -> list[float | None]:
