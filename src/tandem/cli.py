@@ -531,6 +531,9 @@ def build_parser() -> argparse.ArgumentParser:
     pre.add_argument("--scales", required=True, metavar="A,B", help="the scale-score columns")
     pre.add_argument("--json", action="store_true")
     pre.set_defaults(func=cmd_analyse_prepost)
+    from tandem.networks.cli import add_parser as add_network_parser
+
+    add_network_parser(analyse)
 
     invitations = commands.add_parser(
         "invitations", help="questionnaire invitations"
