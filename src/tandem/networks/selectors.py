@@ -28,7 +28,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
-from tandem.analysis.networks import Network, network_change, network_summary
+from tandem.analysis.networks import Network, network_change, network_summary, pair_ties
 from tandem.audit.services import audit_record
 from tandem.networks.models import RosterEntry
 from tandem.networks.roster import ROSTER, Relation, relations, roster_sections
@@ -45,6 +45,14 @@ PERMUTATIONS = 1000
 # A change in a density or share smaller than this is reported as "about the same": at the demo's
 # size one tie moves a density by about 0.002–0.01.
 STEADY = 0.02
+
+
+GROUP = "profession"  # E-I, bonding and bridging are by profession (issue 5)
+LEVEL = "level"  # linking: ties between executive, senior and service levels
+
+
+def _summary(net: Network) -> dict[str, Any]:
+    return network_summary(net, group=GROUP, level=LEVEL, permutations=PERMUTATIONS, seed=0)
 
 
 class NetworkNotAvailable(ProgrammeAccessDenied):
@@ -278,9 +286,9 @@ def change_facts(change: dict[str, Any]) -> ChangeFacts:
 
     qap = change.get("qap") or {}
     return ChangeFacts(
-        matched=_count(first("matched_people", "matched", "people_matched", "nodes_matched")),
-        gained=_count(first("ties_gained", "gained", "edges_gained")),
-        lost=_count(first("ties_lost", "lost", "edges_lost")),
+        matched=_count(first("people")),
+        gained=_count(first("gained")),
+        lost=_count(first("lost")),
         jaccard=_get(change, "jaccard"),
         qap_correlation=_get(qap, "correlation") if isinstance(qap, dict) else None,
         qap_p=_get(qap, "p_value") if isinstance(qap, dict) else None,
@@ -321,7 +329,7 @@ def _group_sizes(net: Network, attribute: str = "profession") -> dict[str, int]:
 
 def _relation_indices(data: WaveNetworks, relation: Relation, k: int) -> RelationIndices:
     net = data.networks[relation.id]
-    summary = network_summary(net, permutations=PERMUTATIONS, seed=0)
+    summary = _summary(net)
     sizes = _group_sizes(net)
     bonding = [
         (
@@ -429,6 +437,8 @@ def network_overview(*, viewer: Any, programme: Programme) -> NetworkOverview:
         change = network_change(
             before_data.networks[relation.id],
             after_data.networks[relation.id],
+            group=GROUP,
+            level=LEVEL,
             permutations=PERMUTATIONS,
             seed=0,
         )
@@ -465,23 +475,17 @@ class PairTie:
 
 def pair_tie_rows(networks: dict[str, Network], pairs: Iterable[tuple[str, str]]) -> list[PairTie]:
     """For each (doctor, manager) pair of codes: who names whom on each relation."""
-    weights = {
-        relation_id: {(s, t): w for s, t, w in net.edges} for relation_id, net in networks.items()
-    }
-    rows = []
-    for doctor, manager in pairs:
-        ties = {}
-        for relation_id, named in weights.items():
-            forward, backward = named.get((doctor, manager)), named.get((manager, doctor))
-            ties[relation_id] = (
-                forward is not None,
-                backward is not None,
-                forward is not None and backward is not None,
-                forward,
-                backward,
-            )
-        rows.append(PairTie(doctor=doctor, manager=manager, ties=ties))
-    return rows
+    rows: dict[tuple[str, str], dict[str, tuple[bool, bool, bool, float | None, float | None]]]
+    rows = {}
+    for tie in pair_ties(networks, pairs):
+        rows.setdefault((tie["doctor"], tie["manager"]), {})[tie["relation"]] = (
+            bool(tie["doctor_names_manager"]),
+            bool(tie["manager_names_doctor"]),
+            bool(tie["mutual"]),
+            tie["weight_doctor_to_manager"],
+            tie["weight_manager_to_doctor"],
+        )
+    return [PairTie(doctor=d, manager=m, ties=ties) for (d, m), ties in rows.items()]
 
 
 @dataclass(frozen=True)
@@ -617,7 +621,7 @@ def network_map(
                 (s, t) for s, t, _ in earlier.networks[relation_id].edges if s in both and t in both
             }
             gained, lost = now - then, then - now
-    summary = network_summary(net, permutations=PERMUTATIONS, seed=0)
+    summary = _summary(net)
     return MapData(
         wave=wave,
         relation=data.relation(relation_id),
