@@ -547,10 +547,10 @@ def locality_matrix(
     manager in B, with a tie either way. A cell over fewer than k people is suppressed."""
     _require_analyst(viewer, programme)
     data = wave_networks(wave=wave)
-    if data is None or relation_id not in data.networks:
+    k = programme.min_group_size
+    if data is None or relation_id not in data.networks or data.respondents < k:
         return None
     net = data.networks[relation_id]
-    k = programme.min_group_size
     attrs = net.attributes
     localities = sorted({attrs[node]["locality"] for node in net.nodes})
     doctors: dict[str, set[str]] = defaultdict(set)
