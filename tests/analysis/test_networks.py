@@ -593,3 +593,24 @@ def test_constraint_equals_networkx_on_random_networks(net: Network) -> None:
             assert ours[person] is None
         else:
             assert ours[person] == pytest.approx(expected[person])
+
+
+@pytest.mark.parametrize("backend", ["networkx", "igraph"])
+@pytest.mark.parametrize(
+    "net",
+    [
+        pytest.param(Network(nodes=("a",), edges=()), id="one-person"),
+        pytest.param(
+            Network(nodes=("a", "b"), edges=(), attributes={"a": {"g": "x"}, "b": {"g": "y"}}),
+            id="no-ties",
+        ),
+    ],
+)
+def test_degenerate_networks_give_nulls_not_errors(net: Network, backend: str) -> None:
+    group = "g" if net.attributes else None
+    summary = network_summary(net, group=group, backend=backend, permutations=10)
+    json.dumps(summary, allow_nan=False)
+    assert summary["reciprocity"] is None
+    assert summary["isolates"] == list(net.nodes)
+    assert summary["communities"]["modularity"] is None
+    assert all(value is None for value in summary["constraint"].values())
