@@ -57,3 +57,11 @@ def test_the_network_section_is_suppressed_below_k_roster_respondents(
     assert section is not None
     assert section.hidden == "Not shown: 2 people answered the roster, fewer than 5."
     assert section.maps == [] and section.rows == []
+
+
+def test_the_comparison_pdf_draws_the_network_maps(demo: demo_module.DemoProgramme) -> None:
+    from tandem.reports.pdf import comparison_pdf
+
+    baseline, repeat = _waves(demo)
+    pdf = comparison_pdf(baseline, repeat)
+    assert pdf.startswith(b"%PDF")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -137,3 +139,28 @@ def test_sponsor_sees_only_released_waves(
     )
     waves = selectors.network_waves(viewer=sponsor.person.user, programme=demo.programme)
     assert [wave.kind for wave in waves] == ["baseline"]
+
+
+def test_the_overview_and_map_pages_keep_to_a_query_budget(
+    demo: demo_module.DemoProgramme, lead_client: Client, django_assert_max_num_queries: Any
+) -> None:
+    with django_assert_max_num_queries(40):
+        assert lead_client.get(_url("networks:overview", demo)).status_code == 200
+    with django_assert_max_num_queries(40):
+        assert lead_client.get(_url("networks:map", demo)).status_code == 200
+
+
+def test_own_network_never_says_who_named_you(
+    demo: demo_module.DemoProgramme, participant_client: Client
+) -> None:
+    me = Participant.objects.get(programme=demo.programme, person__name="Dr Amara Okafor")
+    named_me = RosterEntry.objects.filter(alter=me).exclude(answers={})
+    mine = set(
+        RosterEntry.objects.filter(invitation__participant=me).values_list(
+            "alter__person__name", flat=True
+        )
+    )
+    others = {entry.invitation.participant.person.name for entry in named_me} - mine
+    assert others
+    page = participant_client.get(_url("networks:me", demo)).content.decode()
+    assert [name for name in others if name in page] == []
