@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "tandem.reports",
     "tandem.coaching",
     "tandem.typology",
+    "tandem.networks",
     "tandem.audit",
     "django_tasks",
     "django_tasks_db",
@@ -219,6 +220,8 @@ STATICFILES_DIRS: list[tuple[str, Path] | Path] = [PACKAGE_DIR / "static"]
 NHSUK_FRONTEND_DIR = NODE_MODULES_DIR / "nhsuk-frontend" / "dist" / "nhsuk"
 if NHSUK_FRONTEND_DIR.is_dir():
     STATICFILES_DIRS.append(("nhsuk", NHSUK_FRONTEND_DIR))
+if (NODE_MODULES_DIR / "cytoscape" / "dist").is_dir():  # network maps (tandem.networks)
+    STATICFILES_DIRS.append(("cytoscape", NODE_MODULES_DIR / "cytoscape" / "dist"))
 # Uploaded files go through Django's storage API: a shared or object store (django-storages)
 # replaces this when several app servers run (README).
 MEDIA_ROOT = Path(os.environ.get("TANDEM_MEDIA_ROOT", VAR_DIR / "media"))

@@ -59,8 +59,18 @@ def test_every_shipped_yaml_file_loads() -> None:
     files = sorted(path.name for path in INSTRUMENTS_DIR.glob("*.yaml"))
     loaded = shipped_instruments()
 
-    assert files == ["meeting-effectiveness-v1.yaml", "pair-check-in-v1.yaml", "stock-take-v1.yaml"]
-    assert set(loaded) == {("stock-take", 1), ("pair-check-in", 1), ("meeting-effectiveness", 1)}
+    assert files == [
+        "meeting-effectiveness-v1.yaml",
+        "pair-check-in-v1.yaml",
+        "stock-take-v1.yaml",
+        "stock-take-v2.yaml",
+    ]
+    assert set(loaded) == {
+        ("stock-take", 1),
+        ("stock-take", 2),
+        ("pair-check-in", 1),
+        ("meeting-effectiveness", 1),
+    }
 
 
 def test_each_shipped_file_loads_on_its_own_under_its_file_name() -> None:
@@ -68,6 +78,7 @@ def test_each_shipped_file_loads_on_its_own_under_its_file_name() -> None:
 
     assert {name: (i.id, i.version) for name, i in loaded.items()} == {
         "stock-take-v1.yaml": ("stock-take", 1),
+        "stock-take-v2.yaml": ("stock-take", 2),
         "pair-check-in-v1.yaml": ("pair-check-in", 1),
         "meeting-effectiveness-v1.yaml": ("meeting-effectiveness", 1),
     }
@@ -190,11 +201,11 @@ def test_meeting_effectiveness_has_four_items_in_the_effective_meetings_scale() 
 
 
 def test_get_instrument_without_a_version_returns_the_latest() -> None:
-    assert get_instrument("stock-take") == get_instrument("stock-take", 1)
+    assert get_instrument("stock-take") == get_instrument("stock-take", 2)
 
 
 def test_get_instrument_names_what_is_shipped_when_asked_for_something_else() -> None:
-    with pytest.raises(LookupError, match="no version 9 of 'stock-take' \\(shipped: 1\\)"):
+    with pytest.raises(LookupError, match="no version 9 of 'stock-take' \\(shipped: 1, 2\\)"):
         get_instrument("stock-take", 9)
     with pytest.raises(LookupError, match="no shipped instrument 'stocktake'"):
         get_instrument("stocktake")
@@ -207,7 +218,7 @@ def test_instrument_helpers_find_items_and_scales() -> None:
     assert stock_take.item("trust3") in stock_take.reverse_keyed
     assert stock_take.scale_items("linking")[0].id == "link1"
     assert len(stock_take.items) == len(stock_take.likert_items) + len(stock_take.open_items)
-    with pytest.raises(KeyError, match="stock-take v1 has no item 'trust99'"):
+    with pytest.raises(KeyError, match="stock-take v2 has no item 'trust99'"):
         stock_take.item("trust99")
 
 
@@ -405,7 +416,7 @@ INVALID = [
     ),
     pytest.param(
         edited("    type: open\n", "    type: grid\n"),
-        'demo-v1.yaml: section "views": unknown section type "grid" (known types: likert, open)',
+        'demo-v1.yaml: section "views": unknown section type "grid" (known types: likert, open, roster)',
         id="unknown-section-type",
     ),
     pytest.param(
@@ -558,10 +569,10 @@ def test_a_registered_section_types_own_errors_name_the_file_and_section() -> No
 @pytest.mark.usefixtures("count_section_type")
 def test_unknown_section_type_error_lists_every_registered_type() -> None:
     with pytest.raises(InstrumentError) as refused:
-        load_instrument_text(edited("    type: open\n", "    type: roster\n"), SOURCE)
+        load_instrument_text(edited("    type: open\n", "    type: grid\n"), SOURCE)
 
     assert str(refused.value).endswith(
-        'unknown section type "roster" (known types: count, likert, open)'
+        'unknown section type "grid" (known types: count, likert, open, roster)'
     )
 
 

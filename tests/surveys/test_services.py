@@ -20,7 +20,7 @@ def test_a_wave_invites_every_participant_once_and_freezes_the_instrument_versio
     open_wave,
 ) -> None:
     assert open_wave.invitations.count() == 24
-    assert (open_wave.instrument_id, open_wave.instrument_version) == ("stock-take", 1)
+    assert (open_wave.instrument_id, open_wave.instrument_version) == ("stock-take", 2)
     assert len({inv.token for inv in open_wave.invitations.all()}) == 24
     assert all(len(inv.token) >= 40 for inv in open_wave.invitations.all())
 

@@ -120,6 +120,7 @@ class FeedbackReport:
     notes: list[str] = field(default_factory=list)
     themes: Any = None  # tandem.coding.selectors.CodeFrequencies
     excerpts: Any = None  # tandem.coding.selectors.ExcerptRelease
+    network: Any = None  # tandem.networks.reports.ReportNetworkSection
 
     @property
     def suppressed_anything(self) -> bool:
@@ -325,8 +326,10 @@ def build_feedback(wave: Wave) -> FeedbackReport:
             "Some scales have a Cronbach's alpha below 0.7: read their scores with caution."
         )
     from tandem.coding.selectors import code_frequencies, released_excerpts
+    from tandem.networks.reports import wave_network_section
 
     return FeedbackReport(
+        network=wave_network_section(wave),
         themes=code_frequencies(wave=wave),
         excerpts=released_excerpts(wave=wave),
         wave=wave,
@@ -380,6 +383,7 @@ class ComparisonReport:
     after_only: int
     shared_scales: list[str]
     notes: list[str] = field(default_factory=list)
+    network: Any = None  # tandem.networks.reports.ReportNetworkSection
 
     def attrition_text(self, n: int) -> str:
         return str(n) if n >= self.k else f"fewer than {self.k}"
@@ -470,7 +474,10 @@ def build_comparison(before: Wave, after: Wave) -> ComparisonReport:
                 ),
             )
         )
+    from tandem.networks.reports import comparison_network_section
+
     return ComparisonReport(
+        network=comparison_network_section(before, after),
         before=before,
         after=after,
         k=k,

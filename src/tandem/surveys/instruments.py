@@ -981,6 +981,9 @@ def dump_instrument(instrument: Instrument) -> str:
 
 @functools.cache
 def _shipped() -> tuple[Instrument, ...]:
+    # The shipped stock take (v2) has a roster section, whose type lives with the networks code.
+    import tandem.networks.roster  # noqa: F401
+
     folder = resources.files("tandem.instruments")
     found: dict[tuple[str, int], Instrument] = {}
     for entry in sorted(folder.iterdir(), key=lambda entry: entry.name):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -53,6 +54,16 @@ def _respondent_context(invitation: Invitation, **extra: Any) -> dict[str, Any]:
     }
     context.update(extra)
     return context
+
+
+SectionPage = Callable[[HttpRequest, Invitation, int], HttpResponse]
+# Section types whose page another app serves (the networks app's roster), by type name.
+SECTION_PAGES: dict[str, SectionPage] = {}
+
+
+def register_section_page(section_type: str, page: SectionPage) -> None:
+    """Serve sections of `section_type` with `page(request, invitation, index)`."""
+    SECTION_PAGES[section_type] = page
 
 
 def _section_index(instrument: Instrument, section_id: str) -> int:
@@ -158,6 +169,8 @@ def respond_section(request: HttpRequest, token: str, section_id: str) -> HttpRe
     instrument = invitation.wave.instrument
     index = _section_index(instrument, section_id)
     section = instrument.sections[index]
+    if section.type in SECTION_PAGES:
+        return SECTION_PAGES[section.type](request, invitation, index)
     errors: dict[str, str] = {}
     if request.method == "POST":
         try:

@@ -1,0 +1,296 @@
+"""Working-relationship pages: indices and their change, pair ties, maps, locality matrix, own network.
+
+Thin views: every permission rule is in `tandem.networks.selectors`. The selectors of waves and
+relations are GET forms, so every page works without JavaScript; the interactive map only adds to
+the static SVG and tables.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from tandem.networks import selectors
+from tandem.networks.svg import layout, network_svg
+from tandem.programmes.models import Programme, Role
+from tandem.programmes.selectors import can_manage, programme_for, viewer_roles
+from tandem.surveys.models import Wave
+
+
+def _render(
+    request: HttpRequest,
+    template: str,
+    context: dict[str, Any],
+    *,
+    crumb: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    programme: Programme = context["programme"]
+    context.setdefault("header_organisation", programme.organisation.name)
+    context.setdefault("can_manage", can_manage(viewer=request.user, programme=programme))
+    items = [
+        {"text": "Programmes", "href": reverse("programmes:list")},
+        {"text": programme.name, "href": reverse("programmes:overview", args=[programme.slug])},
+    ]
+    if crumb:
+        items.append({"text": crumb, "href": reverse("networks:overview", args=[programme.slug])})
+    context.setdefault("breadcrumbs", items)
+    return render(request, template, context, status=status)
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def _chosen_wave(request: HttpRequest, programme: Programme) -> tuple[list[Wave], Wave | None]:
+    waves = selectors.network_waves(viewer=request.user, programme=programme)
+    wave_id = _int(request.GET.get("wave"))
+    if wave_id is not None:
+        return waves, selectors.network_wave_for(
+            viewer=request.user, programme=programme, wave_id=wave_id
+        )
+    return waves, waves[-1] if waves else None
+
+
+def _relation_choices(wave: Wave | None) -> list[tuple[str, str]]:
+    section = selectors.roster_section_of(wave) if wave is not None else None
+    if section is None:
+        return []
+    from tandem.networks.roster import relations
+
+    return [(relation.id, relation.text) for relation in relations(section)]
+
+
+def _scale_labels(wave: Wave | None) -> dict[str, dict[int, str]]:
+    """relation id → {value: label}, to show "Weekly" rather than 4."""
+    section = selectors.roster_section_of(wave) if wave is not None else None
+    if section is None or wave is None:
+        return {}
+    from tandem.networks.roster import relations
+
+    scales = wave.instrument.response_scales
+    return {
+        relation.id: {
+            option.value: option.label
+            for option in scales[relation.response_scale].options
+            if option.value is not None
+        }
+        for relation in relations(section)
+        if relation.response_scale in scales
+    }
+
+
+def _chosen_relation(request: HttpRequest, choices: list[tuple[str, str]]) -> str | None:
+    wanted = request.GET.get("relation")
+    ids = [relation_id for relation_id, _ in choices]
+    if wanted in ids:
+        return wanted
+    return ids[0] if ids else None
+
+
+@never_cache
+@login_required
+@require_GET
+def overview(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = programme_for(viewer=request.user, slug=slug)
+    if not selectors.can_see_networks(viewer=request.user, programme=programme) and (
+        Role.PARTICIPANT in viewer_roles(viewer=request.user, programme=programme)
+    ):
+        return redirect("networks:me", slug=slug)
+    data = selectors.network_overview(viewer=request.user, programme=programme)
+    return _render(
+        request,
+        "networks/overview.jinja",
+        {"programme": programme, "overview": data, "page_title": "Working relationships"},
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def pairs(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = programme_for(viewer=request.user, slug=slug)
+    waves, wave = _chosen_wave(request, programme)
+    view = (
+        selectors.pair_ties_for(viewer=request.user, programme=programme, wave=wave)
+        if wave is not None
+        else None
+    )
+    return _render(
+        request,
+        "networks/pairs.jinja",
+        {
+            "programme": programme,
+            "waves": waves,
+            "wave": wave,
+            "view": view,
+            "scale_labels": _scale_labels(wave),
+            "page_title": "Pair ties",
+        },
+        crumb="Working relationships",
+    )
+
+
+def _map_context(request: HttpRequest, programme: Programme) -> dict[str, Any]:
+    waves, wave = _chosen_wave(request, programme)
+    choices = _relation_choices(wave)
+    relation_id = _chosen_relation(request, choices)
+    context: dict[str, Any] = {
+        "programme": programme,
+        "waves": waves,
+        "wave": wave,
+        "relation_choices": choices,
+        "relation_id": relation_id,
+        "maps": [],
+    }
+    if wave is None or relation_id is None:
+        return context
+    earlier = [w for w in waves if (w.opens_on, w.pk) < (wave.opens_on, wave.pk)]
+    before = earlier[-1] if earlier else None
+    after = selectors.network_map(
+        viewer=request.user,
+        programme=programme,
+        wave=wave,
+        relation_id=relation_id,
+        compare_with=before,
+    )
+    first = (
+        selectors.network_map(
+            viewer=request.user, programme=programme, wave=before, relation_id=relation_id
+        )
+        if before is not None
+        else None
+    )
+    maps = [m for m in (first, after) if m is not None]
+    if maps:
+        # One layout for both waves, so that each person stays in the same place.
+        nodes = {node for m in maps for node in m.network.nodes}
+        edges = {(s, t) for m in maps for s, t, _ in m.network.edges}
+        positions = layout(nodes, edges)
+        for m in maps:
+            m_title = f"{m.wave.title}: {m.relation.text}"
+            context["maps"].append(
+                {
+                    "data": m,
+                    "svg": network_svg(
+                        m.network,
+                        title=m_title,
+                        positions=positions,
+                        gained=m.gained,
+                        lost=m.lost,
+                    ),
+                    "json_url": reverse("networks:map_json", args=[programme.slug])
+                    + f"?wave={m.wave.pk}&relation={relation_id}"
+                    + (f"&compare={m.compared_with.pk}" if m.compared_with else ""),
+                    "nodes": _node_rows(m),
+                }
+            )
+    context["suppressed"] = after is None
+    return context
+
+
+def _node_rows(data: selectors.MapData) -> list[dict[str, Any]]:
+    summary_centrality = data.summary.get("centrality") or {}
+    rows = []
+    for node in data.network.nodes:
+        attrs = data.network.attributes.get(node, {})
+        centrality = summary_centrality.get(node, {})
+        rows.append(
+            {
+                "code": node,
+                "profession": attrs.get("profession", "").replace("_", " "),
+                "level": attrs.get("level", ""),
+                "in_degree": centrality.get("in_degree"),
+                "out_degree": centrality.get("out_degree"),
+            }
+        )
+    return rows
+
+
+@never_cache
+@login_required
+@require_GET
+def network_map(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = programme_for(viewer=request.user, slug=slug)
+    context = _map_context(request, programme)
+    context["page_title"] = "Network maps"
+    return _render(request, "networks/map.jinja", context, crumb="Working relationships")
+
+
+@never_cache
+@login_required
+@require_GET
+def map_json(request: HttpRequest, slug: str) -> JsonResponse:
+    """The map's pseudonymised elements for Cytoscape.js (the same rules as the page)."""
+    programme = programme_for(viewer=request.user, slug=slug)
+    _waves, wave = _chosen_wave(request, programme)
+    relation_id = _chosen_relation(request, _relation_choices(wave))
+    compare_id = _int(request.GET.get("compare"))
+    compare = (
+        selectors.network_wave_for(viewer=request.user, programme=programme, wave_id=compare_id)
+        if compare_id is not None
+        else None
+    )
+    if wave is None or relation_id is None:
+        return JsonResponse({"elements": []})
+    data = selectors.network_map(
+        viewer=request.user,
+        programme=programme,
+        wave=wave,
+        relation_id=relation_id,
+        compare_with=compare,
+    )
+    return JsonResponse({"elements": selectors.map_elements(data) if data else []})
+
+
+@never_cache
+@login_required
+@require_GET
+def localities(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = programme_for(viewer=request.user, slug=slug)
+    waves, wave = _chosen_wave(request, programme)
+    choices = _relation_choices(wave)
+    relation_id = _chosen_relation(request, choices)
+    matrix = (
+        selectors.locality_matrix(
+            viewer=request.user, programme=programme, wave=wave, relation_id=relation_id
+        )
+        if wave is not None and relation_id is not None
+        else None
+    )
+    return _render(
+        request,
+        "networks/localities.jinja",
+        {
+            "programme": programme,
+            "waves": waves,
+            "wave": wave,
+            "relation_choices": choices,
+            "relation_id": relation_id,
+            "matrix": matrix,
+            "page_title": "Doctor and manager ties by locality",
+        },
+        crumb="Working relationships",
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def me(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = programme_for(viewer=request.user, slug=slug)
+    ego = selectors.ego_network(viewer=request.user, programme=programme)
+    return _render(
+        request,
+        "networks/me.jinja",
+        {"programme": programme, "ego": ego, "page_title": "Your working relationships"},
+    )
