@@ -147,6 +147,42 @@ def _finite(text: str) -> float:
     return number
 
 
+def cmd_import_kpis(args: argparse.Namespace) -> int:
+    """Check a file of KPI values against a programme's KPIs and (unless --dry-run) store it."""
+    from tandem.cli import CommandError, _setup_django
+
+    _setup_django()
+    from tandem.outcomes import services
+    from tandem.outcomes.importer import ImportFileError, plan_kpi_import
+    from tandem.programmes.models import Programme
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise CommandError(f"No such file: {path}")
+    programme = Programme.objects.select_related("organisation").filter(slug=args.programme).first()
+    if programme is None:
+        known = ", ".join(Programme.objects.values_list("slug", flat=True)[:10]) or "none yet"
+        raise CommandError(f"No programme with the slug “{args.programme}” (programmes: {known}).")
+    try:
+        plan = plan_kpi_import(programme=programme, data=path.read_bytes(), filename=path.name)
+    except ImportFileError as exc:
+        raise CommandError(f"{path.name}: {exc} Nothing was imported.") from exc
+    if plan.errors:
+        print(f"{path.name}: {len(plan.errors)} problem(s); nothing was imported.", file=sys.stderr)
+        for error in plan.errors:
+            print(f"  row {error.row}, {error.column}: {error.message}", file=sys.stderr)
+        return 2
+    added = plan.count("new")
+    if not args.dry_run:
+        added = services.kpi_values_import_commit(programme=programme, plan=plan, actor=None)
+    verb = "Would import" if args.dry_run else "Imported"
+    print(
+        f"{verb} {added} new KPI values from {path.name} into {programme.slug} "
+        f"({plan.count('unchanged')} already recorded)."
+    )
+    return 0
+
+
 def add_parser(*, analyse: Any, imports: Any) -> None:
     """Add `analyse spc` and `import kpis` to the `tandem` command."""
     spc = analyse.add_parser("spc", help="an XmR (statistical process control) chart of one series")
@@ -168,3 +204,9 @@ def add_parser(*, analyse: Any, imports: Any) -> None:
     spc.add_argument("--target", type=_finite, metavar="X", help="a target, for assurance")
     spc.add_argument("--json", action="store_true", help="print the result as JSON")
     spc.set_defaults(func=cmd_spc)
+
+    kpis = imports.add_parser("kpis", help="KPI values (CSV or XLSX: service, kpi, period, value)")
+    kpis.add_argument("file", help="the CSV or XLSX file")
+    kpis.add_argument("--programme", required=True, metavar="SLUG", help="the programme's slug")
+    kpis.add_argument("--dry-run", action="store_true", help="check the file and write nothing")
+    kpis.set_defaults(func=cmd_import_kpis)
