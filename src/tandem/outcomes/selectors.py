@@ -317,10 +317,11 @@ class KpiShift:
         return self.mean_after - self.mean_before
 
 
-def kpi_shifts_for(*, viewer: Any, programme: Programme) -> list[KpiShift]:
+def kpi_shifts_for(*, viewer: Any, programme: Programme, draw: bool = True) -> list[KpiShift]:
     """Per KPI of the programme's (visible) services: mean before vs after the start, the latest
     point's variation and assurance, whether special-cause improvement or concern appeared from
-    the start on, and the chart as SVG. Ordered by service, then category and name."""
+    the start on, and the chart as SVG (empty with `draw=False`). Ordered by service, then
+    category and name. Raises ProgrammeNotFound / ProgrammeAccessDenied as `visible_services`."""
     services = visible_services(viewer=viewer, programme=programme)
     kpis = list(
         Kpi.objects.filter(
@@ -336,7 +337,9 @@ def kpi_shifts_for(*, viewer: Any, programme: Programme) -> list[KpiShift]:
     shifts = []
     for kpi in kpis:
         series = values.get(kpi.pk, [])
-        drawn = kpi_chart(programme=programme, kpi=kpi, values=series, milestones=milestones)
+        drawn = kpi_chart(
+            programme=programme, kpi=kpi, values=series, milestones=milestones, draw=draw
+        )
         before = [v for p, v in series if p < start]
         after = [v for p, v in series if p >= start]
         after_points = (
