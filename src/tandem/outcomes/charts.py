@@ -119,7 +119,13 @@ def spc_chart_spec(
             ),
         )
     )
-    order = list(LEGEND.values())
+    # Only the kinds of point this KPI can have: improvement and concern, or "neither".
+    kinds = (
+        ["common cause", "neither"]
+        if chart.improvement == "neither"
+        else ["common cause", "improvement", "concern"]
+    )
+    order = [LEGEND[k] for k in kinds]
     dots = (
         alt.Chart(points)
         .mark_point(filled=True, size=60, opacity=1)
@@ -128,12 +134,12 @@ def spc_chart_spec(
             y=y,
             color=alt.Color(
                 "signal:N",
-                scale=alt.Scale(domain=order, range=[COLOURS[k] for k in LEGEND]),
+                scale=alt.Scale(domain=order, range=[COLOURS[k] for k in kinds]),
                 legend=alt.Legend(title=None, orient="bottom"),
             ),
             shape=alt.Shape(
                 "signal:N",
-                scale=alt.Scale(domain=order, range=[SHAPES[k] for k in LEGEND]),
+                scale=alt.Scale(domain=order, range=[SHAPES[k] for k in kinds]),
                 legend=None,
             ),
             tooltip=["date:T", "value:Q", "signal:N", "rules:N"],
@@ -176,7 +182,7 @@ def spc_chart_svg(
     input to the drawing, so a new value or setting draws afresh.
     """
     inputs = {
-        "version": 1,
+        "version": 2,
         "kpi": [kpi.name, kpi.unit, kpi.target, kpi.direction],
         "chart": chart.to_dict(),
         "milestones": [[m.start_date.isoformat(), m.title] for m in milestones],
