@@ -380,3 +380,12 @@ def test_every_flagged_point_names_a_rule_and_every_run_is_long_enough(
     assert shift_count == 0 or shift_count >= 7
     trend_count = sum("trend" in p.rules for p in chart.points)
     assert trend_count == 0 or trend_count >= 7
+
+
+def test_plot_the_dots_run_of_eight_then_a_break_flags_all_eight() -> None:
+    # plot-the-dots: ptd_seven_point_one_side_mean(c(rep(1, 8), -1)) marks the 7th and 8th
+    # points and ptd_part_of_seven_trend spreads that back over the run: all 8 flagged, the
+    # point below the mean not. Here 11.5 is above the baseline's mean of 11 and 10.5 below it.
+    assert chart_after_baseline([11.5] * 8 + [10.5]) == [(("shift",), "improvement")] * 8 + [
+        ((), "common cause")
+    ]

@@ -178,3 +178,31 @@ def test_lead_marks_a_rebase_milestone_and_the_chart_gets_a_second_segment(
     assert list(kpi.rebase_milestones.all()) == [milestone]
     body = lead_client.get(URLS["own service"](demo)).content.decode()
     assert "re-based, with new limits from May 2025" in body
+
+
+def test_index_lists_services_in_a_fixed_number_of_queries(
+    lead_client: Client, demo, django_assert_max_num_queries
+) -> None:
+    with django_assert_max_num_queries(15):
+        body = lead_client.get(base(demo)).content.decode()
+    assert body.count("/outcomes/services/") == 12
+
+
+def test_weekly_kpi_values_are_stored_on_the_monday(lead_client: Client, demo) -> None:
+    service = own_service(demo)
+    lead_client.post(
+        f"{base(demo)}kpis/new/",
+        {
+            "owner": f"service-{service.pk}",
+            "name": "Weekly discharges",
+            "direction": "up",
+            "category": "capacity",
+            "frequency": "weekly",
+        },
+    )
+    kpi = Kpi.objects.get(service=service, name="Weekly discharges")
+    # Thursday 12 March 2026 is in the week starting Monday 9 March.
+    lead_client.post(f"{base(demo)}kpis/{kpi.pk}/values/", {"period": "2026-03-12", "value": "7"})
+    assert list(KpiValue.objects.filter(kpi=kpi).values_list("period", flat=True)) == [
+        dt.date(2026, 3, 9)
+    ]
