@@ -389,3 +389,10 @@ def test_plot_the_dots_run_of_eight_then_a_break_flags_all_eight() -> None:
     assert chart_after_baseline([11.5] * 8 + [10.5]) == [(("shift",), "improvement")] * 8 + [
         ((), "common cause")
     ]
+
+
+def test_numpy_numbers_are_numbers() -> None:
+    import numpy as np
+
+    chart = xmr_chart(months(3), list(np.array([1, 2, 4], dtype=np.int64)), target=np.float32(3))
+    assert chart.mean == pytest.approx(7 / 3)

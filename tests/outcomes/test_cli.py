@@ -139,3 +139,17 @@ def test_a_bad_target_is_refused_by_the_argument_parser(
         )
     assert exit_info.value.code == 2
     assert "'high' is not a number" in capsys.readouterr().err
+
+
+def test_screen_outliers_matches_plot_the_dots_default(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The plot-the-dots example of test_spc.py: 1, −1 alternating, 5.5 and −5.5 at the end; with
+    # screening the moving range of 11 is left out and MR̄ = 32.5 / 14.
+    values = ["1", "-1"] * 8
+    values[14], values[15] = "5.5", "-5.5"
+    rows = [(f"2020-01-{day:02d}", v) for day, v in enumerate(values, start=1)]
+    path = write(tmp_path, rows)
+    main(["analyse", "spc", "--data", str(path), "--date", "month", "--value", "kpi",
+          "--screen-outliers", "--json"])  # fmt: skip
+    assert json.loads(capsys.readouterr().out)["mr_mean"] == pytest.approx(32.5 / 14)

@@ -53,6 +53,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from numbers import Real
 from typing import Any, Literal
 
 from tandem.analysis.errors import AnalysisInputError
@@ -196,7 +197,7 @@ def _as_date(value: object, position: int) -> date:
 
 
 def _as_value(value: object, position: int, when: date) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, bool) or not isinstance(value, Real):
         raise AnalysisInputError(
             f"Point {position} ({when.isoformat()}): {value!r} is not a number."
         )
@@ -355,7 +356,7 @@ def xmr_chart(
     if len(dates) != len(values):
         raise AnalysisInputError(f"{len(dates)} dates but {len(values)} values.")
     if target is not None:
-        if isinstance(target, bool) or not isinstance(target, (int, float)):
+        if isinstance(target, bool) or not isinstance(target, Real):
             raise AnalysisInputError(f"The target {target!r} is not a number.")
         if not math.isfinite(target):
             raise AnalysisInputError(f"The target {target!r} is not a finite number.")

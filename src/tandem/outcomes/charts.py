@@ -64,9 +64,7 @@ def milestone_marks(
     ]
 
 
-def spc_chart_spec(
-    *, kpi: Kpi, chart: SpcChart, milestones: Sequence[Milestone], start: date | None = None
-) -> Any:
+def spc_chart_spec(*, kpi: Kpi, chart: SpcChart, milestones: Sequence[Milestone]) -> Any:
     points = pd.DataFrame(
         [
             {
@@ -172,9 +170,7 @@ def spc_chart_spec(
     )
 
 
-def spc_chart_svg(
-    *, kpi: Kpi, chart: SpcChart, milestones: Sequence[Milestone], start: date | None = None
-) -> str:
+def spc_chart_svg(*, kpi: Kpi, chart: SpcChart, milestones: Sequence[Milestone]) -> str:
     """The chart as inline SVG, cached by what it shows.
 
     Drawing one takes 0.1–0.4 s (most of it in vl-convert); a service page has six and the
@@ -191,7 +187,7 @@ def spc_chart_svg(
     key = f"outcomes:spc-svg:{digest}"
     svg = cache.get(key)
     if svg is None:
-        spec = spc_chart_spec(kpi=kpi, chart=chart, milestones=milestones, start=start)
+        spec = spc_chart_spec(kpi=kpi, chart=chart, milestones=milestones)
         # Altair's schema validation costs as much as the drawing; the spec is ours and fixed.
         drawn = vl_convert.vegalite_to_svg(spec.to_dict(validate=False))
         svg = re.sub(r"^<\?xml[^>]*>\s*", "", drawn)

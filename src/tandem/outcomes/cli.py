@@ -27,6 +27,7 @@ def spc_command(
     improvement: str = "up",
     baseline: int | None = None,
     target: float | None = None,
+    screen_outliers: bool = False,
 ) -> dict[str, Any]:
     """The XmR chart of one series in a CSV: `SpcChart.to_dict()` (see `tandem.analysis.spc`)."""
     import pandas as pd
@@ -82,6 +83,7 @@ def spc_command(
         improvement=improvement,  # type: ignore[arg-type]
         baseline=baseline,
         target=target,
+        screen_outliers=screen_outliers,
     )
     return chart.to_dict()
 
@@ -98,6 +100,7 @@ def cmd_spc(args: argparse.Namespace) -> int:
         improvement=args.improvement,
         baseline=args.baseline,
         target=args.target,
+        screen_outliers=args.screen_outliers,
     )
     if args.json:
         print(json.dumps(result, indent=2))
@@ -202,6 +205,11 @@ def add_parser(*, analyse: Any, imports: Any) -> None:
         help="fix the limits on the first N points (default: all points)",
     )
     spc.add_argument("--target", type=_finite, metavar="X", help="a target, for assurance")
+    spc.add_argument(
+        "--screen-outliers",
+        action="store_true",
+        help="leave moving ranges above 3.267 × their mean out of the limits (plot-the-dots' default)",
+    )
     spc.add_argument("--json", action="store_true", help="print the result as JSON")
     spc.set_defaults(func=cmd_spc)
 

@@ -194,9 +194,7 @@ def kpi_chart(
     if draw:
         from tandem.outcomes.charts import spc_chart_svg
 
-        result.svg = spc_chart_svg(
-            kpi=kpi, chart=result.chart, milestones=milestones, start=programme.start_date
-        )
+        result.svg = spc_chart_svg(kpi=kpi, chart=result.chart, milestones=milestones)
     return result
 
 
