@@ -27,7 +27,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def choose_file(page: Page, path: Path) -> None:
     """Pick a file as a person does: the design system's upload button opens the file chooser."""
-    upload = page.get_by_role("button", name=re.compile(r"^KPI values \(CSV or XLSX\)"))
+    # Wait for nhsuk-frontend's script to replace the bare file input with its upload button
+    # (under load the bare input, which is hidden once styled, can be found first).
+    upload = page.locator("button.nhsuk-file-upload__drop-button")
+    expect(upload).to_be_visible()
+    expect(upload).to_have_accessible_name(re.compile(r"^KPI values \(CSV or XLSX\)"))
     with page.expect_file_chooser() as chooser:
         upload.click()
     chooser.value.set_files(path)
@@ -104,6 +108,19 @@ def test_lead_imports_kpi_values_and_reads_the_service_charts(
     )
     expect(table.get_by_role("row", name="May 2023")).to_contain_text("37.5")
     assert_accessible(page)
+
+    # The lead corrects the imported month by hand.
+    page.get_by_role("link", name="Values of Waiting time to first assessment").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Waiting time to first assessment: values"
+    )
+    assert_accessible(page)
+    page.get_by_label("Period").fill("2023-05-01")
+    page.get_by_label("Value").fill("36.5")
+    page.get_by_role("button", name="Save the value").click()
+    expect(
+        page.get_by_text("Saved Waiting time to first assessment for 01 May 2023: 36.5.")
+    ).to_be_visible()
 
 
 def test_sponsor_reads_a_service_page_without_the_leads_links(

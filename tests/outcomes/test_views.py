@@ -206,3 +206,18 @@ def test_weekly_kpi_values_are_stored_on_the_monday(lead_client: Client, demo) -
     assert list(KpiValue.objects.filter(kpi=kpi).values_list("period", flat=True)) == [
         dt.date(2026, 3, 9)
     ]
+
+
+def test_only_the_lead_deletes_a_value(lead_client: Client, sponsor_client: Client, demo) -> None:
+    kpi = a_kpi(demo)
+    stored = KpiValue.objects.filter(kpi=kpi).order_by("period").first()
+    assert stored is not None
+    url = f"{base(demo)}kpis/{kpi.pk}/values/{stored.pk}/delete/"
+    assert sponsor_client.post(url).status_code == 403
+    assert lead_client.get(url).status_code == 405
+    assert lead_client.post(url).status_code == 302
+    assert not KpiValue.objects.filter(pk=stored.pk).exists()
+    other = KpiValue.objects.exclude(kpi=kpi).first()
+    assert other is not None
+    wrong = f"{base(demo)}kpis/{kpi.pk}/values/{other.pk}/delete/"
+    assert lead_client.post(wrong).status_code == 404

@@ -12,6 +12,11 @@ urlpatterns = [
     path(OUTCOMES + "kpis/new/", views.kpi_edit, name="kpi_new"),
     path(OUTCOMES + "kpis/<int:kpi_id>/", views.kpi_edit, name="kpi_edit"),
     path(OUTCOMES + "kpis/<int:kpi_id>/values/", views.kpi_values, name="kpi_values"),
+    path(
+        OUTCOMES + "kpis/<int:kpi_id>/values/<int:value_id>/delete/",
+        views.kpi_value_delete,
+        name="kpi_value_delete",
+    ),
     path(OUTCOMES + "import/", views.kpi_import, name="import"),
     path(OUTCOMES + "import/template.csv", views.kpi_import_template, name="import_template"),
     path(OUTCOMES + "import/<uuid:token>/", views.kpi_import_preview, name="import_preview"),

@@ -14,10 +14,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tandem.outcomes import selectors, services
 from tandem.outcomes.forms import KpiForm, KpiImportForm, KpiValueForm
@@ -162,6 +162,19 @@ def kpi_values(request: HttpRequest, slug: str, kpi_id: int) -> HttpResponse:
         },
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+@require_POST
+def kpi_value_delete(request: HttpRequest, slug: str, kpi_id: int, value_id: int) -> HttpResponse:
+    programme = programme_for(viewer=request.user, slug=slug)
+    kpi = selectors.kpi_for(viewer=request.user, programme=programme, kpi_id=kpi_id, manage=True)
+    stored = KpiValue.objects.filter(kpi=kpi, pk=value_id).first()
+    if stored is None:
+        raise Http404("No such value of this KPI.")
+    services.kpi_value_delete(value=stored)
+    messages.success(request, f"Deleted {kpi.name} for {stored.period:%d %B %Y}.")
+    return redirect("outcomes:kpi_values", slug=slug, kpi_id=kpi.pk)
 
 
 def _import_path(programme: Programme, token: uuid.UUID) -> str:
