@@ -599,6 +599,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_typology_parser(commands)
 
+    from tandem.outcomes.cli import add_parser as add_outcomes_parser
+
+    add_outcomes_parser(analyse=analyse, imports=imports)
+
     manage = commands.add_parser(
         "manage", help="run a Django management command (migrate, createsuperuser…)"
     )

@@ -226,6 +226,9 @@ def seed_demo(*, password: str = DEFAULT_PASSWORD) -> DemoProgramme:
     from tandem.networks.demo import seed_networks
 
     seed_networks(programme=programme)
+    from tandem.outcomes.demo import seed_outcomes
+
+    seed_outcomes(programme=programme)
 
     User = get_user_model()
     # One password for every demo account, so that a visitor can try each role. It is hashed once

@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "tandem.coaching",
     "tandem.typology",
     "tandem.networks",
+    "tandem.outcomes",
     "tandem.audit",
     "django_tasks",
     "django_tasks_db",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("tandem.coaching.urls")),
     path("", include("tandem.typology.urls")),
     path("", include("tandem.networks.urls")),
+    path("", include("tandem.outcomes.urls")),
     path("", include("tandem.programmes.urls")),
 ]
 

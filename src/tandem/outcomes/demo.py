@@ -1,0 +1,146 @@
+"""Three years of monthly KPIs for the demo programme's services (synthetic, seeded, fast).
+
+Some measures improve clearly after the programme starts (a sustained shift that the SPC rules
+pick up), some drift as before, and one gets worse — an evaluation should show all three. The
+random generator is seeded so that every demo database holds the same figures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+
+from tandem.outcomes.models import Category, Direction, Frequency, Kpi, KpiValue
+from tandem.programmes.models import Milestone, Pair, Programme
+
+MONTHS = 36
+FIRST_MONTH = dt.date(2023, 11, 1)
+SEED = 20250113
+
+
+@dataclass(frozen=True)
+class DemoKpi:
+    name: str
+    unit: str
+    direction: str
+    category: str
+    target: float | None
+    level: float
+    spread: float
+    low: float = 0.0
+    high: float = float("inf")
+
+
+WAITING = DemoKpi(
+    "Waiting time to first assessment",
+    "days",
+    Direction.DOWN,
+    Category.PERFORMANCE,
+    28,
+    36,
+    3,
+    low=5,
+)
+REFERRALS = DemoKpi(
+    "Referrals accepted within 7 days",
+    "%",
+    Direction.UP,
+    Category.PERFORMANCE,
+    90,
+    79,
+    3.5,
+    high=100,
+)
+BEDS = DemoKpi("Bed occupancy", "%", Direction.DOWN, Category.CAPACITY, 85, 94, 2, high=100)
+CASELOAD = DemoKpi(
+    "Caseload per care coordinator", "people", Direction.DOWN, Category.CAPACITY, 35, 41, 2
+)
+AGENCY = DemoKpi("Agency spend", "£k", Direction.DOWN, Category.FINANCE, 20, 42, 6, low=0)
+SICKNESS = DemoKpi("Staff sickness", "%", Direction.DOWN, Category.WORKFORCE, 4.5, 5.8, 0.5, low=0)
+CARE_PLANS = DemoKpi(
+    "Care plans reviewed on time", "%", Direction.UP, Category.QUALITY, 95, 81, 3.5, high=100
+)
+
+INPATIENT_WORDS = ("Inpatient", "Wards", "Crisis")
+
+
+def months(n: int = MONTHS) -> list[dt.date]:
+    return [
+        dt.date(
+            FIRST_MONTH.year + (FIRST_MONTH.month - 1 + i) // 12,
+            (FIRST_MONTH.month - 1 + i) % 12 + 1,
+            1,
+        )
+        for i in range(n)
+    ]
+
+
+def kpis_for(service_name: str, index: int) -> list[DemoKpi]:
+    capacity = BEDS if any(word in service_name for word in INPATIENT_WORDS) else CASELOAD
+    chosen = [WAITING, REFERRALS, capacity, AGENCY, SICKNESS]
+    if index % 2 == 0:
+        chosen.append(CARE_PLANS)
+    return chosen
+
+
+def effect_for(index: int, number: int) -> float:
+    """The change after the start, in spreads: most measures improve, some stay, one worsens."""
+    if (index, number) == (5, 3):  # the acute wards' agency spend climbs
+        return -2.5
+    if (index + number) % 3 == 0:
+        return 0.0
+    return 2.5
+
+
+def seed_outcomes(*, programme: Programme) -> list[Kpi]:
+    rng = random.Random(SEED)
+    periods = months()
+    start = programme.start_date
+    pairs = list(Pair.objects.filter(programme=programme).select_related("service").order_by("pk"))
+    created: list[Kpi] = []
+    values: list[KpiValue] = []
+    plan: list[tuple[Kpi, DemoKpi, float]] = []
+    owners: list[str] = []
+    for index, pair in enumerate(pairs):
+        service = pair.service
+        for number, spec in enumerate(kpis_for(service.name, index)):
+            kpi = Kpi(
+                organisation_id=service.organisation_id,
+                service=service,
+                name=spec.name,
+                unit=spec.unit,
+                direction=spec.direction,
+                category=spec.category,
+                frequency=Frequency.MONTHLY,
+                target=spec.target,
+            )
+            created.append(kpi)
+            owners.append(service.name)
+            plan.append((kpi, spec, effect_for(index, number)))
+    Kpi.objects.bulk_create(created)
+    for kpi, spec, effect in plan:
+        better = 1 if spec.direction == Direction.UP else -1
+        for period in periods:
+            months_in = (period.year - start.year) * 12 + period.month - start.month
+            # The change builds over the first four months after the start, then holds.
+            ramp = 0.0 if period < start else min(1.0, (months_in + 1) / 4)
+            raw = spec.level + better * effect * ramp * spec.spread + rng.gauss(0, spec.spread)
+            values.append(
+                KpiValue(kpi=kpi, period=period, value=round(min(spec.high, max(spec.low, raw)), 1))
+            )
+    KpiValue.objects.bulk_create(values)
+    # One lead decision to show re-basing: the crisis team's waiting time after the second away
+    # day, when it moved to a new triage model.
+    second = Milestone.objects.filter(programme=programme, title="Second away day").first()
+    crisis = next(
+        (
+            kpi
+            for kpi, pair_service in zip(created, owners, strict=True)
+            if kpi.name == WAITING.name and pair_service.startswith("Crisis")
+        ),
+        None,
+    )
+    if second is not None and crisis is not None:
+        crisis.rebase_milestones.add(second)
+    return created

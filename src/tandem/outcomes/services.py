@@ -1,0 +1,114 @@
+"""Writes for service outcomes: each one keyword-only, in one transaction (STYLE.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from tandem.audit.services import audit_record
+from tandem.outcomes.importer import KpiImportPlan, normalise_period
+from tandem.outcomes.models import Kpi, KpiValue
+from tandem.programmes.models import Locality, Milestone, Programme, Service
+
+
+@transaction.atomic
+def kpi_create(
+    *,
+    service: Service | None = None,
+    locality: Locality | None = None,
+    name: str,
+    unit: str = "",
+    direction: str,
+    category: str,
+    frequency: str = "monthly",
+    target: float | None = None,
+) -> Kpi:
+    owner = service or locality
+    if owner is None or (service is not None and locality is not None):
+        raise ValidationError("A KPI belongs to either one service or one locality.")
+    name = " ".join(name.split())
+    same_name = Kpi.objects.filter(name__iexact=name)
+    if same_name.filter(service=service, locality=locality).exists():
+        raise ValidationError({"name": f"{owner} already has a KPI called “{name}”."})
+    kpi = Kpi(
+        organisation_id=owner.organisation_id,
+        service=service,
+        locality=locality,
+        name=name,
+        unit=unit.strip(),
+        direction=direction,
+        category=category,
+        frequency=frequency,
+        target=target,
+    )
+    kpi.full_clean()
+    kpi.save()
+    return kpi
+
+
+@transaction.atomic
+def kpi_update(
+    *, kpi: Kpi, rebase_milestones: Iterable[Milestone] | None = None, **fields: Any
+) -> Kpi:
+    allowed = {"name", "unit", "direction", "category", "frequency", "target"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValueError(f"Cannot set {', '.join(sorted(unknown))} on a KPI.")
+    if "name" in fields:
+        fields["name"] = " ".join(str(fields["name"]).split())
+        clash = (
+            Kpi.objects.filter(
+                name__iexact=fields["name"], service=kpi.service, locality=kpi.locality
+            )
+            .exclude(pk=kpi.pk)
+            .exists()
+        )
+        if clash:
+            raise ValidationError({"name": f"{kpi.owner_name} already has a KPI with that name."})
+    for name, value in fields.items():
+        setattr(kpi, name, value)
+    kpi.full_clean()
+    kpi.save()
+    if rebase_milestones is not None:
+        kpi.rebase_milestones.set(list(rebase_milestones))
+    return kpi
+
+
+@transaction.atomic
+def kpi_value_set(*, kpi: Kpi, period: dt.date, value: float) -> KpiValue:
+    """Record (or correct) the KPI's value for a period, keyed as the KPI's frequency says."""
+    key = normalise_period(period, kpi.frequency)
+    stored, _ = KpiValue.objects.update_or_create(
+        kpi=kpi, period=key, defaults={"value": float(value)}
+    )
+    return stored
+
+
+@transaction.atomic
+def kpi_value_delete(*, value: KpiValue) -> None:
+    value.delete()
+
+
+@transaction.atomic
+def kpi_values_import_commit(*, programme: Programme, plan: KpiImportPlan, actor: Any) -> int:
+    """Write a checked file of KPI values, all or nothing; returns how many were added."""
+    if not plan.is_valid:
+        raise ValidationError("The file has problems; nothing was imported.")
+    new = [
+        KpiValue(kpi=planned.kpi, period=planned.period, value=planned.value)
+        for planned in plan.values
+        if planned.action == "new"
+    ]
+    KpiValue.objects.bulk_create(new)
+    audit_record(
+        actor=actor,
+        action="outcomes.import",
+        programme=programme,
+        subject_type="outcomes.kpivalue",
+        extra={"file": plan.filename, "added": len(new), "unchanged": plan.count("unchanged")},
+    )
+    return len(new)
