@@ -223,6 +223,9 @@ def seed_demo(*, password: str = DEFAULT_PASSWORD) -> DemoProgramme:
     from tandem.coaching.demo import seed_coaching
 
     seed_coaching(programme=programme)
+    from tandem.workshops.demo import seed_workshops
+
+    seed_workshops(programme=programme)
 
     User = get_user_model()
     # One password for every demo account, so that a visitor can try each role. It is hashed once

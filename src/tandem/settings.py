@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "tandem.reports",
     "tandem.coaching",
     "tandem.typology",
+    "tandem.workshops",
     "tandem.audit",
     "django_tasks",
     "django_tasks_db",
