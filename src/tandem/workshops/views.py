@@ -91,6 +91,12 @@ def _form_page(
     return _render(request, template, context, status=400 if form.is_bound else 200)
 
 
+def _away_day_initial(request: HttpRequest) -> dict[str, int]:
+    """Forms opened from an away day's page start with that day chosen."""
+    value = request.GET.get("away_day", "")
+    return {"away_day": int(value)} if value.isdigit() else {}
+
+
 def _download(
     request: HttpRequest,
     programme: Programme,
@@ -435,7 +441,9 @@ def practice(request: HttpRequest, slug: str, practice_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def practice_new(request: HttpRequest, slug: str) -> HttpResponse:
     programme = programme_for(viewer=request.user, slug=slug, manage=True)
-    form = PracticeForm(request.POST or None, programme=programme)
+    form = PracticeForm(
+        request.POST or None, programme=programme, initial=_away_day_initial(request)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.practice_agree(programme=programme, **form.cleaned_data)
@@ -507,7 +515,9 @@ def mission(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def mission_new(request: HttpRequest, slug: str) -> HttpResponse:
     programme = programme_for(viewer=request.user, slug=slug, manage=True)
-    form = MissionForm(request.POST or None, programme=programme)
+    form = MissionForm(
+        request.POST or None, programme=programme, initial=_away_day_initial(request)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.mission_agree(programme=programme, **form.cleaned_data)
@@ -703,10 +713,7 @@ def my_actions(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def action_new(request: HttpRequest, slug: str) -> HttpResponse:
     programme = programme_for(viewer=request.user, slug=slug, manage=True)
-    initial = {}
-    if request.GET.get("away_day", "").isdigit():
-        initial["away_day"] = int(request.GET["away_day"])
-    form = ActionForm(request.POST or None, programme=programme, initial=initial)
+    form = ActionForm(request.POST or None, programme=programme, initial=_away_day_initial(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.action_create(programme=programme, **form.cleaned_data)
