@@ -68,7 +68,9 @@ def programme_overview(request: HttpRequest, slug: str) -> HttpResponse:
             "programme": programme,
             "overview": overview,
             "my_invitations": open_invitations_for(viewer=request.user, programme=programme),
-            "overdue_actions": overdue_actions_for(viewer=request.user, programme=programme),
+            "overdue_actions": overdue_actions_for(
+                viewer=request.user, programme=programme, roles=overview.roles_of_viewer
+            ),
             "page_title": programme.name,
             "breadcrumbs": _crumbs(),
         },

@@ -123,7 +123,8 @@ class AgreedPractice(models.Model):
 class PracticeVersion(models.Model):
     practice = models.ForeignKey(AgreedPractice, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveSmallIntegerField()
-    away_day = models.ForeignKey(AwayDay, on_delete=models.PROTECT, related_name="+")
+    # RESTRICT, not PROTECT: deleting the whole programme still deletes its agreements.
+    away_day = models.ForeignKey(AwayDay, on_delete=models.RESTRICT, related_name="+")
     title = models.CharField(max_length=200)
     description = models.TextField()
     why_it_matters = models.TextField()
@@ -146,7 +147,8 @@ class PracticeVersion(models.Model):
 
 class MissionVersion(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="missions")
-    away_day = models.ForeignKey(AwayDay, on_delete=models.PROTECT, related_name="+")
+    # RESTRICT, not PROTECT: deleting the whole programme still deletes its agreements.
+    away_day = models.ForeignKey(AwayDay, on_delete=models.RESTRICT, related_name="+")
     text = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -179,7 +181,8 @@ class RoleAgreement(models.Model):
     """One version of a pair's agreement on who leads, supports and is consulted, per area."""
 
     pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="role_agreements")
-    away_day = models.ForeignKey(AwayDay, on_delete=models.PROTECT, related_name="+")
+    # RESTRICT, not PROTECT: deleting the whole programme still deletes its agreements.
+    away_day = models.ForeignKey(AwayDay, on_delete=models.RESTRICT, related_name="+")
     number = models.PositiveSmallIntegerField()
     doctor_confirmed_at = models.DateTimeField(null=True, blank=True)
     manager_confirmed_at = models.DateTimeField(null=True, blank=True)
@@ -233,7 +236,7 @@ class Action(models.Model):
         Pair, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
     )
     title = models.CharField(max_length=300)
-    owner = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="actions")
+    owner = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="actions")
     due_on = models.DateField()
     status = models.CharField(
         max_length=20, choices=ActionStatus.choices, default=ActionStatus.OPEN
