@@ -65,6 +65,9 @@ PAGES: dict[str, tuple[str, set[str]]] = {
     "observations": ("observations/", PARTICIPANTS),
     "record observation": ("observations/new/", PARTICIPANTS),
     "meeting trend": ("@meeting", OVERSEERS),
+    "tracked meetings": ("meetings/?all=1", OVERSEERS),
+    "track meeting": ("meetings/new/", LEAD),
+    "change meeting": ("@meeting edit/", LEAD),
 }
 
 

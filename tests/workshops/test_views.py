@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.core import mail
@@ -217,3 +218,35 @@ def test_the_cli_names_an_unknown_programme_with_exit_code_2(db, capsys) -> None
     code = cli.main(["workshops", "remind-overdue", "--programme", "nope"])
     assert code == 2
     assert "nope" in capsys.readouterr().err
+
+
+def test_a_lead_tracks_a_meeting_with_its_pulse_waves(demo, lead_client) -> None:
+    waves = list(
+        demo.programme.waves.filter(instrument_id="meeting-effectiveness").order_by("opens_on")
+    )[:2]
+    base = f"/programmes/{demo.programme.slug}/workshops/meetings/"
+    response = lead_client.post(
+        base + "new/",
+        {"name": "Fells locality meeting", "description": "", "waves": [w.pk for w in waves]},
+        follow=True,
+    )
+    body = response.content.decode()
+    assert "Fells locality meeting" in body
+    assert re.findall(r">(\w+ 2025)</th>", body) == ["February 2025", "March 2025"]
+
+
+def test_only_meeting_checks_are_offered_for_a_meeting(demo, lead_client) -> None:
+    body = lead_client.get(
+        f"/programmes/{demo.programme.slug}/workshops/meetings/new/"
+    ).content.decode()
+    assert "Meeting check, February 2025" in body
+    assert "Baseline stock take" not in body
+
+
+@pytest.mark.parametrize(("path", "budget"), [("actions/", 12), ("charter/", 10)])
+def test_list_pages_make_a_bounded_number_of_queries(
+    demo, lead_client, django_assert_max_num_queries, path, budget
+) -> None:
+    with django_assert_max_num_queries(budget):
+        response = lead_client.get(f"/programmes/{demo.programme.slug}/workshops/{path}")
+    assert response.status_code == 200

@@ -331,3 +331,27 @@ class EvaluationForm(forms.Form):
     )
     keep = forms.CharField(label="What should we keep?", widget=forms.Textarea, required=False)
     change = forms.CharField(label="What should we change?", widget=forms.Textarea, required=False)
+
+
+class WaveChoiceField(forms.ModelMultipleChoiceField[Wave]):
+    def label_from_instance(self, obj: Wave) -> str:
+        return f"{obj.title} (opened {obj.opens_on:%-d %B %Y})"
+
+
+class MeetingForm(forms.Form):
+    name = forms.CharField(
+        label="Meeting", max_length=200, error_messages={"required": "Enter the meeting's name."}
+    )
+    description = forms.CharField(label="Description", widget=forms.Textarea, required=False)
+
+    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["waves"] = WaveChoiceField(
+            label="Meeting checks from this meeting",
+            queryset=Wave.objects.filter(
+                programme=programme, instrument_id="meeting-effectiveness"
+            ).order_by("opens_on"),
+            widget=forms.CheckboxSelectMultiple,
+            required=False,
+            help_text="Waves of the meeting-effectiveness pulse; create them under Questionnaires.",
+        )

@@ -76,7 +76,25 @@ class Viewer:
         return bool(self.roles & set(roles))
 
 
+# A page asks for the viewer several times (the view, its selectors, the template's menu); the
+# answer is kept on the user object, which lives for one request.
+_CACHE_ATTRIBUTE = "_workshops_viewers"
+
+
 def viewer_for(*, viewer: Any, programme: Programme) -> Viewer:
+    cache: dict[int, Viewer] | None = getattr(viewer, _CACHE_ATTRIBUTE, None)
+    if cache is not None and programme.pk in cache:
+        return cache[programme.pk]
+    found = _viewer(viewer=viewer, programme=programme)
+    if getattr(viewer, "is_authenticated", False):
+        if cache is None:
+            cache = {}
+            setattr(viewer, _CACHE_ATTRIBUTE, cache)
+        cache[programme.pk] = found
+    return found
+
+
+def _viewer(*, viewer: Any, programme: Programme) -> Viewer:
     roles = viewer_roles(viewer=viewer, programme=programme)
     if not roles:
         raise ProgrammeNotFound("No such programme.")

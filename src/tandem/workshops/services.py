@@ -525,6 +525,19 @@ def recurring_meeting_create(
 
 
 @transaction.atomic
+def recurring_meeting_update(
+    *, meeting: RecurringMeeting, name: str, description: str = "", waves: Iterable[Wave] = ()
+) -> RecurringMeeting:
+    """Rename the meeting and set exactly which pulse waves belong to it."""
+    meeting.name = _clean(name, "name", "the meeting's name")
+    meeting.description = (description or "").strip()
+    meeting.save()
+    meeting.waves.clear()
+    meeting_attach_waves(meeting=meeting, waves=waves)
+    return meeting
+
+
+@transaction.atomic
 def meeting_attach_waves(*, meeting: RecurringMeeting, waves: Iterable[Wave]) -> None:
     waves = list(waves)
     for wave in waves:

@@ -45,5 +45,7 @@ urlpatterns = [
     path(BASE + "observations/", views.observations, name="observations"),
     path(BASE + "observations/new/", views.observation_new, name="observation_new"),
     path(BASE + "meetings/", views.meetings, name="meetings"),
+    path(BASE + "meetings/new/", views.meeting_new, name="meeting_new"),
     path(BASE + "meetings/<int:meeting_id>/", views.meeting, name="meeting"),
+    path(BASE + "meetings/<int:meeting_id>/edit/", views.meeting_edit, name="meeting_edit"),
 ]

@@ -30,6 +30,7 @@ from tandem.workshops.forms import (
     AwayDayForm,
     EvaluationForm,
     MaterialForm,
+    MeetingForm,
     MissionForm,
     ObservationForm,
     PracticeForm,
@@ -855,7 +856,8 @@ def observation_new(request: HttpRequest, slug: str) -> HttpResponse:
 def meetings(request: HttpRequest, slug: str) -> HttpResponse:
     programme = programme_for(viewer=request.user, slug=slug)
     found = selectors.meetings_for(viewer=request.user, programme=programme)
-    if len(found) == 1:
+    # With one meeting, its trend is the page; "?all=1" shows the list (to add another).
+    if len(found) == 1 and not request.GET.get("all"):
         return redirect("workshops:meeting", slug=slug, meeting_id=found[0].pk)
     return _render(
         request,
@@ -879,4 +881,53 @@ def meeting(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
             "chart": trends.trend_chart_svg(trend),
             "page_title": f"Meeting effectiveness: {found.name}",
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_new(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = programme_for(viewer=request.user, slug=slug, manage=True)
+    form = MeetingForm(request.POST or None, programme=programme)
+    if request.method == "POST" and form.is_valid():
+        try:
+            found = services.recurring_meeting_create(programme=programme, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            return redirect("workshops:meeting", slug=slug, meeting_id=found.pk)
+    return _form_page(
+        request,
+        programme,
+        form,
+        title="Track a recurring meeting",
+        submit="Save",
+        back=reverse("workshops:meetings", args=[slug]) + "?all=1",
+        intro="Attach the meeting checks people filled in after this meeting, to follow its "
+        "effectiveness month by month.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request: HttpRequest, slug: str, meeting_id: int) -> HttpResponse:
+    programme = programme_for(viewer=request.user, slug=slug, manage=True)
+    found = selectors.meeting_for(viewer=request.user, programme=programme, meeting_id=meeting_id)
+    initial = {"name": found.name, "description": found.description, "waves": found.waves.all()}
+    form = MeetingForm(request.POST or None, programme=programme, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.recurring_meeting_update(meeting=found, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            return redirect("workshops:meeting", slug=slug, meeting_id=found.pk)
+    return _form_page(
+        request,
+        programme,
+        form,
+        title="Change the meeting",
+        submit="Save",
+        back=reverse("workshops:meeting", args=[slug, found.pk]),
+        caption=found.name,
     )
