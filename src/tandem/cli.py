@@ -598,6 +598,9 @@ def build_parser() -> argparse.ArgumentParser:
     from tandem.typology.cli import add_parser as add_typology_parser
 
     add_typology_parser(commands)
+    from tandem.workshops.cli import add_parser as add_workshops_parser
+
+    add_workshops_parser(commands)
 
     from tandem.outcomes.cli import add_parser as add_outcomes_parser
 

@@ -229,6 +229,9 @@ def seed_demo(*, password: str = DEFAULT_PASSWORD) -> DemoProgramme:
     from tandem.outcomes.demo import seed_outcomes
 
     seed_outcomes(programme=programme)
+    from tandem.workshops.demo import seed_workshops
+
+    seed_workshops(programme=programme)
 
     User = get_user_model()
     # One password for every demo account, so that a visitor can try each role. It is hashed once

@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "tandem.typology",
     "tandem.networks",
     "tandem.outcomes",
+    "tandem.workshops",
     "tandem.audit",
     "django_tasks",
     "django_tasks_db",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("tandem.typology.urls")),
     path("", include("tandem.networks.urls")),
     path("", include("tandem.outcomes.urls")),
+    path("", include("tandem.workshops.urls")),
     path("", include("tandem.programmes.urls")),
 ]
 

@@ -59,6 +59,7 @@ def programme_overview(request: HttpRequest, slug: str) -> HttpResponse:
     programme = selectors.programme_for(viewer=request.user, slug=slug)
     overview = selectors.programme_overview(viewer=request.user, programme=programme)
     from tandem.surveys.selectors import open_invitations_for
+    from tandem.workshops.selectors import overdue_actions_for
 
     return _render(
         request,
@@ -67,6 +68,9 @@ def programme_overview(request: HttpRequest, slug: str) -> HttpResponse:
             "programme": programme,
             "overview": overview,
             "my_invitations": open_invitations_for(viewer=request.user, programme=programme),
+            "overdue_actions": overdue_actions_for(
+                viewer=request.user, programme=programme, roles=overview.roles_of_viewer
+            ),
             "page_title": programme.name,
             "breadcrumbs": _crumbs(),
         },
