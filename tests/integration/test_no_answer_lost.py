@@ -85,8 +85,10 @@ def free_port() -> int:
 
 
 def run(home: Path, *argv: str) -> str:
+    # Migrating a fresh database and building the demo takes ~15 s on a quiet 2-core machine;
+    # the limit is for a hung command, not a slow one on a busy CI host.
     done = subprocess.run(
-        argv, cwd=home, env=server_env(home), capture_output=True, text=True, timeout=60
+        argv, cwd=home, env=server_env(home), capture_output=True, text=True, timeout=240
     )
     assert done.returncode == 0, f"{argv[1:]} failed:\n{done.stdout}\n{done.stderr}"
     return done.stdout

@@ -33,6 +33,9 @@ def test_the_lead_reads_every_section_filled_from_the_programme(lead_client, dem
         "Participation",
         "How working relationships changed",
         "Coaching and change",
+        "Working relationships (network)",
+        "Away days, agreed practices and actions",
+        "Service outcomes",
     ):
         assert f">{heading}</h2>" in html
     baseline = Wave.objects.get(programme=demo.programme, kind=WaveKind.BASELINE)
@@ -107,3 +110,24 @@ def test_the_reports_index_links_the_evaluation_for_the_lead_only(
     index = f"/programmes/{demo.programme.slug}/reports/"
     assert "Programme evaluation" in lead_client.get(index).content.decode()
     assert "Programme evaluation" not in participant_client.get(index).content.decode()
+
+
+def test_actions_and_kpis_are_counted_from_the_programme(demo) -> None:
+    from tandem.outcomes.models import Kpi
+    from tandem.workshops.models import Action
+
+    report = build_evaluation(viewer=lead(demo), programme=demo.programme)
+    assert report.workshops is not None and report.outcomes is not None
+    counted = sum(n for label, n in report.workshops.actions.items() if label != "Overdue")
+    assert counted == Action.objects.filter(programme=demo.programme).count()
+    services = demo.programme.pairs.values("service")
+    assert len(report.outcomes.shifts) == Kpi.objects.filter(service__in=services).count()
+
+
+def test_the_network_change_is_hidden_when_fewer_than_k_answered_the_roster(demo) -> None:
+    demo.programme.min_group_size = 40
+    demo.programme.save(update_fields=["min_group_size"])
+    report = build_evaluation(viewer=lead(demo), programme=demo.programme)
+    assert report.network is not None
+    assert report.network.hidden is not None and "fewer than 40" in report.network.hidden
+    assert report.network.sentences == []

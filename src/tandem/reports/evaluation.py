@@ -81,6 +81,41 @@ class DoseResult:
     scales: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class AwayDayParticipation:
+    title: str
+    date: dt.date
+    invited: int
+    attended: int
+
+
+@dataclass(frozen=True)
+class MeetingChange:
+    name: str
+    scale_title: str
+    first_month: str
+    first_mean: float
+    last_month: str
+    last_mean: float
+    months_shown: int
+    months_hidden: int
+
+
+@dataclass(frozen=True)
+class WorkshopSection:
+    away_days: list[AwayDayParticipation]
+    practices: int
+    actions: dict[str, int]  # status label → count, plus "Overdue"
+    meetings: list[MeetingChange]
+
+
+@dataclass(frozen=True)
+class OutcomeSection:
+    shifts: list[Any]  # tandem.outcomes.selectors.KpiShift, drawn without charts
+    improved: int
+    concern: int
+
+
 @dataclass
 class EvaluationReport:
     programme: Programme
@@ -93,6 +128,9 @@ class EvaluationReport:
     comparison: ComparisonReport | None
     comparison_missing: str | None
     dose: DoseResult | None
+    network: Any = None  # tandem.networks.reports.ReportNetworkSection
+    workshops: WorkshopSection | None = None
+    outcomes: OutcomeSection | None = None
     summary: list[str] = field(default_factory=list)
 
 
@@ -212,6 +250,78 @@ def _dose(
     return DoseResult(association=result, hidden=None, scales=comparison.shared_scales)
 
 
+def _workshops(*, viewer: Any, programme: Programme) -> WorkshopSection | None:
+    from tandem.workshops.models import AwayDay, RecurringMeeting
+    from tandem.workshops.selectors import action_status_counts, actions_for, charter_for
+    from tandem.workshops.trends import meeting_trend
+
+    away_days = [
+        AwayDayParticipation(
+            title=day.title,
+            date=day.date,
+            invited=day.invited,
+            attended=day.came,
+        )
+        for day in AwayDay.objects.filter(programme=programme)
+        .annotate(
+            invited=Count("invitations"),
+            came=Count("invitations", filter=Q(invitations__attended=True)),
+        )
+        .order_by("date", "id")
+    ]
+    actions = actions_for(viewer=viewer, programme=programme)
+    meetings = []
+    for meeting in RecurringMeeting.objects.filter(programme=programme).order_by("name"):
+        trend = meeting_trend(meeting)
+        shown = trend.shown_months
+        if len(shown) < 2:
+            continue
+        meetings.append(
+            MeetingChange(
+                name=meeting.name,
+                scale_title=trend.scale_title,
+                first_month=shown[0].label,
+                first_mean=shown[0].mean or 0.0,
+                last_month=shown[-1].label,
+                last_mean=shown[-1].mean or 0.0,
+                months_shown=len(shown),
+                months_hidden=len(trend.months) - len(shown),
+            )
+        )
+    practices = len(charter_for(viewer=viewer, programme=programme))
+    if not (away_days or actions or practices or meetings):
+        return None
+    return WorkshopSection(
+        away_days=away_days,
+        practices=practices,
+        actions=action_status_counts(actions, timezone.localdate()),
+        meetings=meetings,
+    )
+
+
+def _outcomes(*, viewer: Any, programme: Programme) -> OutcomeSection | None:
+    from tandem.outcomes.selectors import kpi_shifts_for
+
+    # Charts are left out: one per KPI would swamp the report; each KPI's page has its chart.
+    shifts = kpi_shifts_for(viewer=viewer, programme=programme, draw=False)
+    if not shifts:
+        return None
+    return OutcomeSection(
+        shifts=shifts,
+        improved=sum(1 for shift in shifts if shift.improvement_after_start),
+        concern=sum(1 for shift in shifts if shift.concern_after_start),
+    )
+
+
+def _network(pair: tuple[Wave, Wave] | None) -> Any:
+    """The comparison report's network section for the two stock takes compared (k-suppressed)."""
+    if pair is None:
+        return None
+    from tandem.networks.reports import comparison_network_section
+
+    return comparison_network_section(*pair)
+
+
 def _summary(report: EvaluationReport) -> list[str]:
     lines: list[str] = []
     if report.waves:
@@ -243,6 +353,28 @@ def _summary(report: EvaluationReport) -> list[str]:
         )
     if report.dose is not None and report.dose.association is not None:
         lines.append(report.dose.association.sentence)
+    if report.network is not None and report.network.sentences:
+        lines.append(report.network.sentences[0])
+    if report.workshops is not None:
+        w = report.workshops
+        total = sum(count for label, count in w.actions.items() if label != "Overdue")
+        if total:
+            lines.append(
+                f"{len(w.away_days)} away days agreed {w.practices} practices and {total} actions: "
+                f"{w.actions.get('Done', 0)} done, {w.actions.get('In progress', 0)} in progress, "
+                f"{w.actions.get('Overdue', 0)} overdue."
+            )
+        for meeting in w.meetings:
+            lines.append(
+                f"{meeting.name}: the meeting score went from {meeting.first_mean:.1f} "
+                f"({meeting.first_month}) to {meeting.last_mean:.1f} ({meeting.last_month})."
+            )
+    if report.outcomes is not None:
+        o = report.outcomes
+        lines.append(
+            f"Of {len(o.shifts)} service KPIs, {o.improved} showed special-cause improvement after "
+            f"the programme started and {o.concern} showed special-cause concern."
+        )
     return lines
 
 
@@ -272,6 +404,9 @@ def build_evaluation(*, viewer: Any, programme: Programme) -> EvaluationReport:
         comparison=comparison,
         comparison_missing=missing,
         dose=dose,
+        network=_network(pair),
+        workshops=_workshops(viewer=viewer, programme=programme),
+        outcomes=_outcomes(viewer=viewer, programme=programme),
     )
     report.summary = _summary(report)
     return report
