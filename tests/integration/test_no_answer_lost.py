@@ -32,8 +32,8 @@ import pytest
 from tandem.surveys.instruments import get_instrument
 
 SECRET_KEY = "kill-test-secret-key-fixed-so-a-restart-keeps-sessions-0123456789"
-STARTUP_SECONDS = 25.0
-REQUEST_SECONDS = 10.0
+STARTUP_SECONDS = 90.0  # a hang guard; a busy 2-core host can take 30 s to boot gunicorn
+REQUEST_SECONDS = 30.0
 LIKERT_VALUES = ("1", "2", "3", "4", "5", "dont_know")
 
 WAVE_SCRIPT = """
