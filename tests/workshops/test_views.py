@@ -250,3 +250,11 @@ def test_list_pages_make_a_bounded_number_of_queries(
     with django_assert_max_num_queries(budget):
         response = lead_client.get(f"/programmes/{demo.programme.slug}/workshops/{path}")
     assert response.status_code == 200
+
+
+def test_an_away_day_page_lists_what_was_agreed_there(demo, participant_client, second_day) -> None:
+    body = participant_client.get(
+        f"/programmes/{demo.programme.slug}/workshops/away-days/{second_day.pk}/"
+    ).content.decode()
+    assert "More effective meetings</a> (revised)" in body
+    assert "Mission agreed:" in body

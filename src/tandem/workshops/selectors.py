@@ -567,3 +567,22 @@ def meeting_for(*, viewer: Any, programme: Programme, meeting_id: int) -> Recurr
     if meeting is None:
         raise ProgrammeNotFound("No such meeting.")
     return meeting
+
+
+@dataclass(frozen=True)
+class AwayDayOutputs:
+    practices: list[PracticeVersion]
+    mission: MissionVersion | None
+
+
+def away_day_outputs(*, away_day: AwayDay) -> AwayDayOutputs:
+    """What the group agreed at this away day: new or revised practices and the mission.
+
+    Call only with an away day from `away_day_for` (the charter is visible to all its viewers).
+    """
+    return AwayDayOutputs(
+        practices=list(
+            PracticeVersion.objects.filter(away_day=away_day).order_by("practice_id", "number")
+        ),
+        mission=MissionVersion.objects.filter(away_day=away_day).order_by("-id").first(),
+    )
