@@ -258,3 +258,21 @@ def test_an_away_day_page_lists_what_was_agreed_there(demo, participant_client, 
     ).content.decode()
     assert "More effective meetings</a> (revised)" in body
     assert "Mission agreed:" in body
+
+
+def test_only_people_invited_to_an_away_day_give_feedback_on_it(
+    demo, participant_client, amara
+) -> None:
+    day = services.away_day_create(
+        programme=demo.programme, title="Managers only", date=dt.date(2026, 6, 1), invite_roles=()
+    )
+    url = f"/programmes/{demo.programme.slug}/workshops/away-days/{day.pk}/"
+    assert "Give feedback on this day" not in participant_client.get(url).content.decode()
+    assert participant_client.get(url + "evaluation/").status_code == 403
+    day.invitations.create(participant=amara)
+    assert "Give feedback on this day" in participant_client.get(url).content.decode()
+    response = participant_client.post(
+        url + "evaluation/", {"usefulness": "4", "keep": "", "change": ""}
+    )
+    assert response.status_code == 302
+    assert "Give feedback on this day" not in participant_client.get(url).content.decode()

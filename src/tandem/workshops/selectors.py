@@ -542,11 +542,17 @@ def evaluation_form_for(*, viewer: Any, programme: Programme, away_day: AwayDay)
     v = viewer_for(viewer=viewer, programme=programme)
     if v.participant is None or not v.has(PARTICIPANT):
         raise WorkshopsAccessDenied("Participants evaluate away days.")
+    if not away_day.invitations.filter(participant=v.participant).exists():
+        raise WorkshopsAccessDenied("Only people invited to this away day give feedback on it.")
     return v.participant
 
 
-def has_evaluated(*, participant: Participant, away_day: AwayDay) -> bool:
-    return Evaluation.objects.filter(away_day=away_day, participant=participant).exists()
+def may_evaluate(*, participant: Participant, away_day: AwayDay) -> bool:
+    """Invited, and not yet evaluated: the away-day page offers the feedback form."""
+    return (
+        away_day.invitations.filter(participant=participant).exists()
+        and not Evaluation.objects.filter(away_day=away_day, participant=participant).exists()
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -192,7 +192,7 @@ def away_day(request: HttpRequest, slug: str, away_day_id: int) -> HttpResponse:
             "actions": list(day.actions.select_related("owner__person")) if v.oversees else [],
             "outputs": selectors.away_day_outputs(away_day=day),
             "may_evaluate": participant is not None
-            and not selectors.has_evaluated(participant=participant, away_day=day),
+            and selectors.may_evaluate(participant=participant, away_day=day),
         },
     )
 
