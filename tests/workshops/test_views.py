@@ -276,3 +276,17 @@ def test_only_people_invited_to_an_away_day_give_feedback_on_it(
     )
     assert response.status_code == 302
     assert "Give feedback on this day" not in participant_client.get(url).content.decode()
+
+
+def test_the_lead_moves_a_due_date_and_the_log_says_so(
+    demo, lead_client, participant_client, urls
+) -> None:
+    response = lead_client.post(
+        urls.own_action, {"status": "in_progress", "note": "", "due_on": "2027-02-01"}
+    )
+    assert response.status_code == 302
+    body = lead_client.get(urls.own_action).content.decode()
+    assert "to 1 February 2027." in body
+    assert 'name="due_on"' in body
+    owner_form = participant_client.get(urls.own_action).content.decode()
+    assert 'name="due_on"' not in owner_form
