@@ -11,8 +11,10 @@ from playwright.sync_api import expect
 from pytest_django.live_server_helper import LiveServer
 
 from tandem.demo import DemoProgramme, email_for
+from tandem.programmes.models import Pair
+from tandem.workshops.models import AwayDay, RecurringMeeting
 
-from .helpers import PageFactory, assert_accessible, log_in
+from .helpers import NHSUK_FILE_UPLOAD_LABEL_IN_NAME, PageFactory, assert_accessible, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -107,20 +109,49 @@ def test_lead_runs_an_away_day_and_the_owner_updates_the_action(
     assert_accessible(owner)
 
 
-def test_the_meeting_trend_charter_and_role_agreement_pages_are_accessible(
+def test_the_other_away_day_pages_are_accessible(
     new_page: PageFactory, live_server: LiveServer, demo: DemoProgramme
 ) -> None:
     slug = demo.programme.slug
-    page = new_page()
-    log_in(page, live_server, demo.lead_email)
-    page.goto(f"{live_server.url}/programmes/{slug}/workshops/meetings/")
-    expect(page.get_by_role("table", name="Effective meetings by month")).to_contain_text(
+    base = f"{live_server.url}/programmes/{slug}/workshops/"
+    first = AwayDay.objects.get(programme=demo.programme, title="First away day")
+    pair = Pair.objects.get(programme=demo.programme, doctor__person__name="Dr Amara Okafor")
+    meeting = RecurringMeeting.objects.get(programme=demo.programme)
+    lead = new_page()
+    log_in(lead, live_server, demo.lead_email)
+    lead.goto(base + "meetings/")
+    expect(lead.get_by_role("table", name="Effective meetings by month")).to_contain_text(
         "Fewer than 5 people answered this month."
     )
-    assert_accessible(page)
-    page.goto(f"{live_server.url}/programmes/{slug}/workshops/roles/")
-    page.get_by_role("link", name="North Community Mental Health Team").click()
-    expect(page.get_by_role("heading", name=re.compile("^What changed since"))).to_be_visible()
-    assert_accessible(page)
-    page.goto(f"{live_server.url}/programmes/{slug}/workshops/actions/?status=open")
-    assert_accessible(page)
+    assert_accessible(lead)
+    for path in (
+        "charter/",
+        "mission/",
+        "roles/",
+        f"roles/{pair.pk}/",
+        "actions/?status=open",
+        f"away-days/{first.pk}/",
+        f"away-days/{first.pk}/materials/new/",
+        f"away-days/{first.pk}/evaluation/results/",
+        f"meetings/{meeting.pk}/edit/",
+        "mission/new/",
+    ):
+        lead.goto(base + path)
+        expect(lead.get_by_role("heading", level=1)).to_be_visible()
+        # The design system's file-upload button: a known axe false positive (helpers.py).
+        allowed = [NHSUK_FILE_UPLOAD_LABEL_IN_NAME] if "materials" in path else []
+        assert_accessible(lead, false_positives=allowed)
+
+    participant = new_page()
+    log_in(participant, live_server, email_for("Dr Amara Okafor"))
+    for path in (
+        "",
+        f"roles/{pair.pk}/",
+        f"roles/{pair.pk}/new/",
+        f"away-days/{first.pk}/evaluation/",
+        "observations/",
+        "observations/new/",
+    ):
+        participant.goto(base + path)
+        expect(participant.get_by_role("heading", level=1)).to_be_visible()
+        assert_accessible(participant)

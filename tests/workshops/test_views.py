@@ -250,3 +250,43 @@ def test_list_pages_make_a_bounded_number_of_queries(
     with django_assert_max_num_queries(budget):
         response = lead_client.get(f"/programmes/{demo.programme.slug}/workshops/{path}")
     assert response.status_code == 200
+
+
+def test_an_away_day_page_lists_what_was_agreed_there(demo, participant_client, second_day) -> None:
+    body = participant_client.get(
+        f"/programmes/{demo.programme.slug}/workshops/away-days/{second_day.pk}/"
+    ).content.decode()
+    assert "More effective meetings</a> (revised)" in body
+    assert "Mission agreed:" in body
+
+
+def test_only_people_invited_to_an_away_day_give_feedback_on_it(
+    demo, participant_client, amara
+) -> None:
+    day = services.away_day_create(
+        programme=demo.programme, title="Managers only", date=dt.date(2026, 6, 1), invite_roles=()
+    )
+    url = f"/programmes/{demo.programme.slug}/workshops/away-days/{day.pk}/"
+    assert "Give feedback on this day" not in participant_client.get(url).content.decode()
+    assert participant_client.get(url + "evaluation/").status_code == 403
+    day.invitations.create(participant=amara)
+    assert "Give feedback on this day" in participant_client.get(url).content.decode()
+    response = participant_client.post(
+        url + "evaluation/", {"usefulness": "4", "keep": "", "change": ""}
+    )
+    assert response.status_code == 302
+    assert "Give feedback on this day" not in participant_client.get(url).content.decode()
+
+
+def test_the_lead_moves_a_due_date_and_the_log_says_so(
+    demo, lead_client, participant_client, urls
+) -> None:
+    response = lead_client.post(
+        urls.own_action, {"status": "in_progress", "note": "", "due_on": "2027-02-01"}
+    )
+    assert response.status_code == 302
+    body = lead_client.get(urls.own_action).content.decode()
+    assert "to 1 February 2027." in body
+    assert 'name="due_on"' in body
+    owner_form = participant_client.get(urls.own_action).content.decode()
+    assert 'name="due_on"' not in owner_form

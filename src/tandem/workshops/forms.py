@@ -259,6 +259,13 @@ class ActionUpdateForm(forms.Form):
     status = forms.ChoiceField(label="Status", choices=ActionStatus.choices)
     note = forms.CharField(label="Update", widget=forms.Textarea, required=False)
 
+    def __init__(self, *args: Any, may_move: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if may_move:
+            self.fields["due_on"] = forms.DateField(
+                label="Due by", widget=NHSDateInput(), required=False
+            )
+
 
 class ActionFilterForm(forms.Form):
     """GET form: every field optional, bad values are ignored rather than refused."""

@@ -542,11 +542,17 @@ def evaluation_form_for(*, viewer: Any, programme: Programme, away_day: AwayDay)
     v = viewer_for(viewer=viewer, programme=programme)
     if v.participant is None or not v.has(PARTICIPANT):
         raise WorkshopsAccessDenied("Participants evaluate away days.")
+    if not away_day.invitations.filter(participant=v.participant).exists():
+        raise WorkshopsAccessDenied("Only people invited to this away day give feedback on it.")
     return v.participant
 
 
-def has_evaluated(*, participant: Participant, away_day: AwayDay) -> bool:
-    return Evaluation.objects.filter(away_day=away_day, participant=participant).exists()
+def may_evaluate(*, participant: Participant, away_day: AwayDay) -> bool:
+    """Invited, and not yet evaluated: the away-day page offers the feedback form."""
+    return (
+        away_day.invitations.filter(participant=participant).exists()
+        and not Evaluation.objects.filter(away_day=away_day, participant=participant).exists()
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -567,3 +573,22 @@ def meeting_for(*, viewer: Any, programme: Programme, meeting_id: int) -> Recurr
     if meeting is None:
         raise ProgrammeNotFound("No such meeting.")
     return meeting
+
+
+@dataclass(frozen=True)
+class AwayDayOutputs:
+    practices: list[PracticeVersion]
+    mission: MissionVersion | None
+
+
+def away_day_outputs(*, away_day: AwayDay) -> AwayDayOutputs:
+    """What the group agreed at this away day: new or revised practices and the mission.
+
+    Call only with an away day from `away_day_for` (the charter is visible to all its viewers).
+    """
+    return AwayDayOutputs(
+        practices=list(
+            PracticeVersion.objects.filter(away_day=away_day).order_by("practice_id", "number")
+        ),
+        mission=MissionVersion.objects.filter(away_day=away_day).order_by("-id").first(),
+    )

@@ -378,13 +378,23 @@ def action_update(
     note: str = "",
     actor: Any = None,
     written_on: dt.date | None = None,
+    due_on: dt.date | None = None,
 ) -> ActionUpdate:
-    """A dated update on the action, which may change its status."""
+    """A dated update on the action, which may change its status (and, for the lead, its due
+    date: the new date is written into the update so the log shows it moved)."""
     if status not in ActionStatus.values:
         raise ValidationError({"status": f"“{status}” is not a status an action can have."})
     note = (note or "").strip()
-    if not note and status == action.status:
+    moved = due_on is not None and due_on != action.due_on
+    if not note and status == action.status and not moved:
         raise ValidationError({"note": "Write an update or change the status."})
+    if moved and due_on is not None:
+        change = f"Due date moved from {action.due_on:%-d %B %Y} to {due_on:%-d %B %Y}."
+        note = f"{note} {change}".strip()
+        action.due_on = due_on
+        # A new date earns a fresh reminder once it, too, has passed.
+        action.reminded_at = None
+        action.save(update_fields=["due_on", "reminded_at"])
     update = ActionUpdate.objects.create(
         action=action,
         written_on=written_on or timezone.localdate(),

@@ -121,13 +121,17 @@ def trend_chart_svg(trend: MeetingTrend) -> str | None:
     shown = trend.shown_months
     if not shown:
         return None
+    # Suppressed months stay in the data as gaps, so the line breaks rather than bridging them.
     data = pd.DataFrame(
-        [{"month": m.month.isoformat(), "mean": round(m.mean or 0, 2)} for m in shown]
+        [
+            {"month": m.month.isoformat(), "mean": None if m.mean is None else round(m.mean, 2)}
+            for m in trend.months
+        ]
     )
     x = alt.X("month:T", title="Month", axis=alt.Axis(format="%b %Y"))
     line = (
         alt.Chart(data)
-        .mark_line(point=True, color=NHS_BLUE)
+        .mark_line(point=True, color=NHS_BLUE, invalid="break-paths-show-domains")
         .encode(
             x=x,
             y=alt.Y("mean:Q", scale=alt.Scale(domain=[1, 5]), title="Mean score (1–5)"),

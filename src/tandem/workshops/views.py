@@ -190,8 +190,9 @@ def away_day(request: HttpRequest, slug: str, away_day_id: int) -> HttpResponse:
             if v.is_lead
             else [],
             "actions": list(day.actions.select_related("owner__person")) if v.oversees else [],
+            "outputs": selectors.away_day_outputs(away_day=day),
             "may_evaluate": participant is not None
-            and not selectors.has_evaluated(participant=participant, away_day=day),
+            and selectors.may_evaluate(participant=participant, away_day=day),
         },
     )
 
@@ -738,7 +739,11 @@ def action_new(request: HttpRequest, slug: str) -> HttpResponse:
 def action(request: HttpRequest, slug: str, action_id: int) -> HttpResponse:
     programme = programme_for(viewer=request.user, slug=slug)
     view = selectors.action_for(viewer=request.user, programme=programme, action_id=action_id)
-    form = ActionUpdateForm(request.POST or None, initial={"status": view.action.status})
+    form = ActionUpdateForm(
+        request.POST or None,
+        initial={"status": view.action.status, "due_on": view.action.due_on},
+        may_move=selectors.viewer_for(viewer=request.user, programme=programme).is_lead,
+    )
     if request.method == "POST":
         if not view.may_update:
             raise selectors.WorkshopsAccessDenied("Only the owner and the lead update an action.")
