@@ -614,3 +614,36 @@ def test_degenerate_networks_give_nulls_not_errors(net: Network, backend: str) -
     assert summary["isolates"] == list(net.nodes)
     assert summary["communities"]["modularity"] is None
     assert all(value is None for value in summary["constraint"].values())
+
+
+def test_empty_and_header_only_files(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.csv"
+    empty.write_text("", encoding="utf-8")
+    with pytest.raises(AnalysisInputError, match="is empty"):
+        read_network_csv(empty)
+    header_only = tmp_path / "header.csv"
+    header_only.write_text("from,to\n", encoding="utf-8")
+    with pytest.raises(AnalysisInputError, match="needs a “source” and “target” column"):
+        read_network_csv(header_only)
+    no_ties = tmp_path / "ties.csv"
+    no_ties.write_text("source,target\n", encoding="utf-8")
+    people = tmp_path / "people.csv"
+    people.write_text("id,profession\na,doctor\nb,manager\n", encoding="utf-8")
+    net = read_network_csv(no_ties, people)
+    assert net.nodes == ("a", "b") and net.edges == ()
+
+
+@pytest.mark.parametrize(
+    ("edges", "directed", "message"),
+    [
+        ((("a", "a", 1.0),), True, "“a” names themself"),
+        ((("a", "b", 1.0), ("a", "b", 2.0)), True, "“a” → “b” is given twice"),
+        ((("a", "b", 1.0), ("b", "a", 2.0)), False, "“b” → “a” is given twice"),
+        ((("a", "zed", 1.0),), True, "“zed”, who is not a person"),
+    ],
+)
+def test_networks_built_by_hand_are_checked_too(
+    edges: tuple[tuple[str, str, float], ...], directed: bool, message: str
+) -> None:
+    with pytest.raises(AnalysisInputError, match=message):
+        network_summary(Network(nodes=("a", "b"), edges=edges, directed=directed))

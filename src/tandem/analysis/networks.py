@@ -212,23 +212,26 @@ def network_from_rows(
     return Network(nodes=tuple(nodes), edges=tuple(edges), directed=directed, attributes=attributes)
 
 
-def _read_rows(path: Path, what: str) -> list[dict[str, str]]:
+def _read_rows(path: Path, what: str, needed: Sequence[str]) -> list[dict[str, str]]:
     if not path.is_file():
         raise AnalysisInputError(f"File not found: {path}")
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             reader = csv.DictReader(handle)
             rows = list(reader)
-            if reader.fieldnames is None:
-                raise AnalysisInputError(f"The {what} file {path} is empty.")
+            header = reader.fieldnames
     except UnicodeDecodeError as error:
         raise AnalysisInputError(f"{path} is not UTF-8 text; save it as CSV UTF-8.") from error
     except csv.Error as error:
         raise AnalysisInputError(f"{path} could not be read as CSV: {error}") from error
-    if not rows:
-        # A header with no rows still names its columns, so the checks can speak about them.
-        rows_or_header: list[dict[str, str]] = []
-        return rows_or_header
+    if header is None:
+        raise AnalysisInputError(f"The {what} file {path} is empty.")
+    # With rows, network_from_rows checks the columns; a header alone is checked here.
+    present = {_clean(name).lower() for name in header}
+    missing = [name for name in needed if name not in present]
+    if not rows and missing:
+        wanted = " and ".join(f"“{name}”" for name in missing)
+        raise AnalysisInputError(f"The {what} file {path} needs a {wanted} column.")
     return rows
 
 
@@ -239,8 +242,10 @@ def read_network_csv(
     directed: bool = True,
 ) -> Network:
     """`network_from_rows` over CSV files (UTF-8, with or without the byte-order mark)."""
-    edge_rows = _read_rows(Path(edges_path), "ties (edges)")
-    node_rows = None if nodes_path is None else _read_rows(Path(nodes_path), "people (nodes)")
+    edge_rows = _read_rows(Path(edges_path), "ties (edges)", ("source", "target"))
+    node_rows = (
+        None if nodes_path is None else _read_rows(Path(nodes_path), "people (nodes)", ("id",))
+    )
     return network_from_rows(edge_rows, node_rows, directed=directed)
 
 
@@ -281,6 +286,18 @@ def _index(net: Network) -> _Indexed:
         ) from None
     if not net.directed:
         source, target = np.minimum(source, target), np.maximum(source, target)
+    # Networks built by hand (not by network_from_rows) get the same two checks every index
+    # relies on: no one names themself and no tie is counted twice.
+    loops = np.flatnonzero(source == target)
+    if len(loops):
+        person = net.edges[int(loops[0])][0]
+        raise AnalysisInputError(f"“{person}” names themself; a tie must join two people.")
+    codes = source * len(net.nodes) + target
+    unique, first = np.unique(codes, return_index=True)
+    if len(unique) != len(codes):
+        repeated = np.setdiff1d(np.arange(len(codes)), first)[0]
+        s, t, _ = net.edges[int(repeated)]
+        raise AnalysisInputError(f"The tie “{s}” → “{t}” is given twice.")
     return _Indexed(n=len(net.nodes), source=source, target=target, directed=net.directed)
 
 
@@ -319,13 +336,6 @@ def dyad_census(ix: _Indexed) -> dict[str, int]:
     mutual = int(np.isin(ix.codes(), reverse).sum()) // 2
     asymmetric = ix.m - 2 * mutual
     return {"mutual": mutual, "asymmetric": asymmetric, "null": total - mutual - asymmetric}
-
-
-def _undirected_pairs(ix: _Indexed) -> tuple[IntArray, IntArray]:
-    """Each pair of people joined by a tie in either direction, once, low id first."""
-    low, high = np.minimum(ix.source, ix.target), np.maximum(ix.source, ix.target)
-    codes = np.unique(low * ix.n + high)
-    return codes // ix.n, codes % ix.n
 
 
 def burt_constraint(ix: _Indexed) -> list[float | None]:
