@@ -34,6 +34,8 @@ import numpy as np
 from scipy import stats
 
 from tandem.analysis import networks as N
+from tandem.analysis.networks import _arrays, paths
+from tandem.analysis.networks.change import subnetwork
 
 PROFESSIONS = ("doctor", "nurse", "manager", "allied health")
 PROFESSION_SHARE = (0.25, 0.40, 0.15, 0.20)
@@ -176,8 +178,8 @@ def stage_summary(args: argparse.Namespace) -> dict[str, Any]:
         backend=args.backend,
     )
     # The parts, timed one by one (the same functions network_summary calls).
-    ix = N._index(net)
-    groups, _ = N._labels(net, "profession")
+    ix = _arrays.index_network(net)
+    groups, _ = _arrays.attribute_codes(net, "profession")
     timed("part: dyad census", times, N.dyad_census, ix)
     timed(
         "part: E-I with 1,000 permutations",
@@ -193,7 +195,7 @@ def stage_summary(args: argparse.Namespace) -> dict[str, Any]:
     timed(
         f"part: {summary['backend']} betweenness (k={args.k}), closeness, transitivity, Louvain",
         times,
-        N._path_indices,
+        paths.path_indices,
         ix,
         backend=summary["backend"],
         sample=args.k,
@@ -234,8 +236,8 @@ def stage_change(args: argparse.Namespace) -> dict[str, Any]:
         betweenness_sample=args.k,
     )
     common = [p for p in net.nodes if p in set(later.nodes)]
-    first = N._index(N._subnetwork(net, common))
-    second = N._index(N._subnetwork(later, common))
+    first = _arrays.index_network(subnetwork(net, common))
+    second = _arrays.index_network(subnetwork(later, common))
     timed(
         "part: QAP with 1,000 permutations",
         times,
@@ -261,9 +263,9 @@ def stage_change(args: argparse.Namespace) -> dict[str, Any]:
 def stage_error(args: argparse.Namespace) -> dict[str, Any]:
     """Sampled against exact betweenness (both igraph) on the same network."""
     net = synthetic_trust(args.people, args.ties, args.seed)
-    ix = N._index(net)
-    graph = N._ig_graph(ix)
-    scale = N._betweenness_scale(ix.n, True)
+    ix = _arrays.index_network(net)
+    graph = paths.igraph_graph(ix)
+    scale = paths.betweenness_scale(ix.n, True)
     started = time.perf_counter()
     exact = np.asarray(graph.betweenness(directed=True)) * scale
     exact_seconds = time.perf_counter() - started

@@ -647,3 +647,19 @@ def test_networks_built_by_hand_are_checked_too(
 ) -> None:
     with pytest.raises(AnalysisInputError, match=message):
         network_summary(Network(nodes=("a", "b"), edges=edges, directed=directed))
+
+
+@settings(max_examples=30, deadline=None)
+@given(small_networks(), st.booleans())
+def test_igraph_and_networkx_agree_on_random_networks(net: Network, directed: bool) -> None:
+    if not directed:
+        ties = {tuple(sorted((s, t))) for s, t, _ in net.edges}
+        net = Network(net.nodes, tuple((s, t, 1.0) for s, t in sorted(ties)), False, net.attributes)
+    fast = network_summary(net, permutations=0, backend="igraph")
+    reference = network_summary(net, permutations=0, backend="networkx")
+    assert fast["transitivity"] == pytest.approx(reference["transitivity"])
+    for person in net.nodes:
+        for index in ("betweenness", "closeness"):
+            assert fast["centrality"][person][index] == pytest.approx(
+                reference["centrality"][person][index], abs=1e-12
+            )

@@ -167,3 +167,11 @@ def test_missing_file_and_unknown_group_exit_with_code_2(
         == 2
     )
     assert "No one has a value for “grade”" in capsys.readouterr().err
+
+
+def test_sampled_betweenness_states_its_error_bound(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["analyse", "network", "--edges", ADVICE, "--permutations", "0"]
+    assert main([*argv, "--betweenness-sample", "10"]) == 0
+    assert "Betweenness estimated from 10 sampled people (within ±" in capsys.readouterr().out
+    assert main([*argv, "--betweenness-sample", "0"]) == 2
+    assert "at least 1 person" in capsys.readouterr().err
