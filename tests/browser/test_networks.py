@@ -65,6 +65,25 @@ def test_participant_picks_and_rates_colleagues_without_javascript(
     assert entry.answers == {"talk": 4, "trust": 1}
 
 
+def test_participant_rates_colleagues_in_the_table_with_javascript(
+    new_page: PageFactory, live_server: LiveServer, stock_take: Wave
+) -> None:
+    invitation = stock_take.invitations.get(participant__person__name="Dr Amara Okafor")
+    page = new_page()
+    page.goto(f"{live_server.url}/s/{invitation.token}/page/working_relationships/")
+    table = page.get_by_role("table", name="Crisis Resolution and Home Treatment (Riverside North)")
+    table.get_by_label(
+        "How often do you talk with them about the service? – Brian Doyle"
+    ).select_option(label="Daily")
+    table.get_by_label("I go to them for advice. – Brian Doyle").check()
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("In your own words")
+
+    entry = RosterEntry.objects.get(invitation=invitation)
+    assert entry.alter.person.name == "Brian Doyle"
+    assert entry.answers == {"talk": 5, "advice": 1}
+
+
 def test_lead_reads_the_indices_and_the_pseudonymised_maps(
     new_page: PageFactory, live_server: LiveServer, demo: DemoProgramme
 ) -> None:

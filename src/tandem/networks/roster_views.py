@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from itertools import groupby
 from typing import Any
+from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -59,7 +60,7 @@ def _rows(
 
 def _page_url(token: str, section_id: str, **query: Any) -> str:
     url = reverse("surveys:respond_section", args=[token, section_id])
-    params = "&".join(f"{key}={value}" for key, value in query.items() if value not in ("", None))
+    params = urlencode({key: value for key, value in query.items() if value not in ("", None)})
     return f"{url}?{params}" if params else url
 
 

@@ -97,7 +97,7 @@ def network_svg(
     if gained or lost:
         desc += f" {len(gained)} ties gained (green) and {len(lost)} lost (red, dashed)."
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {SIZE} {SIZE}" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {SIZE} {SIZE}" width="{SIZE}" height="{SIZE}" role="img" '
         f'class="tandem-network-svg" aria-label={quoteattr(title + ". " + desc)}>',
         f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>",
         '<rect width="100%" height="100%" fill="#ffffff"/>',

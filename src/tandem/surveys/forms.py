@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from tandem.forms import NHSDateInput
 from tandem.programmes.models import Profession, Role
-from tandem.surveys.instruments import shipped_instruments
+from tandem.surveys.instruments import get_instrument, shipped_instruments
 from tandem.surveys.models import ImportSource, WaveKind
 
 
@@ -41,6 +41,9 @@ class WaveForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["opens_on"].initial = timezone.localdate()
+        # New waves default to the latest stock take (v2 adds the roster section).
+        latest = get_instrument("stock-take")
+        self.fields["instrument"].initial = f"{latest.id}:{latest.version}"
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
