@@ -55,10 +55,6 @@ def _form_errors(form: Form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
-def _request_id(request: HttpRequest) -> str:
-    return request.headers.get("X-Request-ID", "")[:100]
-
-
 def _render(
     request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
@@ -413,7 +409,7 @@ def session_detail(request: HttpRequest, slug: str, plan_id: int, session_id: in
     programme, plan_view, session = _session(request, slug, plan_id, session_id)
     themes = selectors.session_themes(plan_view=plan_view, session=session)
     notes = selectors.coaching_notes_for(
-        viewer=request.user, plan_view=plan_view, session=session, request_id=_request_id(request)
+        viewer=request.user, plan_view=plan_view, session=session
     )
     ratings = selectors.session_ratings(plan_view=plan_view, session=session)
     number = selectors.session_number(session=session)
@@ -494,7 +490,6 @@ def note(request: HttpRequest, slug: str, plan_id: int, session_id: int) -> Http
             plan_view=plan_view,
             session=session,
             authors=[author],
-            request_id=_request_id(request),
         )
         form = NoteForm(initial={"text": own[0].text} if own else None)
     if request.method == "POST" and form.is_valid():
