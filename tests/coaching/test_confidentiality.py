@@ -18,8 +18,8 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from tandem.coaching import services
 from tandem.audit.models import AuditEvent
+from tandem.coaching import services
 from tandem.coaching.models import Attendance, CoachingNote, CoachingSession
 
 from .conftest import ACTIONS, COACH_NOTE, COACHEE_NOTE, PRIVATE_THEME, Urls
@@ -214,7 +214,9 @@ def test_each_reading_of_the_notes_is_audited_with_who_read_them(
     coach_client, coach, urls, held
 ) -> None:
     coach_client.get(urls.held, HTTP_X_REQUEST_ID="req-123")
-    note_ids = [str(pk) for pk in CoachingNote.objects.filter(session=held).values_list("pk", flat=True)]
+    note_ids = [
+        str(pk) for pk in CoachingNote.objects.filter(session=held).values_list("pk", flat=True)
+    ]
     reads = list(AuditEvent.objects.filter(action="coaching_note.read", subject_id__in=note_ids))
     assert {(r.actor_id, r.extra["author"], r.request_id) for r in reads} == {
         (coach.person.user_id, "coach", "req-123"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -20,6 +21,13 @@ LAST_SEEN = "tandem_last_seen"
 # Refresh the last-seen time at most once a minute: saving the session on every request (every
 # autosave) would add a database write each time for a precision nobody needs.
 _TOUCH_EVERY = 60
+
+
+def session_clock_start(session: Any) -> None:
+    """Called at log-in, so the limits count from then (and the first page needs no write)."""
+    now = time.time()
+    session[LOGIN_AT] = now
+    session[LAST_SEEN] = now
 
 
 class SessionTimeoutMiddleware:

@@ -6,11 +6,8 @@ programme leads (programmes.selectors.viewer_roles), and a lead never reads coac
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
 from django.db import models
-from django.http import HttpRequest
 
 from tandem.coaching.models import (
     CoachingPlan,

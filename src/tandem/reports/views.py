@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from tandem.audit.services import audit_record
 from tandem.programmes import selectors as programme_selectors
 from tandem.reports import selectors
 from tandem.reports.charts import comparison_charts, feedback_charts
@@ -107,6 +108,13 @@ def _pdf_response(
     request: HttpRequest, context: dict[str, Any], record: Any, filename: str
 ) -> HttpResponseBase:
     if record.status == PdfStatus.READY and record.file:
+        audit_record(
+            actor=request.user,
+            action="report.download",
+            subject=record,
+            programme=context["programme"],
+            extra={"kind": record.kind, "format": "pdf"},
+        )
         return FileResponse(
             record.file.open("rb"),
             as_attachment=True,
