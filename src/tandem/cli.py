@@ -550,6 +550,9 @@ def build_parser() -> argparse.ArgumentParser:
     from tandem.typology.cli import add_parser as add_typology_parser
 
     add_typology_parser(commands)
+    from tandem.audit.cli import add_parser as add_audit_parser
+
+    add_audit_parser(commands)
 
     manage = commands.add_parser(
         "manage", help="run a Django management command (migrate, createsuperuser…)"
@@ -562,8 +565,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    from tandem.audit.context import acting_as
+
     try:
-        return int(args.func(args) or 0)
+        # Writes made from the command line are audited under this label (no logged-in user).
+        with acting_as(f"command line: tandem {args.command}"):
+            return int(args.func(args) or 0)
     except CommandError as exc:
         print(f"tandem: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT

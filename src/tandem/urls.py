@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("tandem.coding.urls")),
     path("", include("tandem.coaching.urls")),
     path("", include("tandem.typology.urls")),
+    path("", include("tandem.audit.urls")),
     path("", include("tandem.programmes.urls")),
 ]
 
