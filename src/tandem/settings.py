@@ -351,6 +351,8 @@ TANDEM_NOTES_KEYS = _notes_keys()
 # Uploads: participant lists are small; anything bigger is a mistake or an attack.
 TANDEM_MAX_IMPORT_BYTES = env_int("TANDEM_MAX_IMPORT_BYTES", 5 * 1024 * 1024)
 TANDEM_MAX_IMPORT_ROWS = env_int("TANDEM_MAX_IMPORT_ROWS", 5000)
+# An XLSX or DOCX is a zip: refuse one that unpacks past this (tandem/uploads.py).
+TANDEM_MAX_UNPACKED_BYTES = env_int("TANDEM_MAX_UNPACKED_BYTES", 50 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = TANDEM_MAX_IMPORT_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = TANDEM_MAX_IMPORT_BYTES + 1024 * 1024
 
