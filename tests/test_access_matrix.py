@@ -172,6 +172,9 @@ RULES: dict[str, Rule] = {
     "typology:best_fit": r(PARTICIPANT, args=PERSON, method="POST"),
     "typology:external": r(PARTICIPANT, COACH, args=PERSON),
     "typology:share": r(PARTICIPANT, args=PERSON, method="POST"),
+    # Data-protection rights: the lead downloads or erases a person of the programme
+    "gdpr:export": r(LEAD, args=PERSON, method="POST"),
+    "gdpr:erase": r(LEAD, args=PERSON),
     # Audit log
     "audit:programme": r(LEAD, args=("slug",)),
     "audit:all": r(programme=False, denied=404),

@@ -553,6 +553,9 @@ def build_parser() -> argparse.ArgumentParser:
     from tandem.audit.cli import add_parser as add_audit_parser
 
     add_audit_parser(commands)
+    from tandem.gdpr.cli import add_parser as add_gdpr_parser
+
+    add_gdpr_parser(commands)
 
     manage = commands.add_parser(
         "manage", help="run a Django management command (migrate, createsuperuser…)"

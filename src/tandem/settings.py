@@ -274,15 +274,16 @@ X_FRAME_OPTIONS = "DENY"
 # Content-Security-Policy: scripts and styles only from Tandem's own static files. The one inline
 # script is nhsuk-frontend's `js-enabled` line in its page template, allowed by a per-response
 # nonce (the template supports `cspNonce`). Charts are SVG drawn on the server with presentation
-# attributes, not `style`, so no inline styles are needed either. The NHS webfont host is not
-# allowed: the pages fall back to Arial, as they do offline.
+# attributes, not `style`, so no inline styles are needed either. Fonts may also come from the
+# NHS's own asset host, which nhsuk-frontend's stylesheet names for its Frutiger webfont (fonts
+# cannot run code; offline the pages fall back to Arial).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
         "style-src": [SELF],
         "img-src": [SELF, "data:"],
-        "font-src": [SELF],
+        "font-src": [SELF, "https://assets.nhs.uk"],
         "connect-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],

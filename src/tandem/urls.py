@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("tandem.coaching.urls")),
     path("", include("tandem.typology.urls")),
     path("", include("tandem.audit.urls")),
+    path("", include("tandem.gdpr.urls")),
     path("", include("tandem.programmes.urls")),
 ]
 

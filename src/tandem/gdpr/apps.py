@@ -5,3 +5,9 @@ class GdprConfig(AppConfig):
     name = "tandem.gdpr"
     label = "gdpr"
     verbose_name = "Data-protection rights"
+
+    def ready(self) -> None:
+        # The hooks for the apps that existed before the registry; newer apps register their own.
+        from tandem.gdpr import builtin
+
+        builtin.register_all()
