@@ -21,6 +21,10 @@ def _fast_and_isolated(settings: Any, tmp_path: Any) -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # Background tasks run at once in tests; the database worker is exercised separately.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # `Client.login` authenticates without a request, which django-axes refuses; the lock-out
+    # tests switch it back on. Two-factor log-in has its own tests (tests/accounts/).
+    settings.AXES_ENABLED = False
+    settings.TANDEM_REQUIRE_2FA = False
 
 
 @pytest.fixture(scope="session")

@@ -98,3 +98,49 @@ def test_a_non_numeric_port_names_the_variable(monkeypatch) -> None:
 def test_sessions_are_kept_in_the_database_so_any_app_server_can_serve_a_request() -> None:
     assert tandem_settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
     assert tandem_settings.SESSION_COOKIE_HTTPONLY is True
+
+
+def _production_env(tmp_path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TANDEM_", "DATABASE_URL"))}
+    env.update(
+        DJANGO_SETTINGS_MODULE="tandem.settings",
+        TANDEM_HOME=str(tmp_path),
+        TANDEM_DEBUG="0",
+        TANDEM_SECRET_KEY="production-" + "x7Qp2vL9mZ" * 6,
+        TANDEM_BASE_URL="https://tandem.example.nhs.uk",
+        TANDEM_ALLOWED_HOSTS="tandem.example.nhs.uk",
+    )
+    return env
+
+
+def test_deployment_check_is_clean_under_production_settings(tmp_path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
+        env=_production_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_https_address_turns_on_secure_cookies_hsts_and_redirect(tmp_path) -> None:
+    env = _production_env(tmp_path)
+    expression = (
+        "(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS >= 31536000,"
+        " s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_HTTPONLY, s.SESSION_COOKIE_SAMESITE)"
+    )
+    assert read_setting(expression, **env) == "(True, True, True, True, True, 'Lax')"
+
+
+def test_plain_http_demo_address_keeps_cookies_usable(tmp_path) -> None:
+    expression = "(s.SESSION_COOKIE_SECURE, s.SECURE_HSTS_SECONDS, s.SECURE_SSL_REDIRECT)"
+    assert read_setting(expression, TANDEM_HOME=str(tmp_path), TANDEM_BASE_URL="") == (
+        "(False, 0, False)"
+    )
+
+
+def test_passwords_are_hashed_with_argon2_outside_tests(tmp_path) -> None:
+    hasher = read_setting("s.PASSWORD_HASHERS[0]", TANDEM_HOME=str(tmp_path))
+    assert hasher == "django.contrib.auth.hashers.Argon2PasswordHasher"

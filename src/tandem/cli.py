@@ -95,6 +95,8 @@ def _serve(port: int, workers: int, *, tasks: bool = True) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    # The demo is for looking round on one's own machine: no authenticator app needed (README).
+    os.environ.setdefault("TANDEM_REQUIRE_2FA", "0")
     _setup_django()
     from tandem import demo
 
@@ -605,6 +607,12 @@ def build_parser() -> argparse.ArgumentParser:
     from tandem.outcomes.cli import add_parser as add_outcomes_parser
 
     add_outcomes_parser(analyse=analyse, imports=imports)
+    from tandem.audit.cli import add_parser as add_audit_parser
+
+    add_audit_parser(commands)
+    from tandem.gdpr.cli import add_parser as add_gdpr_parser
+
+    add_gdpr_parser(commands)
 
     manage = commands.add_parser(
         "manage", help="run a Django management command (migrate, createsuperuser…)"
@@ -617,8 +625,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    from tandem.audit.context import acting_as
+
     try:
-        return int(args.func(args) or 0)
+        # Writes made from the command line are audited under this label (no logged-in user).
+        with acting_as(f"command line: tandem {args.command}"):
+            return int(args.func(args) or 0)
     except CommandError as exc:
         print(f"tandem: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT

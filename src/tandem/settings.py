@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
 import django_stubs_ext
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 django_stubs_ext.monkeypatch()
@@ -105,6 +107,10 @@ INSTALLED_APPS = [
     "tandem.outcomes",
     "tandem.workshops",
     "tandem.audit",
+    "tandem.gdpr",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -116,13 +122,20 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "tandem.audit.context.RequestIdMiddleware",
+    "csp.middleware.CSPMiddleware",
     "tandem.middleware.StaticAssetsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages (a timed-out person is told why) and before any view runs.
+    "tandem.accounts.middleware.SessionTimeoutMiddleware",
+    "tandem.accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a lock-out flagged during log-in into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tandem.urls"
@@ -185,7 +198,44 @@ DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# django-axes first: it refuses a locked-out e-mail address before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Argon2id (memory-hard) for new and upgraded hashes; PBKDF2 kept so older hashes still verify and
+# are re-hashed with Argon2 at the next log-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
+# Log-in throttling (django-axes): after TANDEM_LOGIN_FAILURE_LIMIT wrong passwords for one
+# e-mail address, that address is locked for TANDEM_LOGIN_LOCKOUT_MINUTES. Locking by address
+# rather than by IP: behind an NHS trust's proxy everyone shares a few addresses.
+AXES_FAILURE_LIMIT = env_int("TANDEM_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("TANDEM_LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 warns that locking without the IP address can be dodged by rotating user agents or
+# cookies; Tandem locks by e-mail address alone, which neither affects.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "tandem.accounts.lockout.username_from_request"
+AXES_LOCKOUT_CALLABLE = "tandem.accounts.lockout.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+
+# Two-factor authentication (TOTP, django-otp) for programme leads, sponsors and superusers.
+# Only a development or demo machine should switch it off.
+TANDEM_REQUIRE_2FA = env_bool("TANDEM_REQUIRE_2FA", True)
+OTP_TOTP_ISSUER = "Tandem"
+
+# Sessions end after 30 minutes without a request, and 12 hours after log-in whatever happens.
+TANDEM_SESSION_IDLE_MINUTES = env_int("TANDEM_SESSION_IDLE_MINUTES", 30)
+TANDEM_SESSION_MAX_HOURS = env_int("TANDEM_SESSION_MAX_HOURS", 12)
+SESSION_COOKIE_AGE = TANDEM_SESSION_MAX_HOURS * 3600
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "programmes:list"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -204,12 +254,46 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = env_bool(
-    "TANDEM_SECURE_COOKIES", not DEBUG and env_bool("TANDEM_HTTPS", False)
+CSRF_COOKIE_HTTPONLY = True
+# Served over HTTPS when the public address is https:// (TANDEM_BASE_URL, below) or TANDEM_HTTPS=1.
+# Then cookies are Secure, plain HTTP is redirected, and browsers are told to insist on HTTPS
+# (HSTS). The demo on http://127.0.0.1 keeps working because none of this applies there.
+SERVED_OVER_HTTPS = env_bool(
+    "TANDEM_HTTPS", os.environ.get("TANDEM_BASE_URL", "").strip().startswith("https://")
 )
+SESSION_COOKIE_SECURE = env_bool("TANDEM_SECURE_COOKIES", SERVED_OVER_HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("TANDEM_SSL_REDIRECT", SERVED_OVER_HTTPS)
+# The load balancer's health check speaks plain HTTP to the app server.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("TANDEM_HSTS_SECONDS", 31536000 if SERVED_OVER_HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("TANDEM_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("TANDEM_HSTS_PRELOAD", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy: scripts and styles only from Tandem's own static files. The one inline
+# script is nhsuk-frontend's `js-enabled` line in its page template, allowed by a per-response
+# nonce (the template supports `cspNonce`). Charts are SVG drawn on the server with presentation
+# attributes, not `style`, so no inline styles are needed either. Fonts may also come from the
+# NHS's own asset host, which nhsuk-frontend's stylesheet names for its Frutiger webfont (fonts
+# cannot run code; offline the pages fall back to Arial).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "https://assets.nhs.uk"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("TANDEM_TIME_ZONE", "Europe/London")
@@ -273,6 +357,8 @@ TANDEM_NOTES_KEYS = _notes_keys()
 # Uploads: participant lists are small; anything bigger is a mistake or an attack.
 TANDEM_MAX_IMPORT_BYTES = env_int("TANDEM_MAX_IMPORT_BYTES", 5 * 1024 * 1024)
 TANDEM_MAX_IMPORT_ROWS = env_int("TANDEM_MAX_IMPORT_ROWS", 5000)
+# An XLSX or DOCX is a zip: refuse one that unpacks past this (tandem/uploads.py).
+TANDEM_MAX_UNPACKED_BYTES = env_int("TANDEM_MAX_UNPACKED_BYTES", 50 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = TANDEM_MAX_IMPORT_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = TANDEM_MAX_IMPORT_BYTES + 1024 * 1024
 

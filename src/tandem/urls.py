@@ -15,6 +15,8 @@ urlpatterns = [
     path("", include("tandem.networks.urls")),
     path("", include("tandem.outcomes.urls")),
     path("", include("tandem.workshops.urls")),
+    path("", include("tandem.audit.urls")),
+    path("", include("tandem.gdpr.urls")),
     path("", include("tandem.programmes.urls")),
 ]
 

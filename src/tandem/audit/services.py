@@ -6,20 +6,20 @@ from typing import Any
 
 from django.db import models
 
-from tandem.audit.context import current_request_id
+from tandem.audit.context import current_actor, current_actor_label, current_request_id
 from tandem.audit.models import AuditEvent
 
 
 def _actor_label(actor: Any) -> str:
     if actor is None or not getattr(actor, "is_authenticated", False):
-        return ""
+        return current_actor_label()
     return str(getattr(actor, "email", "") or actor.pk)
 
 
 def audit_record(
     *,
-    actor: Any,
     action: str,
+    actor: Any = None,
     subject: models.Model | None = None,
     programme: Any = None,
     extra: dict[str, Any] | None = None,
@@ -28,8 +28,14 @@ def audit_record(
 ) -> AuditEvent:
     """Record that `actor` did `action` (e.g. "coaching_note.read") to `subject`.
 
+    Without `actor`, the logged-in user of the current request (or the `acting_as` label) is
+    recorded, so service functions can audit without every caller passing the user down.
     `extra` must hold no confidential content — ids, counts, formats and labels only.
     """
+    if actor is None:
+        actor = current_actor()
+    if programme is None and subject is not None:
+        programme = _programme_of(subject)
     if subject is not None:
         subject_type = subject_type or subject._meta.label_lower
         subject_id = subject_id or str(subject.pk)
@@ -46,15 +52,26 @@ def audit_record(
     )
 
 
+def _programme_of(subject: models.Model) -> Any:
+    """The programme a subject belongs to, when it says so directly (most programme records do)."""
+    if subject._meta.label_lower == "programmes.programme":
+        return subject
+    if any(f.name == "programme" for f in subject._meta.get_fields()):
+        return getattr(subject, "programme", None)
+    return None
+
+
 def audit_record_many(
     *,
-    actor: Any,
     action: str,
     subjects: list[models.Model],
+    actor: Any = None,
     programme: Any = None,
     extra: dict[str, Any] | None = None,
 ) -> int:
     """One event per subject, in one insert (e.g. every note shown on a page)."""
+    if actor is None:
+        actor = current_actor()
     user = actor if getattr(actor, "is_authenticated", False) else None
     label = _actor_label(actor)
     request_id = current_request_id()

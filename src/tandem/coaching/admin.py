@@ -6,13 +6,9 @@ programme leads (programmes.selectors.viewer_roles), and a lead never reads coac
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
 from django.db import models
-from django.http import HttpRequest
 
-from tandem.coaching.audit import CoachingNoteRead
 from tandem.coaching.models import (
     CoachingPlan,
     CoachingSession,
@@ -41,21 +37,3 @@ class CoachingSessionAdmin(admin.ModelAdmin[CoachingSession]):
     raw_id_fields = ["plan"]
     list_filter = ["attendance"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-
-
-@admin.register(CoachingNoteRead)
-class CoachingNoteReadAdmin(admin.ModelAdmin[CoachingNoteRead]):
-    """Read-only: the audit of who read which note (never the note itself)."""
-
-    list_display = ["at", "actor", "note_id", "request_id"]
-    fields = ("at", "actor", "note_id", "request_id")
-    readonly_fields = ("at", "actor", "note_id", "request_id")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

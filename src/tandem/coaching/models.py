@@ -257,8 +257,3 @@ class SponsorReview(models.Model):
 
     def __str__(self) -> str:
         return f"Review of {self.plan} on {self.met_on}"
-
-
-# The audit of note reads lives in its own module so that it can move to the project-wide audit
-# log in one piece; imported here so that Django registers the model with this app.
-from tandem.coaching.audit import CoachingNoteRead  # noqa: E402, F401

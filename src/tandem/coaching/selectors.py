@@ -482,7 +482,6 @@ def coaching_notes_for(
     plan_view: PlanView,
     session: CoachingSession,
     authors: Iterable[str] = tuple(NoteAuthor.values),
-    request_id: str = "",
 ) -> list[NoteText]:
     """The session's notes in plain text, for its coach and coachee, each read recorded.
 
@@ -495,7 +494,7 @@ def coaching_notes_for(
             "Coaching notes are seen only by the coach and the person coached."
         )
     notes = list(CoachingNote.objects.filter(session=session, author__in=list(authors)))
-    note_reads_record(actor=viewer, notes=notes, request_id=request_id)
+    note_reads_record(actor=viewer, notes=notes, programme=plan.programme)
     labels = {
         NoteAuthor.COACH: f"{plan.coach.person.name} (coach)",
         NoteAuthor.COACHEE: f"{plan.coachee.person.name}",

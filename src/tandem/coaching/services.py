@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from tandem.audit.services import audit_record
 from tandem.coaching import crypto, ics
 from tandem.coaching.models import (
     RATING_MAX,
@@ -57,6 +58,7 @@ def coaching_settings_update(
     rules.stalled_after_days = stalled_after_days
     rules.full_clean()
     rules.save()
+    audit_record(action="coaching_settings.update", subject=rules, programme=programme)
     return rules
 
 
@@ -86,6 +88,7 @@ def plan_create(
     )
     plan.full_clean()
     plan.save()
+    audit_record(action="coaching_plan.create", subject=plan)
     return plan
 
 
@@ -113,7 +116,7 @@ def goal_add(
     _check_rating(target_rating, "target_rating")
     if target_rating < start_rating:
         raise ValidationError({"target_rating": "The target must be at least where you start."})
-    return Goal.objects.create(
+    goal = Goal.objects.create(
         plan=plan,
         skill_area=skill_area,
         custom_area=custom_area if skill_area == SkillArea.CUSTOM else "",
@@ -121,6 +124,8 @@ def goal_add(
         start_rating=start_rating,
         target_rating=target_rating,
     )
+    audit_record(action="coaching_goal.add", subject=goal, programme=plan.programme)
+    return goal
 
 
 def _check_where(place: str, video_link: str) -> None:
@@ -148,6 +153,7 @@ def session_schedule(
     )
     session.full_clean(exclude=["plan"])
     session.save()
+    audit_record(action="coaching_session.schedule", subject=session, programme=plan.programme)
     return session
 
 
@@ -168,6 +174,9 @@ def session_reschedule(
     session.ics_sequence += 1
     session.full_clean(exclude=["plan"])
     session.save()
+    audit_record(
+        action="coaching_session.reschedule", subject=session, programme=session.plan.programme
+    )
     return session
 
 
@@ -206,6 +215,12 @@ def session_log(
     SessionTheme.objects.bulk_create(
         [SessionTheme(session=session, name=name) for name in names if name not in kept]
     )
+    audit_record(
+        action="coaching_session.log",
+        subject=session,
+        programme=session.plan.programme,
+        extra={"attendance": attendance},
+    )
     return session
 
 
@@ -220,6 +235,12 @@ def themes_mark_private(*, session: CoachingSession, private_ids: Iterable[int])
     for theme in themes:
         theme.private = theme.pk in chosen
     SessionTheme.objects.bulk_update(themes, ["private"])
+    audit_record(
+        action="coaching_themes.mark_private",
+        subject=session,
+        programme=session.plan.programme,
+        extra={"private": len(chosen)},
+    )
     return len(chosen)
 
 
@@ -235,6 +256,12 @@ def note_save(*, session: CoachingSession, author: str, text: str) -> CoachingNo
         raise ValidationError({"text": f"Keep the note under {MAX_NOTE_CHARS:,} characters."})
     note, _ = CoachingNote.objects.update_or_create(
         session=session, author=author, defaults={"ciphertext": crypto.encrypt(text)}
+    )
+    audit_record(
+        action="coaching_note.save",
+        subject=note,
+        programme=session.plan.programme,
+        extra={"author": author, "session_id": session.pk},
     )
     return note
 
@@ -261,6 +288,12 @@ def progress_rate(
             session=session, goal=goals[goal_id], rater=rater, defaults={"rating": value}
         )
         stored += 1
+    audit_record(
+        action="coaching_progress.rate",
+        subject=session,
+        programme=session.plan.programme,
+        extra={"rater": rater, "ratings": stored},
+    )
     return stored
 
 
@@ -269,7 +302,9 @@ def concern_raise(*, plan: CoachingPlan, reason: str) -> ConcernFlag:
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Say briefly what the concern is about."})
-    return ConcernFlag.objects.create(plan=plan, reason=reason[:300])
+    concern = ConcernFlag.objects.create(plan=plan, reason=reason[:300])
+    audit_record(action="coaching_concern.raise", subject=concern, programme=plan.programme)
+    return concern
 
 
 @transaction.atomic
@@ -277,6 +312,9 @@ def concern_resolve(*, concern: ConcernFlag) -> ConcernFlag:
     if concern.resolved_at is None:
         concern.resolved_at = timezone.now()
         concern.save(update_fields=["resolved_at"])
+        audit_record(
+            action="coaching_concern.resolve", subject=concern, programme=concern.plan.programme
+        )
     return concern
 
 
@@ -291,9 +329,11 @@ def review_record(
     next_steps = next_steps.strip()
     if not next_steps:
         raise ValidationError({"next_steps": "Write the next steps you agreed."})
-    return SponsorReview.objects.create(
+    review = SponsorReview.objects.create(
         plan=plan, sponsor=sponsor, met_on=met_on, next_steps=next_steps
     )
+    audit_record(action="coaching_review.record", subject=review, programme=plan.programme)
+    return review
 
 
 def _base(base_url: str | None) -> str:
@@ -328,7 +368,9 @@ def session_invitation_send(*, session: CoachingSession, base_url: str | None = 
     except OSError as exc:  # SMTP refused or unreachable: tell the coach, keep the session
         logger.warning("Could not send the invitation for coaching session %s: %s", session.pk, exc)
         return False
-    CoachingSession.objects.filter(pk=session.pk).update(invitation_sent_at=timezone.now())
+    with transaction.atomic():
+        CoachingSession.objects.filter(pk=session.pk).update(invitation_sent_at=timezone.now())
+        audit_record(action="coaching_session.invite", subject=session, programme=plan.programme)
     return True
 
 
@@ -376,4 +418,10 @@ def reminders_send(
             continue
         CoachingPlan.objects.filter(pk=plan.pk).update(reminded_at=now)
         sent += 1
+    if sent or failed:
+        audit_record(
+            action="coaching_reminders.send",
+            subject=programme,
+            extra={"sent": sent, "failed": len(failed)},
+        )
     return RemindersSent(plans=sent, failed=failed)

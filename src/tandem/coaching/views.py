@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tandem.audit.services import audit_record
 from tandem.coaching import ics, selectors, services
 from tandem.coaching.forms import (
     ConcernForm,
@@ -53,10 +54,6 @@ def _form_errors(form: Form, exc: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
-
-
-def _request_id(request: HttpRequest) -> str:
-    return request.headers.get("X-Request-ID", "")[:100]
 
 
 def _render(
@@ -258,6 +255,12 @@ def dose_export(request: HttpRequest, slug: str) -> HttpResponse:
                 ]
             )
         )
+    audit_record(
+        actor=request.user,
+        action="coaching_dose.export",
+        subject=programme,
+        extra={"format": "csv", "rows": len(rows)},
+    )
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{programme.slug}-coaching-dose.csv"'
     return response
@@ -412,9 +415,7 @@ def session_edit(request: HttpRequest, slug: str, plan_id: int, session_id: int)
 def session_detail(request: HttpRequest, slug: str, plan_id: int, session_id: int) -> HttpResponse:
     programme, plan_view, session = _session(request, slug, plan_id, session_id)
     themes = selectors.session_themes(plan_view=plan_view, session=session)
-    notes = selectors.coaching_notes_for(
-        viewer=request.user, plan_view=plan_view, session=session, request_id=_request_id(request)
-    )
+    notes = selectors.coaching_notes_for(viewer=request.user, plan_view=plan_view, session=session)
     ratings = selectors.session_ratings(plan_view=plan_view, session=session)
     number = selectors.session_number(session=session)
     return _render(
@@ -494,7 +495,6 @@ def note(request: HttpRequest, slug: str, plan_id: int, session_id: int) -> Http
             plan_view=plan_view,
             session=session,
             authors=[author],
-            request_id=_request_id(request),
         )
         form = NoteForm(initial={"text": own[0].text} if own else None)
     if request.method == "POST" and form.is_valid():

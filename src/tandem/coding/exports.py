@@ -19,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from tandem.analysis.themes import NameRedactor, RedactedText, apply_redaction
+from tandem.audit.services import audit_record
 from tandem.coding import selectors
 from tandem.coding.models import Code, CodeAssignment, Excerpt
 from tandem.coding.refi import (
@@ -61,7 +62,7 @@ def _refi_codes(programme: Programme) -> tuple[RefiCode, ...]:
 def codebook_export(*, viewer: Any, programme: Programme) -> bytes:
     """The codebook as a REFI-QDA .qdc document (lead only)."""
     selectors.require_lead(viewer=viewer, programme=programme)
-    logger.info("Codebook export of programme %s by user %s", programme.pk, viewer.pk)
+    audit_record(actor=viewer, action="coding.export", subject=programme, extra={"format": "qdc"})
     return codebook_xml(_refi_codes(programme))
 
 
@@ -203,6 +204,5 @@ def refi_project(*, viewer: Any, programme: Programme) -> RefiProject:
 def project_export(*, viewer: Any, programme: Programme) -> bytes:
     """The programme's coding as a REFI-QDA .qdpx file (lead only)."""
     project = refi_project(viewer=viewer, programme=programme)
-    # No audit model exists yet (STYLE.md asks for AuditEvent on exports); log it meanwhile.
-    logger.info("REFI-QDA project export of programme %s by user %s", programme.pk, viewer.pk)
+    audit_record(actor=viewer, action="coding.export", subject=programme, extra={"format": "qdpx"})
     return project_qdpx(project)

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tandem.analysis.themes import suggest_themes
+from tandem.audit.services import audit_record
 from tandem.coding import selectors
 from tandem.coding.models import (
     Code,
@@ -86,13 +87,15 @@ def code_create(
     """Add a code to the programme's codebook (created with the first code)."""
     codebook = codebook_get_or_create(programme=programme)
     clean_name = _clean_code_fields(codebook=codebook, name=name, parent=parent, colour=colour)
-    return Code.objects.create(
+    code = Code.objects.create(
         codebook=codebook,
         parent=parent,
         name=clean_name,
         description=description.strip(),
         colour=colour,
     )
+    audit_record(action="code.create", subject=code, programme=programme)
+    return code
 
 
 @transaction.atomic
@@ -111,6 +114,7 @@ def code_update(
     code.parent = parent
     code.colour = colour
     code.save(update_fields=["name", "description", "parent", "colour"])
+    audit_record(action="code.update", subject=code, programme=code.codebook.programme)
     return code
 
 
@@ -126,6 +130,7 @@ def code_delete(*, code: Code) -> int:
             "This code has sub-codes. Move them to another code, or delete them, first."
         )
     excerpt_ids = list(code.assignments.values_list("excerpt_id", flat=True))
+    audit_record(action="code.delete", subject=code, programme=code.codebook.programme)
     code.delete()
     orphans = Excerpt.objects.filter(pk__in=excerpt_ids, assignments__isnull=True)
     removed = orphans.count()
@@ -213,12 +218,20 @@ def excerpt_code(
             raise ValidationError({"quote": "There is no text here to code."})
     excerpt = _excerpt_for_span(wave=wave, source=source, start=start, end=end, actor=actor)
     _assign(excerpt=excerpt, codes=codes, actor=actor)
+    audit_record(
+        action="excerpt.code",
+        subject=excerpt,
+        actor=_user(actor),
+        programme=wave.programme,
+        extra={"codes": [c.pk for c in codes]},
+    )
     return excerpt
 
 
 @transaction.atomic
 def excerpt_delete(*, excerpt: Excerpt) -> None:
     """Remove a coded passage and its codes (the answer or note itself is untouched)."""
+    audit_record(action="excerpt.delete", subject=excerpt, programme=excerpt.wave.programme)
     excerpt.delete()
 
 
@@ -236,6 +249,12 @@ def excerpt_approve(*, excerpt: Excerpt, actor: Any, release_text: str = "") -> 
     excerpt.reviewed_by = _user(actor)
     excerpt.reviewed_at = timezone.now()
     excerpt.save(update_fields=["redacted_text", "status", "reviewed_by", "reviewed_at"])
+    audit_record(
+        action="excerpt.approve",
+        subject=excerpt,
+        actor=_user(actor),
+        programme=excerpt.wave.programme,
+    )
     return excerpt
 
 
@@ -247,6 +266,12 @@ def excerpt_reject(*, excerpt: Excerpt, actor: Any) -> Excerpt:
     excerpt.reviewed_by = _user(actor)
     excerpt.reviewed_at = timezone.now()
     excerpt.save(update_fields=["redacted_text", "status", "reviewed_by", "reviewed_at"])
+    audit_record(
+        action="excerpt.reject",
+        subject=excerpt,
+        actor=_user(actor),
+        programme=excerpt.wave.programme,
+    )
     return excerpt
 
 
@@ -272,7 +297,14 @@ def theme_suggestions_generate(*, wave: Wave) -> list[ThemeSuggestion]:
         for s in suggestions
         if frozenset(s.member_ids) not in rejected
     ]
-    return ThemeSuggestion.objects.bulk_create(created)
+    made = ThemeSuggestion.objects.bulk_create(created)
+    audit_record(
+        action="theme_suggestions.generate",
+        subject=wave,
+        programme=wave.programme,
+        extra={"count": len(made)},
+    )
+    return made
 
 
 @transaction.atomic
@@ -306,6 +338,13 @@ def theme_suggestion_accept(
     suggestion.decided_by = _user(actor)
     suggestion.decided_at = timezone.now()
     suggestion.save(update_fields=["status", "code", "decided_by", "decided_at"])
+    audit_record(
+        action="theme_suggestion.accept",
+        subject=suggestion,
+        actor=_user(actor),
+        programme=wave.programme,
+        extra={"code_id": code.pk},
+    )
     return code
 
 
@@ -316,4 +355,10 @@ def theme_suggestion_reject(*, suggestion: ThemeSuggestion, actor: Any = None) -
         suggestion.decided_by = _user(actor)
         suggestion.decided_at = timezone.now()
         suggestion.save(update_fields=["status", "decided_by", "decided_at"])
+        audit_record(
+            action="theme_suggestion.reject",
+            subject=suggestion,
+            actor=_user(actor),
+            programme=suggestion.wave.programme,
+        )
     return suggestion

@@ -6,10 +6,11 @@ from django import forms
 
 from tandem.forms import NHSDateInput
 from tandem.programmes.models import MilestoneKind, Participant, Programme, Service
+from tandem.uploads import ImportFileField
 
 
 class ParticipantImportForm(forms.Form):
-    file = forms.FileField(
+    file = ImportFileField(
         label="Participant list (CSV or XLSX)",
         help_text="Columns: name, email, profession, level, locality, service, programme role, pair.",
     )

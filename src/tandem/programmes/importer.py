@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from tandem import uploads
 from tandem.programmes.models import (
     Level,
     Locality,
@@ -31,6 +30,7 @@ from tandem.programmes.models import (
     Role,
     Service,
 )
+from tandem.uploads import clean_cell
 
 # Canonical column names, in the order the template file lists them.
 COLUMNS = ("name", "email", "profession", "level", "locality", "service", "programme role", "pair")
@@ -64,11 +64,11 @@ ROLE_WORDS = {
     "lead": Role.PROGRAMME_LEAD,
 }
 
-XLSX_MAGIC = b"PK\x03\x04"
-OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
+XLSX_MAGIC = uploads.XLSX_MAGIC
+OLE_MAGIC = uploads.OLE_MAGIC
 
 
-class ImportFileError(Exception):
+class ImportFileError(uploads.UploadError):
     """The file as a whole cannot be read: wrong type, unreadable encoding, too big, no header."""
 
 
@@ -129,94 +129,17 @@ class ImportPlan:
         return dict(grouped)
 
 
-def _clean(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return " ".join(str(value).split())
-
-
-def _decode(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        # Excel's "Unicode text" export: UTF-16 with a byte-order mark, tab-separated.
-        return data.decode("utf-16")
-    if b"\x00" in data:
-        raise ImportFileError(
-            "The file is not readable text (it contains binary data). Save it as CSV (UTF-8) or XLSX."
-        )
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        # Excel on Windows saves "CSV" in Windows-1252.
-        return data.decode("cp1252")
-    except UnicodeDecodeError as exc:
-        raise ImportFileError(
-            f"The file's text encoding could not be read (byte {exc.start + 1} is not UTF-8 or "
-            "Windows-1252). Save it as CSV (UTF-8) and try again."
-        ) from exc
-
-
-def _read_csv(data: bytes) -> list[list[str]]:
-    text = _decode(data)
-    first_line = text.split("\n", 1)[0]
-    delimiter = ","
-    if first_line.count("\t") > first_line.count(",") and first_line.count("\t") >= 1:
-        delimiter = "\t"
-    elif first_line.count(";") > first_line.count(","):
-        delimiter = ";"
-    try:
-        return [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
-    except csv.Error as exc:
-        raise ImportFileError(f"The CSV file could not be read: {exc}.") from exc
-
-
-def _read_xlsx(data: bytes) -> list[list[str]]:
-    # openpyxl is imported here so that a CSV-only import does not pay for it.
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
-        raise ImportFileError(
-            "The file is not a readable XLSX workbook. Save it from your spreadsheet as .xlsx or .csv."
-        ) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        limit = settings.TANDEM_MAX_IMPORT_ROWS + 2
-        rows: list[list[str]] = []
-        for index, values in enumerate(sheet.iter_rows(values_only=True)):
-            if index >= limit:
-                break
-            rows.append([_clean(v) for v in values])
-        return rows
-    finally:
-        workbook.close()
+_clean = clean_cell
 
 
 def read_table(data: bytes, filename: str) -> list[list[str]]:
     """All rows of the file, header first, as trimmed strings. Raises ImportFileError."""
-    if not data:
-        raise ImportFileError("The file is empty.")
-    if len(data) > settings.TANDEM_MAX_IMPORT_BYTES:
-        limit_mb = settings.TANDEM_MAX_IMPORT_BYTES / (1024 * 1024)
-        raise ImportFileError(f"The file is larger than the {limit_mb:g} MB limit.")
-    suffix = PurePath(filename).suffix.lower()
-    if data.startswith(OLE_MAGIC) or suffix == ".xls":
-        raise ImportFileError(
-            "Old Excel (.xls) files are not supported. Save the sheet as .xlsx or .csv."
-        )
-    if data.startswith(XLSX_MAGIC):
-        return _read_xlsx(data)
-    if suffix in {".xlsx", ".xlsm"}:
-        raise ImportFileError(
-            "The file is named .xlsx but is not an Excel workbook. Save it from your spreadsheet as .xlsx."
-        )
-    return [[_clean(cell) for cell in row] for row in _read_csv(data)]
+    try:
+        return uploads.read_table(data, filename)
+    except ImportFileError:
+        raise
+    except uploads.UploadError as exc:
+        raise ImportFileError(str(exc)) from exc
 
 
 def _header_map(header: Sequence[str]) -> dict[str, int]:

@@ -140,6 +140,13 @@ class Programme(models.Model):
         validators=[MinValueValidator(MIN_REPORTING_GROUP_FLOOR)],
         help_text="Quotations from open answers are shown only for groups at least this large.",
     )
+    # Data protection: personal data is kept this long after the programme ends, then
+    # `tandem gdpr purge` pseudonymises the people and removes their free text.
+    retention_months = models.PositiveSmallIntegerField(
+        "months to keep personal data after the programme ends",
+        default=24,
+        help_text="After this, people's names and free text are removed; aggregates stay.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

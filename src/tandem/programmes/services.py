@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from tandem.audit.services import audit_record
 from tandem.programmes.importer import ImportPlan
 from tandem.programmes.models import (
     Locality,
@@ -30,6 +31,7 @@ def organisation_create(*, name: str, short_name: str = "") -> Organisation:
     organisation = Organisation(name=name.strip(), short_name=short_name.strip())
     organisation.full_clean()
     organisation.save()
+    audit_record(action="organisation.create", subject=organisation)
     return organisation
 
 
@@ -81,6 +83,7 @@ def programme_create(
     )
     programme.full_clean()
     programme.save()
+    audit_record(action="programme.create", subject=programme)
     return programme
 
 
@@ -144,6 +147,9 @@ def participant_add(
     if not created and participant.role != role:
         participant.role = role
         participant.save(update_fields=["role"])
+        audit_record(action="participant.role_change", subject=participant, extra={"role": role})
+    elif created:
+        audit_record(action="participant.add", subject=participant, extra={"role": role})
     return participant
 
 
@@ -152,6 +158,7 @@ def participant_remove(*, participant: Participant) -> None:
     """Take someone out of a programme (their person record stays for other programmes)."""
     Pair.objects.filter(programme=participant.programme).filter(doctor=participant).delete()
     Pair.objects.filter(programme=participant.programme, manager=participant).delete()
+    audit_record(action="participant.remove", subject=participant)
     participant.delete()
 
 
@@ -176,9 +183,11 @@ def pair_create(
         raise ValidationError(errors)
     try:
         with transaction.atomic():
-            return Pair.objects.create(
+            pair = Pair.objects.create(
                 programme=programme, service=service, doctor=doctor, manager=manager
             )
+            audit_record(action="pair.create", subject=pair)
+            return pair
     except IntegrityError as exc:  # a concurrent request paired the same service first
         raise ValidationError(
             {"service": f"{service.name} already has a pair in this programme."}
@@ -187,6 +196,7 @@ def pair_create(
 
 @transaction.atomic
 def pair_delete(*, pair: Pair) -> None:
+    audit_record(action="pair.delete", subject=pair)
     pair.delete()
 
 
@@ -210,6 +220,7 @@ def milestone_create(
     )
     milestone.full_clean()
     milestone.save()
+    audit_record(action="milestone.create", subject=milestone)
     return milestone
 
 
@@ -223,11 +234,13 @@ def milestone_update(*, milestone: Milestone, **fields: Any) -> Milestone:
         setattr(milestone, name, value)
     milestone.full_clean()
     milestone.save()
+    audit_record(action="milestone.update", subject=milestone, extra={"fields": sorted(fields)})
     return milestone
 
 
 @transaction.atomic
 def milestone_delete(*, milestone: Milestone) -> None:
+    audit_record(action="milestone.delete", subject=milestone)
     milestone.delete()
 
 
@@ -296,7 +309,7 @@ def participants_import_commit(*, programme: Programme, plan: ImportPlan) -> Imp
             manager=people[planned.manager_email],
         )
         pairs_created += 1
-    return ImportResult(
+    result = ImportResult(
         created=plan.count("new"),
         updated=plan.count("update"),
         unchanged=plan.count("unchanged"),
@@ -306,3 +319,5 @@ def participants_import_commit(*, programme: Programme, plan: ImportPlan) -> Imp
         services_created=Service.objects.filter(organisation=organisation).count()
         - existing_services,
     )
+    audit_record(action="participants.import", subject=programme, extra=asdict(result))
+    return result

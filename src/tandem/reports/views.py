@@ -114,6 +114,13 @@ def _pdf_response(
     request: HttpRequest, context: dict[str, Any], record: Any, filename: str
 ) -> HttpResponseBase:
     if record.status == PdfStatus.READY and record.file:
+        audit_record(
+            actor=request.user,
+            action="report.download",
+            subject=record,
+            programme=context["programme"],
+            extra={"kind": record.kind, "format": "pdf"},
+        )
         return FileResponse(
             record.file.open("rb"),
             as_attachment=True,

@@ -31,6 +31,12 @@ def _docx_text(data: bytes) -> str:
         raise DocumentError("The file is named .docx but is not a Word document.") from exc
     if sum(info.file_size for info in archive.infolist()) > MAX_DOCX_UNCOMPRESSED:
         raise DocumentError("The Word document is too large once unpacked.")
+    from tandem.uploads import UploadError, check_zip_archive
+
+    try:
+        check_zip_archive(data, what="Word document", required=("word/document.xml",))
+    except UploadError as exc:
+        raise DocumentError(str(exc)) from exc
     # python-docx parses with lxml, which does not resolve external entities by default.
     from docx import Document
 

@@ -9,6 +9,7 @@ from tandem.forms import NHSDateInput
 from tandem.programmes.models import Profession, Role
 from tandem.surveys.instruments import get_instrument, shipped_instruments
 from tandem.surveys.models import ImportSource, WaveKind
+from tandem.uploads import ImportFileField
 
 
 def instrument_choices() -> list[tuple[str, str]]:
@@ -71,7 +72,7 @@ class ResponseUploadForm(forms.Form):
     source = forms.ChoiceField(
         label="Survey tool", choices=ImportSource.choices, widget=forms.RadioSelect
     )
-    file = forms.FileField(
+    file = ImportFileField(
         label="Export file",
         help_text="Microsoft Forms: the .xlsx from “Open results in Excel”. "
         "Qualtrics: the CSV data table. LimeSurvey: the CSV response export with question codes.",

@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from tandem.audit.services import audit_record
 from tandem.programmes.models import Participant, Programme, Role
 from tandem.surveys.instruments import Instrument, InstrumentError, Item, get_instrument
 from tandem.surveys.models import (
@@ -87,6 +88,7 @@ def wave_create(
         wave=wave,
         participants=Participant.objects.filter(programme=programme, role__in=list(roles)),
     )
+    audit_record(action="wave.create", subject=wave, actor=actor, extra={"kind": kind})
     return wave
 
 
@@ -100,6 +102,8 @@ def invitations_add(*, wave: Wave, participants: Iterable[Participant]) -> int:
         if participant.pk not in already and participant.programme_id == wave.programme_id
     ]
     Invitation.objects.bulk_create(new)
+    if new:
+        audit_record(action="invitations.add", subject=wave, extra={"count": len(new)})
     return len(new)
 
 
@@ -109,6 +113,7 @@ def wave_close(*, wave: Wave) -> Wave:
     if wave.closed_at is None:
         wave.closed_at = timezone.now()
         wave.save(update_fields=["closed_at"])
+        audit_record(action="wave.close", subject=wave)
     return wave
 
 
@@ -125,6 +130,7 @@ def wave_release(*, wave: Wave, actor: Any) -> Wave:
         wave.released_at = timezone.now()
         wave.released_by = actor if getattr(actor, "is_authenticated", False) else None
         wave.save(update_fields=["released_at", "released_by"])
+        audit_record(action="wave.release", subject=wave, actor=actor)
     return wave
 
 
@@ -135,6 +141,7 @@ def wave_withdraw(*, wave: Wave) -> Wave:
         wave.released_at = None
         wave.released_by = None
         wave.save(update_fields=["released_at", "released_by"])
+        audit_record(action="wave.withdraw", subject=wave)
     return wave
 
 
@@ -192,6 +199,14 @@ def _send(
         else:
             Invitation.objects.filter(pk=invitation.pk).update(sent_at=now)
         sent += 1
+    if invitations:
+        wave = invitations[0].wave
+        audit_record(
+            action="invitations.remind" if reminder else "invitations.send",
+            subject=wave,
+            programme=wave.programme,
+            extra={"sent": sent, "failed": len(failed)},
+        )
     return SendResult(sent=sent, failed=failed)
 
 
@@ -418,6 +433,11 @@ def responses_import_commit(*, wave: Wave, plan: ResponsePlan, source: str) -> R
         instrument_id=wave.instrument_id,
         defaults={"columns": plan.mapping},
     )
+    audit_record(
+        action="responses.import",
+        subject=wave,
+        extra={"source": source, "responses": len(plan.responses), "answers": answers},
+    )
     return ResponsesImported(responses=len(plan.responses), answers=answers)
 
 
@@ -454,4 +474,5 @@ def interview_note_add(
         note.original_file.save(upload.name, upload, save=False)
     note.full_clean(exclude=["original_file"])
     note.save()
+    audit_record(action="interview_note.add", subject=note, actor=actor, programme=wave.programme)
     return note

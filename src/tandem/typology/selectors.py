@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
+from django.db import transaction
 
 from tandem.analysis.typology import (
     PAIRS,
@@ -31,6 +32,7 @@ from tandem.analysis.typology import (
     table_type,
     team_table,
 )
+from tandem.audit.services import audit_record
 from tandem.programmes.models import Pair, Participant, Profession, Programme, Role
 from tandem.programmes.selectors import (
     ProgrammeAccessDenied,
@@ -142,10 +144,23 @@ def person_for(
     raise TypeAccessDenied("A person's type is visible only to them and their coach.")
 
 
+@transaction.atomic
 def profile_of(*, viewer: Any, participant: Participant) -> TypeProfile | None:
-    """The participant's type profile, for a viewer already allowed by `person_for`."""
+    """The participant's type profile, for a viewer already allowed by `person_for`; audited."""
     person_for(viewer=viewer, programme=participant.programme, participant_id=participant.pk)
-    return TypeProfile.objects.filter(participant=participant).first()
+    profile = TypeProfile.objects.filter(participant=participant).first()
+    if profile is not None:
+        audit_record(
+            actor=viewer,
+            action="type_profile.read",
+            subject=profile,
+            programme=participant.programme,
+            extra={
+                "participant_id": participant.pk,
+                "own": participant.person.user_id == viewer.pk,
+            },
+        )
+    return profile
 
 
 @dataclass(frozen=True)

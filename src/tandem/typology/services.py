@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from tandem.analysis.errors import AnalysisInputError
 from tandem.analysis.typology import ANSWER_MAX, ANSWER_MIN, parse_type, score_answers
+from tandem.audit.services import audit_record
 from tandem.programmes.models import Participant
 from tandem.typology.indicator import Indicator, get_indicator
 from tandem.typology.models import IndicatorResponse, TypeProfile, TypeSource
@@ -79,6 +80,7 @@ def indicator_submit(
             "recorded_at": now,
         },
     )
+    audit_record(action="type_indicator.submit", subject=profile, programme=participant.programme)
     return profile
 
 
@@ -95,6 +97,9 @@ def type_best_fit_confirm(*, profile: TypeProfile, best_fit: str) -> TypeProfile
     profile.best_fit_type = _type_or_error(best_fit, "best_fit")
     profile.confirmed_at = timezone.now()
     profile.save(update_fields=["best_fit_type", "confirmed_at"])
+    audit_record(
+        action="type_best_fit.confirm", subject=profile, programme=profile.participant.programme
+    )
     return profile
 
 
@@ -134,6 +139,12 @@ def type_external_record(
             "recorded_at": now,
         },
     )
+    audit_record(
+        action="type_external.record",
+        subject=profile,
+        actor=actor,
+        programme=participant.programme,
+    )
     return profile
 
 
@@ -147,4 +158,10 @@ def type_share_set(*, profile: TypeProfile, shared: bool) -> TypeProfile:
     profile.shared = shared
     profile.shared_at = timezone.now() if shared else None
     profile.save(update_fields=["shared", "shared_at"])
+    # Consent is the record an information-governance review asks for first.
+    audit_record(
+        action="type_consent.share" if shared else "type_consent.withdraw",
+        subject=profile,
+        programme=profile.participant.programme,
+    )
     return profile

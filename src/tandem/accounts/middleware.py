@@ -1,0 +1,96 @@
+"""Session time limits and the two-factor rule, applied to every request before any view runs."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from tandem.accounts.two_factor import needs_two_factor
+
+# Session keys (seconds since the epoch): when the person logged in, and their last request.
+LOGIN_AT = "tandem_login_at"
+LAST_SEEN = "tandem_last_seen"
+# Refresh the last-seen time at most once a minute: saving the session on every request (every
+# autosave) would add a database write each time for a precision nobody needs.
+_TOUCH_EVERY = 60
+
+
+def session_clock_start(session: Any) -> None:
+    """Called at log-in, so the limits count from then (and the first page needs no write)."""
+    now = time.time()
+    session[LOGIN_AT] = now
+    session[LAST_SEEN] = now
+
+
+class SessionTimeoutMiddleware:
+    """Log out after `TANDEM_SESSION_IDLE_MINUTES` idle, or `TANDEM_SESSION_MAX_HOURS` after log-in."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = time.time()
+            session = request.session
+            login_at = session.get(LOGIN_AT)
+            last_seen = session.get(LAST_SEEN)
+            if login_at is None:
+                session[LOGIN_AT] = login_at = now
+            if last_seen is None:
+                session[LAST_SEEN] = last_seen = now
+            idle = settings.TANDEM_SESSION_IDLE_MINUTES * 60
+            absolute = settings.TANDEM_SESSION_MAX_HOURS * 3600
+            reason = ""
+            if now - float(login_at) > absolute:
+                reason = (
+                    f"You were logged out because {settings.TANDEM_SESSION_MAX_HOURS} hours "
+                    "have passed since you logged in. Log in again to carry on."
+                )
+            elif now - float(last_seen) > idle:
+                reason = (
+                    f"You were logged out after {settings.TANDEM_SESSION_IDLE_MINUTES} minutes "
+                    "without activity. Log in again to carry on."
+                )
+            if reason:
+                logout(request)
+                messages.info(request, reason)
+                login_url = reverse(settings.LOGIN_URL)
+                if request.method == "GET":
+                    login_url += "?" + urlencode({"next": request.get_full_path()})
+                return HttpResponseRedirect(login_url)
+            if now - float(last_seen) > _TOUCH_EVERY:
+                session[LAST_SEEN] = now
+        return self.get_response(request)
+
+
+# Pages a person who still owes a second factor may reach: enrolment, verification, logging out,
+# and pages that need no log-in at all.
+_OPEN_PREFIXES = ("/accounts/", "/static/", "/assets/", "/healthz", "/s/")
+
+
+class TwoFactorMiddleware:
+    """Programme leads, sponsors and superusers prove a second factor before any other page."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            settings.TANDEM_REQUIRE_2FA
+            and user.is_authenticated
+            and not user.is_verified()  # type: ignore[union-attr,attr-defined,unused-ignore]
+            and not request.path.startswith(_OPEN_PREFIXES)
+            and needs_two_factor(user)
+        ):
+            target = reverse("accounts:two_factor")
+            return HttpResponseRedirect(target + "?" + urlencode({"next": request.get_full_path()}))
+        return self.get_response(request)

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class GdprConfig(AppConfig):
+    name = "tandem.gdpr"
+    label = "gdpr"
+    verbose_name = "Data-protection rights"
+
+    def ready(self) -> None:
+        # The hooks for the apps that existed before the registry; newer apps register their own.
+        from tandem.gdpr import builtin
+
+        builtin.register_all()

@@ -1,0 +1,237 @@
+"""Export and erasure hooks for programmes, surveys, coding, typology, coaching and audit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import models
+from django.db.models import Q
+
+from tandem.gdpr.registry import GdprContext, Section, register
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    return value
+
+
+def rows(queryset: Any, fields: list[str]) -> list[dict[str, Any]]:
+    """Plain rows (field → value; a `__` path follows relations) for JSON and CSV."""
+    out = []
+    for obj in queryset:
+        row = {}
+        for name in fields:
+            value: Any = obj
+            for part in name.split("__"):
+                value = getattr(value, part, None) if value is not None else None
+            row[name] = _value(value)
+        out.append(row)
+    return out
+
+
+# --- programmes ----------------------------------------------------------------------------
+
+
+def programmes_export(person: Any, context: GdprContext) -> dict[str, Section]:
+    from tandem.programmes.models import Pair, Participant
+
+    participations = Participant.objects.filter(person=person).select_related("programme")
+    return {
+        "person": rows(
+            [person],
+            [
+                "name",
+                "email",
+                "profession",
+                "level",
+                "job_title",
+                "service__name",
+                "organisation__name",
+            ],
+        )[0],
+        "participations": rows(participations, ["programme__name", "role"]),
+        "pairs": rows(
+            Pair.objects.filter(
+                Q(doctor__person=person) | Q(manager__person=person)
+            ).select_related("programme", "service", "doctor__person", "manager__person"),
+            ["programme__name", "service__name", "doctor__person__name", "manager__person__name"],
+        ),
+    }
+
+
+# --- surveys and coding --------------------------------------------------------------------
+
+
+def surveys_export(person: Any, context: GdprContext) -> dict[str, Section]:
+    from tandem.surveys.models import Answer, Invitation
+
+    invitations = Invitation.objects.filter(participant__person=person).select_related("wave")
+    answers = Answer.objects.filter(invitation__participant__person=person).select_related(
+        "invitation__wave"
+    )
+    return {
+        "invitations": rows(
+            invitations, ["wave__title", "status", "sent_at", "started_at", "submitted_at"]
+        ),
+        "answers": rows(
+            answers, ["invitation__wave__title", "item_id", "value", "dont_know", "text", "source"]
+        ),
+    }
+
+
+def surveys_erase(person: Any, context: GdprContext) -> dict[str, int]:
+    from tandem.surveys.models import Answer
+
+    # Numbers stay (the scale means and counts must not move); words go.
+    mine = Answer.objects.filter(invitation__participant__person=person).exclude(text="")
+    return {"open-text answers blanked": mine.update(text="")}
+
+
+def coding_export(person: Any, context: GdprContext) -> dict[str, Section]:
+    from tandem.coding.models import Excerpt
+
+    excerpts = Excerpt.objects.filter(answer__invitation__participant__person=person)
+    return {"coded_excerpts": rows(excerpts, ["wave__title", "text", "status", "redacted_text"])}
+
+
+def coding_erase(person: Any, context: GdprContext) -> dict[str, int]:
+    from tandem.coding.models import Excerpt
+
+    deleted, _ = Excerpt.objects.filter(answer__invitation__participant__person=person).delete()
+    return {"coded excerpts removed": deleted}
+
+
+# --- typology ------------------------------------------------------------------------------
+
+
+def typology_export(person: Any, context: GdprContext) -> dict[str, Section]:
+    from tandem.typology.models import IndicatorResponse, TypeProfile
+
+    return {
+        "type_profile": rows(
+            TypeProfile.objects.filter(participant__person=person),
+            [
+                "participant__programme__name",
+                "source",
+                "reported_type",
+                "best_fit_type",
+                "scores",
+                "external_source",
+                "shared",
+                "recorded_at",
+            ],
+        ),
+        "indicator_answers": rows(
+            IndicatorResponse.objects.filter(participant__person=person),
+            ["participant__programme__name", "instrument_version", "answers", "submitted_at"],
+        ),
+    }
+
+
+def typology_erase(person: Any, context: GdprContext) -> dict[str, int]:
+    from tandem.typology.models import TypeProfile
+
+    return {
+        "type sources blanked": TypeProfile.objects.filter(participant__person=person)
+        .exclude(external_source="")
+        .update(external_source="")
+    }
+
+
+# --- coaching ------------------------------------------------------------------------------
+
+
+def coaching_export(person: Any, context: GdprContext) -> dict[str, Section]:
+    from tandem.coaching import crypto
+    from tandem.coaching.models import CoachingNote, CoachingPlan, CoachingSession, Goal
+
+    plans = CoachingPlan.objects.filter(
+        Q(coachee__person=person) | Q(coach__person=person)
+    ).select_related("programme", "coachee__person", "coach__person")
+    sessions = CoachingSession.objects.filter(plan__in=plans).select_related("plan")
+    # Notes they are party to: on their own plan (as coachee) or on plans they coach.
+    notes = CoachingNote.objects.filter(session__in=sessions).select_related("session")
+    note_rows = []
+    for note in notes:
+        row = {"session_starts_at": _value(note.session.starts_at), "author": note.author}
+        row["updated_at"] = _value(note.updated_at)
+        if context.include_confidential_notes:
+            row["text"] = crypto.decrypt(note.ciphertext)
+        note_rows.append(row)
+    if notes and not context.include_confidential_notes:
+        context.notes.append(
+            "Coaching notes are listed without their text: only the coach and the person coached "
+            "may read them. The data protection officer's `tandem gdpr export` includes the text."
+        )
+    return {
+        "plans": rows(
+            plans,
+            [
+                "programme__name",
+                "coachee__person__name",
+                "coach__person__name",
+                "planned_sessions",
+                "started_on",
+            ],
+        ),
+        "goals": rows(
+            Goal.objects.filter(plan__in=plans),
+            ["skill_area", "custom_area", "description", "start_rating", "target_rating"],
+        ),
+        "sessions": rows(
+            sessions, ["starts_at", "duration_minutes", "place", "attendance", "actions_agreed"]
+        ),
+        "notes": note_rows,
+    }
+
+
+def coaching_erase(person: Any, context: GdprContext) -> dict[str, int]:
+    from tandem.coaching.models import CoachingNote, CoachingSession, NoteAuthor
+
+    own = CoachingNote.objects.filter(
+        Q(session__plan__coachee__person=person, author=NoteAuthor.COACHEE)
+        | Q(session__plan__coach__person=person, author=NoteAuthor.COACH)
+    )
+    deleted, _ = own.delete()
+    actions = (
+        CoachingSession.objects.filter(plan__coachee__person=person)
+        .exclude(actions_agreed="")
+        .update(actions_agreed="")
+    )
+    return {"coaching notes removed": deleted, "agreed actions blanked": actions}
+
+
+# --- audit ---------------------------------------------------------------------------------
+
+
+def audit_export(person: Any, context: GdprContext) -> dict[str, Section]:
+    from tandem.audit.models import AuditEvent
+    from tandem.programmes.models import Participant
+
+    participant_ids = [
+        str(pk) for pk in Participant.objects.filter(person=person).values_list("pk", flat=True)
+    ]
+    about = Q(subject_type="programmes.person", subject_id=str(person.pk)) | Q(
+        subject_type="programmes.participant", subject_id__in=participant_ids
+    )
+    if person.user_id:
+        about |= Q(actor_id=person.user_id)
+    return {
+        "audit_events": rows(
+            AuditEvent.objects.filter(about),
+            ["at", "actor_label", "action", "subject_type", "subject_id", "request_id"],
+        )
+    }
+
+
+def register_all() -> None:
+    register("programmes", export=programmes_export)
+    register("surveys", export=surveys_export, erase=surveys_erase)
+    register("coding", export=coding_export, erase=coding_erase)
+    register("typology", export=typology_export, erase=typology_erase)
+    register("coaching", export=coaching_export, erase=coaching_erase)
+    register("audit", export=audit_export)

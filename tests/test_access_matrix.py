@@ -1,0 +1,418 @@
+"""Every URL × every role × own / another programme's objects, against DESIGN.md's privacy model.
+
+The rule table (`RULES`) maps each URL name to who may reach it. The test walks every URL pattern
+the project has (admin and static files aside), so a URL added without a rule fails here until
+someone decides who may see it. For each URL it checks:
+
+- anonymous visitors are sent to log in (public pages excepted);
+- an outsider (the lead of another programme) gets 404: a programme's existence is not disclosed;
+- a role not in the rule gets 403 (or the status the rule names, e.g. 404 where an object is
+  hidden from that role);
+- a role in the rule reaches the page (a status below 400, or the rule's `ok` statuses);
+- the other programme's lead, using their own programme's slug with this programme's object ids,
+  gets 404: objects are fetched within the programme, never by a bare id.
+
+Adding a URL: add `"app:name": Rule(...)` below. `roles` are those who may use it; `method` is how
+the test calls it (POST endpoints are called with an empty form, which must not pass the
+permission check for the wrong people); `args` names the objects in the URL, taken from the
+`World` built below. New apps add their objects to `World` the same way.
+"""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tandem.coaching import services as coaching_services
+from tandem.coaching.models import Attendance, CoachingPlan, CoachingSession, ConcernFlag
+from tandem.coding import selectors as coding_selectors
+from tandem.coding.models import Code, Excerpt, SuggestionStatus, ThemeSuggestion
+from tandem.demo import email_for
+from tandem.programmes.models import Milestone, Pair, Participant, Role
+from tandem.surveys import services as survey_services
+from tandem.surveys.models import Answer, InterviewNote, Invitation, InvitationStatus, Wave
+
+from .factories import MilestoneFactory, PairFactory, ParticipantFactory, ProgrammeFactory
+
+LEAD, SPONSOR, COACH, PARTICIPANT = "lead", "sponsor", "coach", "participant"
+EVERY_ROLE = frozenset({LEAD, SPONSOR, COACH, PARTICIPANT})
+MANAGERS = frozenset({LEAD})
+CONFIDANTS = frozenset({COACH, PARTICIPANT})
+
+
+@dataclass(frozen=True)
+class Rule:
+    roles: frozenset[str]
+    args: tuple[str, ...] = ()
+    method: str = "GET"
+    public: bool = False  # no log-in needed (anonymous visitors may use it)
+    denied: int = 403  # the status a logged-in role outside `roles` gets
+    ok: frozenset[int] = frozenset()  # extra statuses that count as "reached" (e.g. 404 token)
+    # Roles refused with another status than `denied` (e.g. {PARTICIPANT: 404} where an object
+    # belongs to someone else and is hidden rather than forbidden).
+    denied_for: dict[str, int] = field(default_factory=dict)
+    programme: bool = True  # under /programmes/<slug>/: the outsider check applies
+
+
+def r(*roles: str, **kwargs: Any) -> Rule:
+    return Rule(roles=frozenset(roles), **kwargs)
+
+
+WAVE = ("slug", "wave_id")
+PLAN = ("slug", "plan_id")
+SESSION = ("slug", "plan_id", "session_id")
+PERSON = ("slug", "participant_id")
+RESPOND = ("token",)
+
+RULES: dict[str, Rule] = {
+    # Public: log-in, password reset, the health check, and answering by one's own link.
+    "healthz": r(public=True, programme=False),
+    "accounts:login": r(public=True, programme=False),
+    "accounts:logout": r(
+        *EVERY_ROLE, method="POST", public=True, programme=False, ok=frozenset({302})
+    ),
+    "accounts:two_factor": r(*EVERY_ROLE, programme=False, ok=frozenset({302})),
+    "accounts:password_reset": r(public=True, programme=False),
+    "accounts:password_reset_done": r(public=True, programme=False),
+    "accounts:password_reset_confirm": r(
+        public=True, programme=False, args=("uidb64", "token=reset_token")
+    ),
+    "accounts:password_reset_complete": r(public=True, programme=False),
+    "surveys:respond_start": r(public=True, programme=False, args=RESPOND),
+    "surveys:respond_section": r(public=True, programme=False, args=(*RESPOND, "section_id")),
+    "surveys:respond_autosave": r(public=True, programme=False, args=RESPOND, method="POST"),
+    "surveys:respond_review": r(public=True, programme=False, args=RESPOND),
+    "surveys:respond_submit": r(public=True, programme=False, args=RESPOND, method="POST"),
+    # Programmes
+    "programmes:list": r(*EVERY_ROLE, programme=False),
+    "programmes:overview": r(*EVERY_ROLE, args=("slug",)),
+    "programmes:people": r(*EVERY_ROLE, args=("slug",)),
+    "programmes:person": r(*EVERY_ROLE, args=PERSON),
+    "programmes:import": r(LEAD, args=("slug",)),
+    "programmes:import_template": r(LEAD, args=("slug",)),
+    "programmes:import_preview": r(LEAD, args=("slug", "token=uuid"), ok=frozenset({404})),
+    "programmes:milestone_new": r(LEAD, args=("slug",)),
+    "programmes:milestone_edit": r(LEAD, args=("slug", "milestone_id")),
+    "programmes:milestone_delete": r(LEAD, args=("slug", "milestone_id"), method="POST"),
+    "programmes:pair_new": r(LEAD, args=("slug",)),
+    "programmes:pair_delete": r(LEAD, args=("slug", "pair_id"), method="POST"),
+    # Questionnaires
+    "surveys:waves": r(LEAD, args=("slug",)),
+    "surveys:wave_new": r(LEAD, args=("slug",)),
+    "surveys:wave": r(LEAD, args=WAVE),
+    "surveys:wave_send": r(LEAD, args=WAVE, method="POST"),
+    "surveys:wave_close": r(LEAD, args=WAVE, method="POST"),
+    "surveys:responses_upload": r(LEAD, args=WAVE),
+    "surveys:responses_map": r(LEAD, args=(*WAVE, "token=uuid"), ok=frozenset({404})),
+    # An empty form is refused with 400 after the permission check: that is "reached".
+    "surveys:interview_add": r(LEAD, args=WAVE, method="POST", ok=frozenset({400})),
+    # Reports (the baseline is released: everyone in the programme reads it)
+    "reports:index": r(*EVERY_ROLE, args=("slug",)),
+    "reports:feedback": r(*EVERY_ROLE, args=WAVE),
+    "reports:feedback_pdf": r(*EVERY_ROLE, args=WAVE),
+    "reports:release": r(LEAD, args=WAVE, method="POST"),
+    "reports:comparison": r(*EVERY_ROLE, args=("slug", "before_id", "after_id")),
+    "reports:comparison_pdf": r(*EVERY_ROLE, args=("slug", "before_id", "after_id")),
+    # Qualitative coding: the lead only
+    "coding:codebook": r(LEAD, args=("slug",)),
+    "coding:code_edit": r(LEAD, args=("slug", "code_id")),
+    "coding:code_delete": r(LEAD, args=("slug", "code_id"), method="POST"),
+    "coding:export_codebook": r(LEAD, args=("slug",)),
+    "coding:export_project": r(LEAD, args=("slug",)),
+    "coding:wave": r(LEAD, args=WAVE),
+    "coding:answer": r(LEAD, args=(*WAVE, "ref")),
+    "coding:note": r(LEAD, args=(*WAVE, "note_id")),
+    "coding:excerpt_delete": r(LEAD, args=(*WAVE, "excerpt_id"), method="POST"),
+    "coding:excerpt_review": r(LEAD, args=(*WAVE, "excerpt_id"), method="POST"),
+    "coding:review": r(LEAD, args=WAVE),
+    "coding:themes": r(LEAD, args=WAVE),
+    "coding:theme_accept": r(
+        LEAD, args=(*WAVE, "suggestion_id"), method="POST", ok=frozenset({400})
+    ),
+    "coding:theme_reject": r(LEAD, args=(*WAVE, "suggestion_id"), method="POST"),
+    "coding:summary": r(LEAD, args=WAVE),
+    # Coaching: notes for coach and coachee only; the sponsor sees attendance and ratings
+    "coaching:home": r(*EVERY_ROLE, args=("slug",)),
+    "coaching:overview": r(LEAD, SPONSOR, args=("slug",)),
+    "coaching:settings": r(LEAD, args=("slug",)),
+    "coaching:reminders": r(LEAD, args=("slug",), method="POST"),
+    "coaching:dose_export": r(LEAD, SPONSOR, args=("slug",)),
+    "coaching:coachees": r(COACH, args=("slug",)),
+    "coaching:plan_new": r(LEAD, args=("slug",)),
+    "coaching:plan": r(*CONFIDANTS, args=PLAN),
+    "coaching:schedule": r(LEAD, COACH, PARTICIPANT, args=PLAN),
+    "coaching:review": r(SPONSOR, args=PLAN),
+    "coaching:goal_new": r(*CONFIDANTS, args=PLAN),
+    "coaching:concern_new": r(COACH, args=PLAN),
+    "coaching:concern_resolve": r(COACH, args=(*PLAN, "concern_id"), method="POST"),
+    "coaching:session_new": r(COACH, args=PLAN),
+    "coaching:session": r(*CONFIDANTS, args=SESSION),
+    "coaching:session_edit": r(COACH, args=SESSION),
+    "coaching:session_log": r(COACH, args=SESSION),
+    "coaching:note": r(*CONFIDANTS, args=SESSION),
+    "coaching:rate": r(*CONFIDANTS, args=SESSION),
+    "coaching:themes_private": r(PARTICIPANT, args=SESSION, method="POST"),
+    "coaching:ics": r(LEAD, *CONFIDANTS, args=SESSION),
+    "coaching:send": r(COACH, args=SESSION, method="POST"),
+    # Type profiles: a person's own type for them and their coach, never the lead
+    "typology:index": r(*EVERY_ROLE, args=("slug",)),
+    "typology:take": r(PARTICIPANT, args=("slug",)),
+    "typology:team": r(*EVERY_ROLE, args=("slug",)),
+    "typology:pairs": r(*EVERY_ROLE, args=("slug",)),
+    "typology:evidence": r(LEAD, args=("slug",)),
+    "typology:profile": r(*CONFIDANTS, args=PERSON),
+    "typology:best_fit": r(PARTICIPANT, args=PERSON, method="POST"),
+    "typology:external": r(PARTICIPANT, COACH, args=PERSON),
+    "typology:share": r(PARTICIPANT, args=PERSON, method="POST"),
+    # Data-protection rights: the lead downloads or erases a person of the programme
+    "gdpr:export": r(LEAD, args=PERSON, method="POST"),
+    "gdpr:erase": r(LEAD, args=PERSON),
+    # Audit log
+    "audit:programme": r(LEAD, args=("slug",)),
+    "audit:all": r(programme=False, denied=404),
+}
+
+
+@dataclass
+class World:
+    """The objects that fill URL arguments: the demo programme's (the participant's own)."""
+
+    values: dict[str, Any]
+    other_slug: str
+    other_values: dict[str, Any]  # the second programme's own objects (same argument names)
+
+
+def _demo_world(demo: Any) -> dict[str, Any]:
+    programme = demo.programme
+    me = Participant.objects.get(programme=programme, person__name="Dr Amara Okafor")
+    coach = Participant.objects.get(programme=programme, person__name="Nadia Foster")
+    plan = CoachingPlan.objects.filter(coachee=me).first() or coaching_services.plan_create(
+        coachee=me, coach=coach
+    )
+    session = (
+        CoachingSession.objects.filter(plan=plan, attendance=Attendance.ATTENDED).first()
+        or CoachingSession.objects.filter(plan=plan).first()
+    )
+    assert session is not None, "the demo gives Dr Okafor's plan at least one session"
+    concern = ConcernFlag.objects.filter(plan=plan).first() or coaching_services.concern_raise(
+        plan=plan, reason="Access matrix"
+    )
+    waves = list(Wave.objects.filter(programme=programme).order_by("opens_on"))
+    baseline = Wave.objects.get(programme=programme, title="Baseline stock take")
+    repeat = Wave.objects.get(programme=programme, title="Repeat stock take")
+    answer = (
+        Answer.objects.filter(
+            invitation__wave=baseline, invitation__status=InvitationStatus.SUBMITTED
+        )
+        .exclude(text="")
+        .first()
+    )
+    invitation = Invitation.objects.filter(wave__in=waves, participant=me).order_by("-id").first()
+    user = get_user_model().objects.get(email=email_for("Dr Amara Okafor"))
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    note = InterviewNote.objects.filter(wave=baseline).first() or (
+        survey_services.interview_note_add(wave=baseline, title="Matrix", text="Notes.")
+    )
+    excerpt = Excerpt.objects.filter(wave=baseline).first()
+    suggestion = ThemeSuggestion.objects.filter(
+        wave=baseline, status=SuggestionStatus.PENDING
+    ).first() or ThemeSuggestion.objects.create(
+        wave=baseline, terms=["agenda"], answer_ids=[answer.pk]
+    )
+    return {
+        "slug": programme.slug,
+        "wave_id": baseline.pk,
+        "before_id": baseline.pk,
+        "after_id": repeat.pk,
+        "participant_id": me.pk,
+        "plan_id": plan.pk,
+        "session_id": session.pk,
+        "concern_id": concern.pk,
+        "milestone_id": Milestone.objects.filter(programme=programme).first().pk,
+        "pair_id": Pair.objects.filter(programme=programme).first().pk,
+        "code_id": Code.objects.filter(codebook__programme=programme).first().pk,
+        "ref": coding_selectors.answer_ref(answer.pk),
+        "note_id": note.pk,
+        "excerpt_id": excerpt.pk,
+        "suggestion_id": suggestion.pk,
+        "token": invitation.token,
+        "section_id": invitation.wave.instrument.sections[0].id,
+        "uuid": uuid.uuid4(),
+        "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+        "reset_token": default_token_generator.make_token(user),
+    }
+
+
+@pytest.fixture
+def world(demo: Any) -> World:
+    other_lead = ParticipantFactory(programme=ProgrammeFactory(), role=Role.PROGRAMME_LEAD)
+    other = other_lead.programme
+    milestone = MilestoneFactory(programme=other)
+    pair = PairFactory(programme=other)
+    member = ParticipantFactory(programme=other)
+    return World(
+        values=_demo_world(demo),
+        other_slug=other.slug,
+        other_values={
+            "lead_email": other_lead.person.email,
+            "milestone_id": milestone.pk,
+            "pair_id": pair.pk,
+            "participant_id": member.pk,
+        },
+    )
+
+
+CLIENT_EMAILS = {
+    LEAD: "Priya Sandhu",
+    SPONSOR: "Dr Miriam Achebe",
+    COACH: "Nadia Foster",
+    PARTICIPANT: "Dr Amara Okafor",
+}
+
+
+def _client(email: str) -> Client:
+    client = Client()
+    client.force_login(get_user_model().objects.get(email=email))
+    return client
+
+
+def url_names() -> list[str]:
+    """Every named URL of the project except the admin's (static files are not routes here)."""
+
+    def walk(patterns: list[Any], namespace: str = "") -> list[str]:
+        names = []
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace == "admin" or pattern.app_name == "admin":
+                    continue
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                names += walk(pattern.url_patterns, inner)
+            elif isinstance(pattern, URLPattern):
+                assert pattern.name, f"unnamed URL pattern {pattern.pattern}: name it"
+                names.append(namespace + pattern.name)
+        return names
+
+    return walk(get_resolver().url_patterns)
+
+
+def test_every_url_has_an_access_rule() -> None:
+    missing = sorted(set(url_names()) - set(RULES))
+    assert missing == [], f"URLs without an access rule in tests/test_access_matrix.py: {missing}"
+    stale = sorted(set(RULES) - set(url_names()))
+    assert stale == [], f"rules for URLs that no longer exist: {stale}"
+
+
+def _call(client: Client, rule: Rule, url: str) -> int:
+    response = client.post(url, {}) if rule.method == "POST" else client.get(url)
+    return response.status_code, response.get("Location", "")  # type: ignore[return-value]
+
+
+def _url(name: str, rule: Rule, values: dict[str, Any]) -> str:
+    return reverse(name, kwargs=_kwargs(name, rule, values))
+
+
+def _kwargs(name: str, rule: Rule, values: dict[str, Any]) -> dict[str, Any]:
+    """`args` entries are world keys, or "route_name=world_key" where the two differ."""
+    kwargs = {}
+    for arg in rule.args:
+        route_name, _, key = arg.partition("=")
+        kwargs[route_name] = values[key or route_name]
+    return kwargs
+
+
+def _check(name: str, rule: Rule, world: World, clients: dict[str, Client]) -> list[str]:
+    url = _url(name, rule, world.values)
+    problems: list[str] = []
+
+    status, location = _call(Client(), rule, url)
+    if not rule.public and not (status == 302 and location.startswith("/accounts/login/")):
+        problems.append(f"anonymous: {status} {location}, expected the log-in page")
+
+    if rule.programme:
+        status, _ = _call(clients["outsider"], rule, url)
+        if status != 404:
+            problems.append(f"outsider (another programme's lead): {status}, expected 404")
+        # Their own programme's slug with this programme's object ids: still nothing.
+        # (A random upload token is nobody's object: it is not part of this check.)
+        if len(rule.args) > 1 and not any(a.endswith("uuid") for a in rule.args):
+            crossed = dict(world.values, slug=world.other_slug)
+            status, _ = _call(clients["outsider"], rule, _url(name, rule, crossed))
+            if status not in {403, 404}:
+                problems.append(f"another programme's object through own slug: {status}")
+
+    for role in (LEAD, SPONSOR, COACH, PARTICIPANT):
+        if role in rule.roles or rule.public:
+            continue
+        status, _ = _call(clients[role], rule, url)
+        expected = rule.denied_for.get(role, rule.denied)
+        if status != expected:
+            problems.append(f"{role}: {status}, expected {expected}")
+
+    for role in sorted(rule.roles):
+        status, location = _call(clients[role], rule, url)
+        reached = status < 400 and not location.startswith("/accounts/login/")
+        if not (reached or status in rule.ok):
+            problems.append(f"{role}: {status}, expected to reach the page")
+    return [f"{name} ({url}): {p}" for p in problems]
+
+
+def test_access_matrix(world: World) -> None:
+    """One pass over every rule; each URL's requests are rolled back before the next URL."""
+    clients = {role: _client(email_for(person)) for role, person in CLIENT_EMAILS.items()}
+    clients["outsider"] = _client(world.other_values["lead_email"])
+    problems: list[str] = []
+    for name in sorted(RULES):
+        # Log-out (and a timed-out session) replace a client's cookie: restore them with the data.
+        cookies = {role: copy.deepcopy(client.cookies) for role, client in clients.items()}
+        with transaction.atomic():
+            problems += _check(name, RULES[name], world, clients)
+            transaction.set_rollback(True)
+        for role, client in clients.items():
+            client.cookies = cookies[role]
+    assert problems == [], "\n".join(problems)
+
+
+def test_lead_cannot_reach_another_programmes_objects_through_own_programme(
+    world: World,
+) -> None:
+    lead = _client(email_for(CLIENT_EMAILS[LEAD]))
+    slug = world.values["slug"]
+    other = world.other_values
+    urls = [
+        reverse("programmes:person", args=[slug, other["participant_id"]]),
+        reverse("programmes:milestone_edit", args=[slug, other["milestone_id"]]),
+        reverse("typology:profile", args=[slug, other["participant_id"]]),
+    ]
+    assert [lead.get(url).status_code for url in urls] == [404, 404, 404]
+    assert (
+        lead.post(reverse("programmes:pair_delete", args=[slug, other["pair_id"]])).status_code
+        == 404
+    )
+    assert Pair.objects.filter(pk=other["pair_id"]).exists()
+
+
+def test_a_participant_cannot_reach_a_peers_type_or_coaching_plan(world: World, demo: Any) -> None:
+    me = _client(email_for(CLIENT_EMAILS[PARTICIPANT]))
+    slug = world.values["slug"]
+    peer = (
+        Participant.objects.filter(programme=demo.programme, role=Role.PARTICIPANT)
+        .exclude(pk=world.values["participant_id"])
+        .first()
+    )
+    assert me.get(reverse("typology:profile", args=[slug, peer.pk])).status_code == 403
+    peer_plan = CoachingPlan.objects.filter(programme=demo.programme).exclude(
+        pk=world.values["plan_id"]
+    )
+    for plan in peer_plan[:1]:
+        assert me.get(reverse("coaching:plan", args=[slug, plan.pk])).status_code in {403, 404}
