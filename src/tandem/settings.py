@@ -102,6 +102,8 @@ INSTALLED_APPS = [
     "tandem.coaching",
     "tandem.typology",
     "tandem.audit",
+    "tandem.api",
+    "ninja",  # only for its offline API docs page (templates and static files)
     "django_tasks",
     "django_tasks_db",
 ]
