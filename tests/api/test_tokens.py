@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from tandem.api.models import MAX_TOKEN_DAYS, ApiToken, token_digest
+from tandem.api.limits import MAX_TOKEN_DAYS
+from tandem.api.models import ApiToken, token_digest
 from tandem.api.services import api_token_create, api_token_revoke
 from tandem.audit.models import AuditEvent
 

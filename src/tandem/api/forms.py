@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from tandem.api.models import DEFAULT_TOKEN_DAYS
+from tandem.api.limits import DEFAULT_TOKEN_DAYS
 
 DAY_CHOICES = [
     ("30", "30 days"),

@@ -17,12 +17,6 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-# Recognisable in logs and by secret scanners; the rest is `secrets.token_urlsafe(32)`.
-TOKEN_PREFIX = "tandem_"  # noqa: S105 - a label, not a secret
-VISIBLE_CHARS = 6
-MAX_TOKEN_DAYS = 365
-DEFAULT_TOKEN_DAYS = 90
-
 
 def token_digest(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()

@@ -8,7 +8,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from tandem.api.models import TOKEN_PREFIX, ApiToken, token_digest
+from tandem.api.limits import TOKEN_PREFIX
+from tandem.api.models import ApiToken, token_digest
 
 # 7 characters of prefix + 43 of token_urlsafe(32); anything far longer is not one of ours.
 MAX_TOKEN_LENGTH = 100

@@ -11,13 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from tandem.api.models import (
-    MAX_TOKEN_DAYS,
-    TOKEN_PREFIX,
-    VISIBLE_CHARS,
-    ApiToken,
-    token_digest,
-)
+from tandem.api.limits import MAX_TOKEN_DAYS, TOKEN_PREFIX, VISIBLE_CHARS
+from tandem.api.models import ApiToken, token_digest
 from tandem.audit.services import audit_record
 
 # Writing last_used_at on every call would turn each API read into a write (and, on SQLite, a
