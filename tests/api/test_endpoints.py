@@ -254,3 +254,23 @@ def test_me_says_how_the_caller_authenticated(call: Callable[..., Any], lead_tok
     assert body["email"] == demo_module.email_for("Priya Sandhu")
     assert body["authenticated_by"] == "token"
     assert body["token"]["prefix"] == lead_token[:13]
+
+
+def test_feedback_themes_are_suppressed_like_the_page(
+    call: Callable[..., Any], tokens: dict[str, str | None], waves: dict[str, Wave]
+) -> None:
+    from tandem.coding.selectors import code_frequencies
+
+    baseline = waves["baseline"]
+    frequencies = code_frequencies(wave=baseline)
+    body = call(f"{ROOT}/reports/{baseline.pk}/feedback", tokens["participant"]).json()
+    themes = body["themes"]
+    assert [t["label"] for t in themes["themes"]] == [row.label for row in frequencies.rows]
+    assert themes["themes"], "the demo codes the baseline's written answers"
+    for api_row, row in zip(themes["themes"], frequencies.rows, strict=True):
+        assert api_row["total"]["count"] == row.total.count
+        for cell, page_cell in zip(api_row["by_group"].values(), row.cells, strict=True):
+            assert cell["count"] == page_cell.count
+            assert (cell["hidden"] is None) is page_cell.shown
+    if body["quotations_hidden"]:
+        assert body["quotations"] == []

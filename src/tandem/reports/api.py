@@ -107,6 +107,30 @@ class ItemOut(Schema):
     hidden: str | None = Field(description=HIDDEN)
 
 
+class CountOut(Schema):
+    count: int | None
+    hidden: str | None = Field(description=HIDDEN)
+
+
+class ThemeOut(Schema):
+    label: str = Field(description="The theme's place in the codebook, e.g. “Roles > Clarity”.")
+    by_group: dict[str, CountOut]
+    total: CountOut
+
+
+class ThemesOut(Schema):
+    groups: list[str]
+    respondents: dict[str, CountOut] = Field(description="Answers and interviews per group.")
+    respondents_total: CountOut
+    themes: list[ThemeOut]
+
+
+class QuotationOut(Schema):
+    question: str
+    text: str = Field(description="Approved by the lead, with names and contact details removed.")
+    codes: list[str]
+
+
 class FeedbackOut(Schema):
     wave: ReportWaveOut
     k: int = Field(description="The programme's minimum group size.")
@@ -118,6 +142,11 @@ class FeedbackOut(Schema):
     development: list[str] = Field(description="Ids of the lowest-scoring scales.")
     option_labels: list[str]
     items: list[ItemOut]
+    themes: ThemesOut = Field(description="How many people raised each coded theme.")
+    quotations: list[QuotationOut]
+    quotations_hidden: str | None = Field(
+        description="Why there are no quotations: shown only for groups of at least k_text."
+    )
     notes: list[str]
 
 
@@ -206,6 +235,33 @@ def _scale(scale: ScaleResult) -> dict[str, Any]:
             "warning": scale.reliability_warning,
             "hidden": scale.reliability_hidden,
         },
+    }
+
+
+def _count(cell: Any) -> dict[str, Any]:
+    if cell.count is not None:
+        return {"count": cell.count, "hidden": None}
+    return {"count": None, "hidden": cell.reason or "Hidden"}
+
+
+def _themes(frequencies: Any) -> dict[str, Any]:
+    labels = [label for _, label in frequencies.groups]
+    return {
+        "groups": labels,
+        "respondents": {
+            label: _count(cell) for label, cell in zip(labels, frequencies.respondents, strict=True)
+        },
+        "respondents_total": _count(frequencies.respondents_total),
+        "themes": [
+            {
+                "label": row.label,
+                "by_group": {
+                    label: _count(cell) for label, cell in zip(labels, row.cells, strict=True)
+                },
+                "total": _count(row.total),
+            }
+            for row in frequencies.rows
+        ],
     }
 
 
@@ -298,6 +354,12 @@ def feedback(
             }
             for item in report.items
         ],
+        "themes": _themes(report.themes),
+        "quotations": [
+            {"question": e.question, "text": e.text, "codes": list(e.codes)}
+            for e in report.excerpts
+        ],
+        "quotations_hidden": report.excerpts.reason or None,
         "notes": report.notes,
     }
 
