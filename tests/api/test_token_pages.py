@@ -94,3 +94,15 @@ def client_user(client: Client) -> Any:
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.get(pk=client.session["_auth_user_id"])
+
+
+def test_admin_lists_tokens_without_the_token(demo: Any) -> None:
+    from django.contrib.auth import get_user_model
+
+    admin_user = get_user_model().objects.get(email=demo.superuser_email)
+    browser = Client()
+    browser.force_login(admin_user)
+    created = api_token_create(user=admin_user, name="integration", days=5)
+    page = browser.get("/admin/api/apitoken/").content.decode()
+    assert "integration" in page and created.raw not in page
+    assert browser.get("/admin/api/apitoken/add/").status_code == 403
