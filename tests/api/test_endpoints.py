@@ -201,6 +201,7 @@ def test_report_reads_are_audited(
     assert event is not None
     assert event.subject_id == str(baseline.pk)
     assert event.actor_label == demo_module.email_for("Dr Miriam Achebe")
+    assert event.extra == {"via": "api", "token": tokens["sponsor"][:13], "report": "feedback"}
 
 
 def test_comparison_rejects_waves_that_cannot_be_compared(

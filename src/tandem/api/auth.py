@@ -41,3 +41,9 @@ class BrowserSession(SessionAuth):
 
 def api_auth() -> list[Any]:
     return [TokenAuth(), BrowserSession(csrf=True)]
+
+
+def audit_extra(request: HttpRequest, **extra: Any) -> dict[str, Any]:
+    """`extra` for an audit event of an API read: how the caller came in, and which token."""
+    token = getattr(request, "api_token", None)
+    return {"via": "api", "token": token.prefix if token is not None else None, **extra}

@@ -6,6 +6,7 @@ from django.db import transaction
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
+from tandem.api.auth import audit_extra
 from tandem.api.schemas import ApiRequest, Page, responses, slug_path
 from tandem.audit.services import audit_record
 from tandem.coaching import selectors
@@ -42,7 +43,7 @@ def dose(request: ApiRequest, slug: str = slug_path()) -> Any:
             programme=programme,
             subject_type="programmes.programme",
             subject_id=programme.pk,
-            extra={"rows": len(rows)},
+            extra=audit_extra(request, rows=len(rows)),
         )
     return [
         {

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 from ninja import Field, Router, Schema
 
+from tandem.api.auth import audit_extra
 from tandem.api.schemas import ApiRequest, id_path, responses, slug_path
 from tandem.audit.services import audit_record
 from tandem.programmes.selectors import ProgrammeNotFound, programme_for
@@ -329,7 +330,7 @@ def feedback(
             action="api.report.read",
             subject=wave,
             programme=programme,
-            extra={"report": "feedback"},
+            extra=audit_extra(request, report="feedback"),
         )
     return {
         "wave": _wave(wave),
@@ -395,7 +396,7 @@ def comparison(
             action="api.report.read",
             subject=before,
             programme=programme,
-            extra={"report": "comparison", "after_wave": after.pk},
+            extra=audit_extra(request, report="comparison", after_wave=after.pk),
         )
     k = report.k
     return {
