@@ -613,6 +613,9 @@ def build_parser() -> argparse.ArgumentParser:
     from tandem.gdpr.cli import add_parser as add_gdpr_parser
 
     add_gdpr_parser(commands)
+    from tandem.api.cli import add_parser as add_api_parser
+
+    add_api_parser(commands)
 
     manage = commands.add_parser(
         "manage", help="run a Django management command (migrate, createsuperuser…)"

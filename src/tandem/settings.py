@@ -111,6 +111,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "tandem.api",
+    "ninja",  # only for its offline API docs page (templates and static files)
     "django_tasks",
     "django_tasks_db",
 ]

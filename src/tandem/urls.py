@@ -5,6 +5,7 @@ from tandem import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("", include("tandem.api.urls")),
     path("accounts/", include("tandem.accounts.urls")),
     path("admin/", admin.site.urls),
     path("", include("tandem.surveys.urls")),

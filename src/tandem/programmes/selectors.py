@@ -234,3 +234,30 @@ def pair_for(*, programme: Programme, pair_id: int) -> Pair:
     if pair is None:
         raise ProgrammeNotFound("No such pair in this programme.")
     return pair
+
+
+def roles_by_programme(*, viewer: Any) -> dict[int, frozenset[str]]:
+    """{programme id: the viewer's roles} for every programme they are in, in one query.
+
+    The same rule as `viewer_roles` (superusers act as leads everywhere), for lists of programmes.
+    """
+    if not getattr(viewer, "is_authenticated", False):
+        return {}
+    found: dict[int, set[str]] = {}
+    for programme_id, role in Participant.objects.filter(person__user=viewer).values_list(
+        "programme_id", "role"
+    ):
+        found.setdefault(programme_id, set()).add(role)
+    if viewer.is_superuser:
+        for programme_id in Programme.objects.values_list("pk", flat=True):
+            found.setdefault(programme_id, set()).add(Role.PROGRAMME_LEAD)
+    return {programme_id: frozenset(roles) for programme_id, roles in found.items()}
+
+
+def pairs_for(*, viewer: Any, programme: Programme) -> QuerySet[Pair]:
+    """The programme's doctor–manager pairs: everyone in it sees who is paired (as the overview)."""
+    if not viewer_roles(viewer=viewer, programme=programme):
+        raise ProgrammeNotFound("No such programme.")
+    return Pair.objects.filter(programme=programme).select_related(
+        "service__locality", "doctor__person", "manager__person"
+    )

@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from tandem.programmes.models import Profession, Programme
@@ -220,3 +220,22 @@ def invitation_statuses(*, wave: Wave) -> dict[str, str]:
         email.lower(): status
         for email, status in wave.invitations.values_list("participant__person__email", "status")
     }
+
+
+def completion_counts(*, viewer: Any, programme: Programme) -> dict[int, dict[str, int]]:
+    """{wave id: {status: invitations}} for the programme's waves, in one query (lead only).
+
+    The counts behind `wave_completion`, for lists of waves; like it, reads nothing from `Answer`.
+    """
+    if not can_manage(viewer=viewer, programme=programme):
+        raise ProgrammeAccessDenied("Only the programme lead can see who has responded.")
+    counts: dict[int, dict[str, int]] = {}
+    rows = (
+        Invitation.objects.filter(wave__programme=programme)
+        .order_by()
+        .values_list("wave_id", "status")
+        .annotate(n=Count("id"))
+    )
+    for wave_id, status, n in rows:
+        counts.setdefault(wave_id, {})[status] = n
+    return counts
