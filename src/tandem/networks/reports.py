@@ -83,6 +83,7 @@ def _wave_sentences(indices: selectors.WaveIndices) -> list[str]:
 
 def _map(
     data: selectors.WaveNetworks,
+    hidden: set[str],
     positions: dict[str, tuple[float, float]] | None = None,
     gained: set[tuple[str, str]] | None = None,
     lost: set[tuple[str, str]] | None = None,
@@ -92,7 +93,7 @@ def _map(
     relation = data.relation(MAP_RELATION)
     caption = f"{data.wave.title}: who names whom (“{relation.text}” — {relation.name})"
     svg = network_svg(
-        data.networks[MAP_RELATION],
+        selectors.without(data.networks[MAP_RELATION], hidden),
         title=caption,
         positions=positions,
         gained=gained or set(),
@@ -119,7 +120,7 @@ def wave_network_section(wave: Wave) -> ReportNetworkSection | None:
         return ReportNetworkSection(
             respondents=data.respondents, k=k, hidden=_hidden(data.respondents, k)
         )
-    drawn = _map(data)
+    drawn = _map(data, selectors.singled_out(wave.programme))
     return ReportNetworkSection(
         respondents=data.respondents,
         k=k,
@@ -150,7 +151,9 @@ def comparison_network_section(before: Wave, after: Wave) -> ReportNetworkSectio
         ]
     maps = []
     if MAP_RELATION in first.networks and MAP_RELATION in second.networks:
-        earlier, later = first.networks[MAP_RELATION], second.networks[MAP_RELATION]
+        hidden = selectors.singled_out(before.programme)
+        earlier = selectors.without(first.networks[MAP_RELATION], hidden)
+        later = selectors.without(second.networks[MAP_RELATION], hidden)
         both = set(earlier.nodes) & set(later.nodes)
         then = {(s, t) for s, t, _ in earlier.edges if s in both and t in both}
         now = {(s, t) for s, t, _ in later.edges if s in both and t in both}
@@ -158,7 +161,10 @@ def comparison_network_section(before: Wave, after: Wave) -> ReportNetworkSectio
             set(earlier.nodes) | set(later.nodes),
             {(s, t) for s, t, _ in (*earlier.edges, *later.edges)},
         )
-        for drawn in (_map(first, positions), _map(second, positions, now - then, then - now)):
+        for drawn in (
+            _map(first, hidden, positions),
+            _map(second, hidden, positions, now - then, then - now),
+        ):
             if drawn:
                 maps.append(drawn)
     return ReportNetworkSection(

@@ -218,11 +218,7 @@ def _require_analyst(viewer: Any, programme: Programme) -> frozenset[str]:
 def network_waves(*, viewer: Any, programme: Programme) -> list[Wave]:
     """Closed waves with a roster the viewer may analyse, oldest first."""
     roles = _require_analyst(viewer, programme)
-    waves = [
-        wave
-        for wave in Wave.objects.filter(programme=programme).order_by("opens_on", "id")
-        if wave.has_closed() and roster_section_of(wave) is not None
-    ]
+    waves = closed_roster_waves(programme)
     if Role.PROGRAMME_LEAD not in roles:
         waves = [wave for wave in waves if wave.released_at is not None]
     return waves
@@ -465,6 +461,46 @@ def network_overview(*, viewer: Any, programme: Programme) -> NetworkOverview:
 # ---------------------------------------------------------------------------------------------
 
 
+def closed_roster_waves(programme: Programme) -> list[Wave]:
+    return [
+        wave
+        for wave in Wave.objects.filter(programme=programme).order_by("opens_on", "id")
+        if wave.has_closed() and roster_section_of(wave) is not None
+    ]
+
+
+def singled_out(programme: Programme) -> set[str]:
+    """Codes of people who could be named by which waves they answered.
+
+    The lead knows by name who answered each wave (completion status), and codes are the same in
+    every wave; so someone who is, say, the only person to answer the repeat but not the baseline
+    would be recognisable on a map. Anyone whose pattern of waves answered is shared by fewer
+    than k people is left off every map and pair table (the indices still count them).
+    """
+    k = programme.min_group_size
+    built = [data for wave in closed_roster_waves(programme) if (data := wave_networks(wave=wave))]
+    if len(built) < 2:
+        return set()
+    everyone = set().union(*(set(d.participant_of) for d in built))
+    patterns = {code: tuple(code in d.participant_of for d in built) for code in everyone}
+    sizes: dict[tuple[bool, ...], int] = defaultdict(int)
+    for pattern in patterns.values():
+        sizes[pattern] += 1
+    return {code for code, pattern in patterns.items() if sizes[pattern] < k}
+
+
+def without(net: Network, hidden: set[str]) -> Network:
+    """The network less the `hidden` people and their ties."""
+    if not hidden:
+        return net
+    return Network(
+        nodes=tuple(node for node in net.nodes if node not in hidden),
+        edges=tuple(e for e in net.edges if e[0] not in hidden and e[1] not in hidden),
+        directed=net.directed,
+        attributes={n: a for n, a in net.attributes.items() if n not in hidden},
+    )
+
+
 @dataclass(frozen=True)
 class PairTie:
     doctor: str
@@ -511,7 +547,8 @@ def pair_ties_for(*, viewer: Any, programme: Programme, wave: Wave) -> PairTiesV
     if data is None or data.respondents < k:
         return PairTiesView(wave, data.relations if data else (), [], 0, True, k, {})
     codes = pseudonyms(programme=programme)
-    respondents = set(data.participant_of.values())
+    hidden = singled_out(programme)
+    respondents = {pk for code, pk in data.participant_of.items() if code not in hidden}
     pairs = []
     left_out = 0
     for pair in Pair.objects.filter(programme=programme).order_by("pk"):
@@ -608,18 +645,18 @@ def network_map(
         return None
     if data.respondents < programme.min_group_size:
         return None
-    net = data.networks[relation_id]
+    hidden = singled_out(programme)
+    net = without(data.networks[relation_id], hidden)
     gained: set[tuple[str, str]] = set()
     lost: set[tuple[str, str]] = set()
     if compare_with is not None:
         earlier = wave_networks(wave=compare_with)
         if earlier is not None and relation_id in earlier.networks:
+            before = without(earlier.networks[relation_id], hidden)
             # Only people in both waves: a newcomer's ties are not "gained" by the programme.
-            both = set(net.nodes) & set(earlier.networks[relation_id].nodes)
+            both = set(net.nodes) & set(before.nodes)
             now = {(s, t) for s, t, _ in net.edges if s in both and t in both}
-            then = {
-                (s, t) for s, t, _ in earlier.networks[relation_id].edges if s in both and t in both
-            }
+            then = {(s, t) for s, t, _ in before.edges if s in both and t in both}
             gained, lost = now - then, then - now
     summary = _summary(net)
     return MapData(
