@@ -127,3 +127,18 @@ def test_outsider_sees_only_their_own_programme(
     body = call("programmes", tokens["outsider"]).json()
     assert body["count"] == 1
     assert SLUG not in [p["slug"] for p in body["items"]]
+
+
+def test_wrong_method_and_unknown_path_answer_in_json(
+    lead_client: Any, api_client: Any, lead_token: str
+) -> None:
+    posted = api_client.post(
+        "/api/v1/programmes", {}, headers={"Authorization": f"Bearer {lead_token}"}
+    )
+    assert posted.status_code == 405
+    assert posted["Allow"] == "GET"
+    assert "read-only" in posted.json()["detail"]
+    for path in ("/api/v1/nothing-here", "/api/v2/programmes", "/api/"):
+        missing = lead_client.get(path)
+        assert missing.status_code == 404
+        assert missing.json() == {"detail": "No such API endpoint: see /api/v1/openapi.json."}
