@@ -53,7 +53,7 @@ def test_creation_and_revocation_are_audited_once(user: Any) -> None:
     api_token_revoke(token=created.token, actor=user)
     api_token_revoke(token=created.token, actor=user)
     actions = list(
-        AuditEvent.objects.filter(subject_id=str(created.token.pk))
+        AuditEvent.objects.filter(subject_type="api.apitoken", subject_id=str(created.token.pk))
         .order_by("id")
         .values_list("action", flat=True)
     )
