@@ -11,6 +11,7 @@ from tandem import demo as demo_module
 from tandem.audit.models import AuditEvent
 from tandem.outcomes.models import Kpi
 from tandem.programmes.models import Person, Service
+from tandem.surveys.models import Wave
 from tandem.workshops.models import Action, ActionStatus
 
 from .test_permissions import CALLERS, LEAD_AND_SPONSOR, MEMBERS
@@ -118,6 +119,18 @@ def test_network_indices_per_wave_and_relation_with_change(
     assert change["after"]["id"] == shown[-1]["wave"]["id"]
     assert change["relations"]
     assert all(r["sentences"] for r in change["relations"])
+
+
+def test_sponsors_see_only_released_network_waves(
+    call: Callable[..., Any], tokens: dict[str, str | None], waves: dict[str, Wave]
+) -> None:
+    Wave.objects.filter(pk=waves["repeat"].pk).update(released_at=None)
+    lead = call(f"{ROOT}/networks/waves", tokens["lead"]).json()
+    sponsor = call(f"{ROOT}/networks/waves", tokens["sponsor"]).json()
+    assert waves["repeat"].pk in [w["id"] for w in lead["items"]]
+    assert waves["repeat"].pk not in [w["id"] for w in sponsor["items"]]
+    indices = call(f"{ROOT}/networks/indices", tokens["sponsor"]).json()
+    assert waves["repeat"].pk not in [w["wave"]["id"] for w in indices["waves"]]
 
 
 def test_network_waves_of_fewer_than_k_respondents_have_no_indices(
@@ -291,6 +304,8 @@ def test_a_service_of_another_organisation_is_not_found(
     ("template", "budget"),
     [
         (f"{ROOT}/networks/waves", 6),
+        (f"{ROOT}/networks/indices", 20),
+        (f"{ROOT}/charter", 10),
         (f"{ROOT}/actions", 8),
         (f"{ROOT}/actions/mine", 8),
         (f"{ROOT}/away-days", 8),
