@@ -21,6 +21,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from tandem import demo as demo_module
+from tandem.programmes.models import Service
 from tandem.surveys.models import Wave
 
 MAX_EXAMPLES = 20
@@ -52,11 +53,12 @@ def real_ids(demo: demo_module.DemoProgramme, waves: dict[str, Wave]) -> dict[st
         "before_id": waves["baseline"].pk,
         "after_id": waves["repeat"].pk,
         "participant_id": anna.pk,
+        "service_id": Service.objects.get(name="North Community Mental Health Team").pk,
     }
 
 
 def test_every_operation_is_tested_here() -> None:
-    assert len(_operations()) >= 13
+    assert len(_operations()) >= 22
 
 
 @pytest.mark.parametrize("caller", ["lead", "participant"])

@@ -11,4 +11,7 @@ ROUTERS: tuple[str, ...] = (
     "tandem.reports.api",
     "tandem.typology.api",
     "tandem.coaching.api",
+    "tandem.networks.api",
+    "tandem.workshops.api",
+    "tandem.outcomes.api",
 )
