@@ -11,10 +11,13 @@ lazy-fixture loader does not run under pytest 9.2.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
@@ -38,10 +41,19 @@ def _operations() -> list[tuple[str, str]]:
 
 
 @pytest.fixture
-def api_schema(demo: demo_module.DemoProgramme) -> Any:
+def api_schema(demo: demo_module.DemoProgramme) -> Iterator[Any]:
     from tandem.wsgi import application
 
-    return schemathesis.openapi.from_wsgi(f"{API_ROOT}openapi.json", application)
+    # The WSGI handler closes the database connection after each request; inside a test's
+    # transaction that kills the connection on PostgreSQL. Django's test Client disconnects these
+    # signals for the same reason.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi(f"{API_ROOT}openapi.json", application)
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

@@ -191,8 +191,9 @@ def test_a_material_download_is_audited(demo, participant_client, first_day) -> 
     response = participant_client.get(
         f"/programmes/{demo.programme.slug}/workshops/away-days/{first_day.pk}/materials/{material.pk}/"
     )
+    # Reading the whole stream closes the response, as a WSGI server would; closing it again here
+    # would fire request_finished and close the test's database connection on PostgreSQL.
     assert b"".join(response.streaming_content).startswith(b"%PDF")
-    response.close()
     assert AuditEvent.objects.filter(
         action="workshops.material.download", subject_id=str(material.pk)
     ).exists()
