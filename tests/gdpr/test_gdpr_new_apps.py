@@ -123,9 +123,13 @@ def test_lead_download_leaves_out_roster_answers_evaluations_and_observation_wor
     everything = "".join(archive.read(name).decode() for name in archive.namelist())
     assert OBSERVATION not in everything and KEEP not in everything
     assert UPDATE_NOTE in everything  # the lead reads action updates on the action's page
+    # Nor anyone's questionnaire answers or type (DESIGN.md: the lead sees who responded, not what).
+    assert "surveys/invitations.json" in archive.namelist()
+    assert not any(name.startswith(("surveys/answers", "typology/")) for name in archive.namelist())
     readme = archive.read("README.txt").decode()
     assert "answers about working with colleagues are left out" in readme
     assert "Away-day evaluations and pair observations are listed without" in readme
+    assert "Questionnaire answers are left out" in readme
 
 
 def test_erasure_removes_amaras_away_day_words_and_keeps_the_counts(demo) -> None:
