@@ -73,14 +73,23 @@ def surveys_export(person: Any, context: GdprContext) -> dict[str, Section]:
     answers = Answer.objects.filter(invitation__participant__person=person).select_related(
         "invitation__wave"
     )
-    return {
+    sections: dict[str, Section] = {
         "invitations": rows(
             invitations, ["wave__title", "status", "sent_at", "started_at", "submitted_at"]
         ),
-        "answers": rows(
-            answers, ["invitation__wave__title", "item_id", "value", "dont_know", "text", "source"]
-        ),
     }
+    # The lead may see who has responded, never what (DESIGN.md): answers go only into the
+    # export made for the person themselves.
+    if context.include_confidential_notes:
+        sections["answers"] = rows(
+            answers, ["invitation__wave__title", "item_id", "value", "dont_know", "text", "source"]
+        )
+    elif answers.exists():
+        context.notes.append(
+            "Questionnaire answers are left out: nobody but the person may see them. The data "
+            "protection officer's `tandem gdpr export` includes them."
+        )
+    return sections
 
 
 def surveys_erase(person: Any, context: GdprContext) -> dict[str, int]:
@@ -111,6 +120,15 @@ def coding_erase(person: Any, context: GdprContext) -> dict[str, int]:
 def typology_export(person: Any, context: GdprContext) -> dict[str, Section]:
     from tandem.typology.models import IndicatorResponse, TypeProfile
 
+    # A person's type is theirs (and their coach's, if they share it); not the lead's.
+    if not context.include_confidential_notes:
+        if TypeProfile.objects.filter(participant__person=person).exists():
+            context.notes.append(
+                "The type profile and type-indicator answers are left out: only the person (and "
+                "a coach they share it with) may see them. The data protection officer's "
+                "`tandem gdpr export` includes them."
+            )
+        return {}
     return {
         "type_profile": rows(
             TypeProfile.objects.filter(participant__person=person),

@@ -66,6 +66,7 @@ def cmd_purge(args: argparse.Namespace) -> int:
     for programme in plan.expired_programmes:
         print(f"{programme.slug}: retention ended {retention_ends_on(programme):%-d %B %Y}")
     print(f"{len(plan.people)} people to erase (they are in no programme still kept).")
+    print("Files kept for these programmes (such as away-day materials) are deleted too.")
     if not args.apply:
         print("Dry run: nothing was changed. Run with --apply to erase them.")
         return 0

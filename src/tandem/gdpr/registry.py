@@ -16,6 +16,10 @@ becomes `<app>/<section>.json` (and `.csv` for a table) in the zip. `erase(perso
 removes the person's free text and anything else that identifies them beyond their name (which the
 core pseudonymises), keeps what aggregates need, and returns {what: how many} for the report.
 Both run inside the transaction of the export or erasure.
+
+`purge(programme, context)`, optional, removes what the app keeps for a programme whose retention
+period has ended beyond what erasing its people covers (e.g. uploaded files), and returns
+{what: how many}; `tandem gdpr purge --apply` runs it inside the purge's transaction.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from typing import Any
 Section = list[dict[str, Any]] | dict[str, Any]
 ExportHook = Callable[[Any, "GdprContext"], dict[str, Section]]
 EraseHook = Callable[[Any, "GdprContext"], dict[str, int]]
+PurgeHook = Callable[[Any, "GdprContext"], dict[str, int]]
 
 
 @dataclass
@@ -46,15 +51,20 @@ class GdprHooks:
     name: str
     export: ExportHook | None = None
     erase: EraseHook | None = None
+    purge: PurgeHook | None = None
 
 
 _HOOKS: dict[str, GdprHooks] = {}
 
 
 def register(
-    name: str, *, export: ExportHook | None = None, erase: EraseHook | None = None
+    name: str,
+    *,
+    export: ExportHook | None = None,
+    erase: EraseHook | None = None,
+    purge: PurgeHook | None = None,
 ) -> None:
-    _HOOKS[name] = GdprHooks(name=name, export=export, erase=erase)
+    _HOOKS[name] = GdprHooks(name=name, export=export, erase=erase, purge=purge)
 
 
 def registered() -> list[GdprHooks]:

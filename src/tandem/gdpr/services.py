@@ -148,11 +148,17 @@ def purge_plan(*, today: dt.date | None = None) -> PurgePlan:
 @transaction.atomic
 def purge_apply(*, plan: PurgePlan, actor: Any = None) -> list[ErasureReport]:
     reports = [person_erase(person=person, actor=actor) for person in plan.people]
+    context = GdprContext(actor=actor)
     for programme in plan.expired_programmes:
+        removed: dict[str, int] = {}
+        for hooks in registered():
+            if hooks.purge is not None:
+                for what, count in hooks.purge(programme, context).items():
+                    removed[what] = removed.get(what, 0) + count
         audit_record(
             actor=actor,
             action="gdpr.purge",
             subject=programme,
-            extra={"people_erased": len(reports)},
+            extra={"people_erased": len(reports), **removed},
         )
     return reports

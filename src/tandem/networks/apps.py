@@ -13,3 +13,9 @@ class NetworksConfig(AppConfig):
         from tandem.surveys.views import register_section_page
 
         register_section_page("roster", roster_views.roster_page)
+
+        from tandem.gdpr.registry import register
+        from tandem.networks import gdpr
+
+        # Export only: see tandem.networks.gdpr for why roster entries are kept on erasure.
+        register("networks", export=gdpr.export)

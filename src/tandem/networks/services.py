@@ -2,6 +2,10 @@
 
 Each write re-reads the invitation locked, and refuses once the response is submitted or the wave
 has closed, exactly as the stock take's other pages do (`tandem.surveys.services`).
+
+None of these writes is audited, by design and as for the rest of a respondent's stock-take
+answers: an event per save would record who answered, and who they named, when — timing the
+programme lead could set against the network figures to learn one person's answers.
 """
 
 from __future__ import annotations

@@ -5,3 +5,5 @@ class OutcomesConfig(AppConfig):
     name = "tandem.outcomes"
     label = "outcomes"
     verbose_name = "Service outcomes"
+    # No data-protection hooks (tandem.gdpr.registry): KPIs and their values describe services
+    # and localities, never a person, so there is nothing to export or erase for anyone.

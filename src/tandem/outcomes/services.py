@@ -26,7 +26,12 @@ def kpi_create(
     category: str,
     frequency: str = "monthly",
     target: float | None = None,
+    rebase_milestones: Iterable[Milestone] | None = None,
+    programme: Programme | None = None,
 ) -> Kpi:
+    """A new KPI of one service or locality. `programme` is the programme whose pages made it:
+    KPIs belong to the organisation, so the audit event needs telling which programme to file
+    the change under."""
     owner = service or locality
     if owner is None or (service is not None and locality is not None):
         raise ValidationError("A KPI belongs to either one service or one locality.")
@@ -47,12 +52,24 @@ def kpi_create(
     )
     kpi.full_clean()
     kpi.save()
+    if rebase_milestones is not None:
+        kpi.rebase_milestones.set(list(rebase_milestones))
+    audit_record(
+        action="kpi.create",
+        subject=kpi,
+        programme=programme,
+        extra={"service": kpi.service_id, "locality": kpi.locality_id},
+    )
     return kpi
 
 
 @transaction.atomic
 def kpi_update(
-    *, kpi: Kpi, rebase_milestones: Iterable[Milestone] | None = None, **fields: Any
+    *,
+    kpi: Kpi,
+    rebase_milestones: Iterable[Milestone] | None = None,
+    programme: Programme | None = None,
+    **fields: Any,
 ) -> Kpi:
     allowed = {"name", "unit", "direction", "category", "frequency", "target"}
     unknown = set(fields) - allowed
@@ -75,21 +92,43 @@ def kpi_update(
     kpi.save()
     if rebase_milestones is not None:
         kpi.rebase_milestones.set(list(rebase_milestones))
+    audit_record(
+        action="kpi.update",
+        subject=kpi,
+        programme=programme,
+        extra={"fields": sorted(fields), "milestones_set": rebase_milestones is not None},
+    )
     return kpi
 
 
 @transaction.atomic
-def kpi_value_set(*, kpi: Kpi, period: dt.date, value: float) -> KpiValue:
+def kpi_value_set(
+    *, kpi: Kpi, period: dt.date, value: float, programme: Programme | None = None
+) -> KpiValue:
     """Record (or correct) the KPI's value for a period, keyed as the KPI's frequency says."""
     key = normalise_period(period, kpi.frequency)
-    stored, _ = KpiValue.objects.update_or_create(
+    stored, created = KpiValue.objects.update_or_create(
         kpi=kpi, period=key, defaults={"value": float(value)}
+    )
+    # A service-level figure, not anyone's confidential answer: the value may go in the log,
+    # so a correction shows what it was corrected to.
+    audit_record(
+        action="kpi_value.set",
+        subject=stored,
+        programme=programme,
+        extra={"kpi": kpi.pk, "period": key.isoformat(), "value": stored.value, "new": created},
     )
     return stored
 
 
 @transaction.atomic
-def kpi_value_delete(*, value: KpiValue) -> None:
+def kpi_value_delete(*, value: KpiValue, programme: Programme | None = None) -> None:
+    audit_record(
+        action="kpi_value.delete",
+        subject=value,
+        programme=programme,
+        extra={"kpi": value.kpi_id, "period": value.period.isoformat()},
+    )
     value.delete()
 
 

@@ -116,10 +116,20 @@ def kpi_edit(request: HttpRequest, slug: str, kpi_id: int | None = None) -> Http
         try:
             if kpi is None:
                 service_obj, locality = data["owner"]
-                kpi = services.kpi_create(service=service_obj, locality=locality, **fields)
-                services.kpi_update(kpi=kpi, rebase_milestones=form.chosen_milestones())
+                kpi = services.kpi_create(
+                    service=service_obj,
+                    locality=locality,
+                    rebase_milestones=form.chosen_milestones(),
+                    programme=programme,
+                    **fields,
+                )
             else:
-                services.kpi_update(kpi=kpi, rebase_milestones=form.chosen_milestones(), **fields)
+                services.kpi_update(
+                    kpi=kpi,
+                    rebase_milestones=form.chosen_milestones(),
+                    programme=programme,
+                    **fields,
+                )
         except ValidationError as exc:
             for name, errors in getattr(exc, "message_dict", {None: exc.messages}).items():
                 form.add_error(name if name in form.fields else None, errors)
@@ -143,7 +153,10 @@ def kpi_values(request: HttpRequest, slug: str, kpi_id: int) -> HttpResponse:
     form = KpiValueForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         stored = services.kpi_value_set(
-            kpi=kpi, period=form.cleaned_data["period"], value=form.cleaned_data["value"]
+            kpi=kpi,
+            period=form.cleaned_data["period"],
+            value=form.cleaned_data["value"],
+            programme=programme,
         )
         messages.success(
             request, f"Saved {kpi.name} for {stored.period:%d %B %Y}: {stored.value:g}."
@@ -172,7 +185,7 @@ def kpi_value_delete(request: HttpRequest, slug: str, kpi_id: int, value_id: int
     stored = KpiValue.objects.filter(kpi=kpi, pk=value_id).first()
     if stored is None:
         raise Http404("No such value of this KPI.")
-    services.kpi_value_delete(value=stored)
+    services.kpi_value_delete(value=stored, programme=programme)
     messages.success(request, f"Deleted {kpi.name} for {stored.period:%d %B %Y}.")
     return redirect("outcomes:kpi_values", slug=slug, kpi_id=kpi.pk)
 

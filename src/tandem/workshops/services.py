@@ -106,11 +106,17 @@ def away_day_create(
         venue=(venue or "").strip(),
         objectives=(objectives or "").strip(),
     )
-    AwayDayInvitation.objects.bulk_create(
+    invited = AwayDayInvitation.objects.bulk_create(
         AwayDayInvitation(away_day=away_day, participant=participant)
         for participant in Participant.objects.filter(
             programme=programme, role__in=list(invite_roles)
         )
+    )
+    audit_record(
+        action="away_day.create",
+        subject=away_day,
+        programme=programme,
+        extra={"invited": len(invited)},
     )
     return away_day
 
@@ -125,6 +131,7 @@ def away_day_update(
     away_day.objectives = (objectives or "").strip()
     away_day.outcomes = (outcomes or "").strip()
     away_day.save()
+    audit_record(action="away_day.update", subject=away_day, programme=away_day.programme)
     return away_day
 
 
@@ -144,7 +151,7 @@ def agenda_item_add(
         raise ValidationError({"wave": "Choose the questionnaire the scale comes from."})
     if scale_id and wave is not None and scale_id not in wave.instrument.scales:
         raise ValidationError({"scale_id": f"“{wave.title}” has no scale “{scale_id}”."})
-    return AgendaItem.objects.create(
+    item = AgendaItem.objects.create(
         away_day=away_day,
         starts_at=starts_at,
         title=_clean(title, "title", "a title"),
@@ -152,6 +159,13 @@ def agenda_item_add(
         wave=wave,
         scale_id=scale_id,
     )
+    audit_record(
+        action="agenda_item.add",
+        subject=item,
+        programme=away_day.programme,
+        extra={"away_day": away_day.pk, "wave": wave.pk if wave is not None else None},
+    )
+    return item
 
 
 @transaction.atomic
@@ -162,7 +176,15 @@ def attendance_record(*, away_day: AwayDay, attended: Iterable[int]) -> int:
     for invitation in invitations:
         invitation.attended = invitation.participant_id in came
     AwayDayInvitation.objects.bulk_update(invitations, ["attended"])
-    return sum(1 for invitation in invitations if invitation.attended)
+    came_count = sum(1 for invitation in invitations if invitation.attended)
+    # Counts only: who came is on the away day's page for those allowed to see it.
+    audit_record(
+        action="attendance.record",
+        subject=away_day,
+        programme=away_day.programme,
+        extra={"invited": len(invitations), "attended": came_count},
+    )
+    return came_count
 
 
 @transaction.atomic
@@ -190,6 +212,13 @@ def material_upload(
     )
     material.file.save(f"material.{kind}", upload, save=False)
     material.save()
+    audit_record(
+        actor=actor,
+        action="material.upload",
+        subject=material,
+        programme=away_day.programme,
+        extra={"away_day": away_day.pk, "kind": kind, "bytes": len(data)},
+    )
     return material
 
 
@@ -223,7 +252,7 @@ def practice_agree(
     _check_away_day(programme, away_day)
     _check_owner(programme, owner)
     practice = AgreedPractice.objects.create(programme=programme)
-    PracticeVersion.objects.create(
+    version = PracticeVersion.objects.create(
         practice=practice,
         number=1,
         away_day=away_day,
@@ -232,6 +261,12 @@ def practice_agree(
         why_it_matters=_clean(why_it_matters, "why_it_matters", "why it matters"),
         how_we_know=_clean(how_we_know, "how_we_know", "how the team will know it is kept"),
         owner=owner,
+    )
+    audit_record(
+        action="practice.agree",
+        subject=practice,
+        programme=programme,
+        extra={"version": version.number, "away_day": away_day.pk},
     )
     return practice
 
@@ -252,7 +287,7 @@ def practice_revise(
     _check_away_day(practice.programme, away_day)
     _check_owner(practice.programme, owner)
     number = (practice.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-    return PracticeVersion.objects.create(
+    version = PracticeVersion.objects.create(
         practice=practice,
         number=number,
         away_day=away_day,
@@ -263,14 +298,28 @@ def practice_revise(
         owner=owner,
         retired=retired,
     )
+    audit_record(
+        action="practice.revise",
+        subject=practice,
+        programme=practice.programme,
+        extra={"version": number, "away_day": away_day.pk, "retired": retired},
+    )
+    return version
 
 
 @transaction.atomic
 def mission_agree(*, programme: Programme, away_day: AwayDay, text: str) -> MissionVersion:
     _check_away_day(programme, away_day)
-    return MissionVersion.objects.create(
+    mission = MissionVersion.objects.create(
         programme=programme, away_day=away_day, text=_clean(text, "text", "the mission statement")
     )
+    audit_record(
+        action="mission.agree",
+        subject=mission,
+        programme=programme,
+        extra={"away_day": away_day.pk},
+    )
+    return mission
 
 
 # ---------------------------------------------------------------------------------------------
@@ -320,6 +369,12 @@ def role_agreement_record(
         )
         for position, area in enumerate(areas, start=1)
     )
+    audit_record(
+        action="role_agreement.record",
+        subject=agreement,
+        programme=pair.programme,
+        extra={"pair": pair.pk, "version": number, "areas": len(areas)},
+    )
     return agreement
 
 
@@ -332,11 +387,19 @@ def role_agreement_confirm(
     pair = agreement.pair
     if participant.pk == pair.doctor_id:
         agreement.doctor_confirmed_at = agreement.doctor_confirmed_at or now
+        partner = "doctor"
     elif participant.pk == pair.manager_id:
         agreement.manager_confirmed_at = agreement.manager_confirmed_at or now
+        partner = "manager"
     else:
         raise ValidationError("Only the two partners confirm their role agreement.")
     agreement.save(update_fields=["doctor_confirmed_at", "manager_confirmed_at"])
+    audit_record(
+        action="role_agreement.confirm",
+        subject=agreement,
+        programme=pair.programme,
+        extra={"pair": pair.pk, "partner": partner, "agreed": agreement.agreed},
+    )
     return agreement
 
 
@@ -360,7 +423,7 @@ def action_create(
         _check_away_day(programme, away_day)
     if pair is not None and pair.programme_id != programme.pk:
         raise ValidationError({"pair": "That pair belongs to another programme."})
-    return Action.objects.create(
+    action = Action.objects.create(
         programme=programme,
         title=_clean(title, "title", "what is to be done"),
         owner=owner,
@@ -368,6 +431,13 @@ def action_create(
         away_day=away_day,
         pair=pair,
     )
+    audit_record(
+        action="action.create",
+        subject=action,
+        programme=programme,
+        extra={"owner": owner.pk, "pair": pair.pk if pair is not None else None},
+    )
+    return action
 
 
 @transaction.atomic
@@ -402,9 +472,22 @@ def action_update(
         note=note,
         status=status,
     )
+    previous = action.status
     if status != action.status:
         action.status = status
         action.save(update_fields=["status"])
+    audit_record(
+        actor=actor,
+        action="action.update",
+        subject=action,
+        programme=action.programme,
+        extra={
+            "update": update.pk,
+            "status_from": previous,
+            "status": status,
+            "due_date_moved": moved,
+        },
+    )
     return update
 
 
@@ -458,6 +541,12 @@ def overdue_reminders_send(
             Action.objects.filter(pk__in=[a.pk for a in actions]).update(reminded_at=now)
         sent_owners += 1
         sent_actions += len(actions)
+    if sent_owners or failed:
+        audit_record(
+            action="action_reminders.send",
+            subject=programme,
+            extra={"owners": sent_owners, "actions": sent_actions, "failed": len(failed)},
+        )
     return RemindersSent(owners=sent_owners, actions=sent_actions, failed=failed)
 
 
@@ -490,9 +579,10 @@ def observation_record(
     )
     audit_record(
         actor=actor,
-        action="workshops.observation.create",
+        action="pair_observation.record",
         subject=observation,
         programme=observing_pair.programme,
+        extra={"observing_pair": observing_pair.pk, "observed_pair": observed_pair.pk},
     )
     return observation
 
@@ -512,6 +602,9 @@ def evaluation_submit(
         )
     if Evaluation.objects.filter(away_day=away_day, participant=participant).exists():
         raise ValidationError("You have already given feedback on this away day.")
+    # Not audited, like a respondent's own stock-take answers: evaluations are only ever shown
+    # in aggregate, and an event saying who gave feedback when would let anyone reading the log
+    # difference the aggregate before and after and so recover one person's answers.
     return Evaluation.objects.create(
         away_day=away_day,
         participant=participant,
@@ -530,7 +623,13 @@ def recurring_meeting_create(
         name=_clean(name, "name", "the meeting's name"),
         description=(description or "").strip(),
     )
-    meeting_attach_waves(meeting=meeting, waves=waves)
+    _attach_waves(meeting=meeting, waves=waves)
+    audit_record(
+        action="recurring_meeting.create",
+        subject=meeting,
+        programme=programme,
+        extra={"waves": meeting.waves.count()},
+    )
     return meeting
 
 
@@ -543,12 +642,18 @@ def recurring_meeting_update(
     meeting.description = (description or "").strip()
     meeting.save()
     meeting.waves.clear()
-    meeting_attach_waves(meeting=meeting, waves=waves)
+    _attach_waves(meeting=meeting, waves=waves)
+    audit_record(
+        action="recurring_meeting.update",
+        subject=meeting,
+        programme=meeting.programme,
+        extra={"waves": meeting.waves.count()},
+    )
     return meeting
 
 
-@transaction.atomic
-def meeting_attach_waves(*, meeting: RecurringMeeting, waves: Iterable[Wave]) -> None:
+def _attach_waves(*, meeting: RecurringMeeting, waves: Iterable[Wave]) -> None:
+    # Only inside recurring_meeting_create/update, whose transaction and audit event cover it.
     waves = list(waves)
     for wave in waves:
         if wave.programme_id != meeting.programme_id:
