@@ -33,6 +33,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tandem.api.models import ApiToken
 from tandem.api.services import api_token_create
 from tandem.coaching import services as coaching_services
 from tandem.coaching.models import Attendance, CoachingPlan, CoachingSession, ConcernFlag
@@ -576,3 +577,122 @@ def test_a_participant_cannot_reach_a_peers_type_or_coaching_plan(world: World, 
     )
     for plan in peer_plan[:1]:
         assert me.get(reverse("coaching:plan", args=[slug, plan.pk])).status_code in {403, 404}
+
+
+def test_a_participant_cannot_reach_another_services_or_pairs_objects(
+    world: World, demo: Any
+) -> None:
+    """The rules above use the participant's own objects; here are the ones of other people."""
+    me = _client(email_for(CLIENT_EMAILS[PARTICIPANT]))
+    slug = world.values["slug"]
+    far_pair = Pair.objects.get(programme=demo.programme, doctor__person__name="Dr Eleanor Voss")
+    other_service = (
+        Pair.objects.filter(programme=demo.programme)
+        .exclude(service_id=world.values["service_id"])
+        .exclude(doctor__person__user__email=email_for(CLIENT_EMAILS[PARTICIPANT]))
+        .exclude(manager__person__user__email=email_for(CLIENT_EMAILS[PARTICIPANT]))
+        .first()
+        .service_id
+    )
+    others_action = (
+        Action.objects.filter(programme=demo.programme)
+        .exclude(pk=world.values["action_id"])
+        .exclude(owner__person__name="Dr Amara Okafor")
+        .first()
+    )
+    urls = [
+        reverse("outcomes:service", args=[slug, other_service]),
+        reverse("workshops:role_agreement", args=[slug, far_pair.pk]),
+        reverse("workshops:role_agreement_new", args=[slug, far_pair.pk]),
+        reverse("workshops:action", args=[slug, others_action.pk]),
+    ]
+    assert [me.get(url).status_code for url in urls] == [403, 403, 403, 403]
+    confirm = reverse("workshops:role_agreement_confirm", args=[slug, far_pair.pk])
+    assert me.post(confirm).status_code == 403
+
+
+def test_a_sponsor_sees_no_network_of_a_wave_not_yet_released(world: World, demo: Any) -> None:
+    slug = world.values["slug"]
+    baseline, repeat = world.values["before_id"], world.values["after_id"]
+    Wave.objects.filter(pk=repeat).update(released_at=None)
+    sponsor = _client(email_for(CLIENT_EMAILS[SPONSOR]))
+    lead = _client(email_for(CLIENT_EMAILS[LEAD]))
+    urls = [
+        reverse(f"networks:{name}", args=[slug]) + f"?wave={repeat}"
+        for name in ("pairs", "map", "map_json", "localities")
+    ]
+    urls.append(reverse("networks:map_json", args=[slug]) + f"?wave={baseline}&compare={repeat}")
+    assert [sponsor.get(url).status_code for url in urls] == [403] * 5
+    assert [lead.get(url).status_code for url in urls] == [200] * 5
+
+
+def test_nobody_revokes_another_persons_token(world: World) -> None:
+    token = ApiToken.objects.get(pk=world.values["token_id"])
+    url = reverse("tokens:revoke", args=[token.pk])
+    for role in (LEAD, SPONSOR, COACH):
+        client = _client(email_for(CLIENT_EMAILS[role]))
+        assert client.get(url).status_code == 404
+        assert client.post(url).status_code == 404
+    token.refresh_from_db()
+    assert token.revoked_at is None
+    owner = _client(email_for(CLIENT_EMAILS[PARTICIPANT]))
+    assert owner.post(url).status_code == 302
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+
+
+def test_the_api_answers_a_bearer_token_as_it_answers_the_session(
+    world: World,
+) -> None:
+    """Bearer calls of the matrix answer as the session would: checked for one endpoint here."""
+    slug = world.values["slug"]
+    url = reverse("api-v1:dose", kwargs={"slug": slug})
+    statuses = {
+        who: Client(headers={"Authorization": f"Bearer {token}"}).get(url).status_code
+        for who, token in world.api_tokens.items()
+    }
+    assert statuses == {LEAD: 200, SPONSOR: 200, COACH: 403, PARTICIPANT: 403, "outsider": 404}
+    sessions = {
+        role: _client(email_for(name)).get(url).status_code for role, name in CLIENT_EMAILS.items()
+    }
+    assert sessions == {LEAD: 200, SPONSOR: 200, COACH: 403, PARTICIPANT: 403}
+
+
+def test_lead_cannot_reach_another_programmes_away_days_kpis_or_actions(
+    world: World, demo: Any
+) -> None:
+    """Objects of the new apps are fetched within the programme too, never by a bare id."""
+    other_pair = Pair.objects.get(pk=world.other_values["pair_id"])
+    other = other_pair.programme
+    day = AwayDay.objects.create(programme=other, title="Elsewhere", date=other.start_date)
+    action = Action.objects.create(
+        programme=other, title="Elsewhere", owner=other_pair.doctor, due_on=other.start_date
+    )
+    practice = AgreedPractice.objects.create(programme=other)
+    meeting = RecurringMeeting.objects.create(programme=other, name="Elsewhere")
+    kpi = Kpi.objects.create(
+        organisation=other.organisation,
+        service=other_pair.service,
+        name="Elsewhere",
+        direction="up",
+        category="quality",
+    )
+    value = KpiValue.objects.create(kpi=kpi, period=other.start_date, value=1)
+    lead = _client(email_for(CLIENT_EMAILS[LEAD]))
+    slug = world.values["slug"]
+    urls = [
+        reverse("workshops:away_day", args=[slug, day.pk]),
+        reverse("workshops:away_day_edit", args=[slug, day.pk]),
+        reverse("workshops:action", args=[slug, action.pk]),
+        reverse("workshops:practice", args=[slug, practice.pk]),
+        reverse("workshops:practice_revise", args=[slug, practice.pk]),
+        reverse("workshops:meeting", args=[slug, meeting.pk]),
+        reverse("workshops:role_agreement", args=[slug, other_pair.pk]),
+        reverse("outcomes:service", args=[slug, other_pair.service_id]),
+        reverse("outcomes:kpi_edit", args=[slug, kpi.pk]),
+        reverse("outcomes:kpi_values", args=[slug, kpi.pk]),
+    ]
+    assert {url: lead.get(url).status_code for url in urls} == dict.fromkeys(urls, 404)
+    delete = reverse("outcomes:kpi_value_delete", args=[slug, kpi.pk, value.pk])
+    assert lead.post(delete).status_code == 404
+    assert KpiValue.objects.filter(pk=value.pk).exists()
