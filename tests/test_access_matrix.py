@@ -267,6 +267,14 @@ RULES: dict[str, Rule] = {
     # The API: the same rules as the pages (tests/api/test_permissions.py). Its description
     # (OpenAPI document and the documentation page) holds no data: it is public.
     # ninja's root only names the prefix (it is a 404 for everyone).
+    # Anything else under /api/ is a JSON 404 for everyone, logged in or not.
+    "api_not_found": r(
+        *EVERY_ROLE,
+        public=True,
+        programme=False,
+        args=("rest=unknown_api_path",),
+        ok=frozenset({404}),
+    ),
     "api-v1:api-root": r(*EVERY_ROLE, public=True, programme=False, ok=frozenset({404})),
     "api-v1:openapi-json": r(public=True, programme=False),
     "api-v1:openapi-view": r(public=True, programme=False),
@@ -283,6 +291,15 @@ RULES: dict[str, Rule] = {
     "api-v1:comparison": r(*EVERY_ROLE, api=True, args=("slug", "before_id", "after_id")),
     "api-v1:team_table": r(*EVERY_ROLE, api=True, args=("slug",)),
     "api-v1:dose": r(*OVERSEERS, api=True, args=("slug",)),
+    "api-v1:network_waves": r(*OVERSEERS, api=True, args=("slug",)),
+    "api-v1:network_indices": r(*OVERSEERS, api=True, args=("slug",)),
+    "api-v1:network_me": r(PARTICIPANT, api=True, args=("slug",)),
+    "api-v1:actions": r(*OVERSEERS, api=True, args=("slug",)),
+    "api-v1:my_actions": r(*EVERY_ROLE, api=True, args=("slug",)),
+    "api-v1:charter": r(*EVERY_ROLE, api=True, args=("slug",)),
+    "api-v1:away_days": r(LEAD, SPONSOR, PARTICIPANT, api=True, args=("slug",)),
+    "api-v1:outcome_services": r(LEAD, SPONSOR, PARTICIPANT, api=True, args=("slug",)),
+    "api-v1:service_kpis": r(LEAD, SPONSOR, PARTICIPANT, api=True, args=("slug", "service_id")),
 }
 
 
@@ -369,6 +386,7 @@ def _demo_world(demo: Any) -> dict[str, Any]:
         "token": invitation.token,
         "section_id": invitation.wave.instrument.sections[0].id,
         "uuid": uuid.uuid4(),
+        "unknown_api_path": "v0/no-such-endpoint",
         "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
         "reset_token": default_token_generator.make_token(user),
         "service_id": own_pair.service_id,

@@ -46,6 +46,6 @@ for pattern in api_patterns:
 urlpatterns = [
     path("api/v1/", include((api_patterns, api_app_name), namespace=api_namespace)),
     # Anything else under /api/ is a JSON 404, not the web site's HTML page.
-    re_path(r"^api/(?P<rest>.*)$", _api_not_found),
+    re_path(r"^api/(?P<rest>.*)$", _api_not_found, name="api_not_found"),
     path("accounts/tokens/", include("tandem.api.token_urls")),
 ]
