@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from tandem.analysis.spc import parse_period
 from tandem.outcomes.models import Frequency, Kpi, KpiValue
-from tandem.programmes.importer import ImportFileError, RowError, read_table
+from tandem.programmes.importer import ImportFileError, RowError, header_positions, read_table
 from tandem.programmes.models import Programme
 
 COLUMNS = ("service", "kpi", "period", "value")
@@ -108,30 +108,7 @@ def read_value(text: str) -> float | None:
 
 
 def _header_map(header: Sequence[str]) -> dict[str, int]:
-    positions: dict[str, int] = {}
-    problems: list[str] = []
-    for index, raw in enumerate(header):
-        name = " ".join(raw.strip().lower().replace("_", " ").split())
-        name = COLUMN_ALIASES.get(name, name)
-        if name not in COLUMNS:
-            continue
-        if name in positions:
-            problems.append(f"the column “{name}” appears twice")
-        positions[name] = index
-    missing = [c for c in COLUMNS if c not in positions]
-    if missing:
-        problems.append(
-            "missing column" + ("s" if len(missing) > 1 else "") + ": " + ", ".join(missing)
-        )
-    if problems:
-        raise ImportFileError(
-            "The first row must name the columns ("
-            + ", ".join(COLUMNS)
-            + "); "
-            + "; ".join(problems)
-            + "."
-        )
-    return positions
+    return header_positions(header, columns=COLUMNS, required=COLUMNS, aliases=COLUMN_ALIASES)
 
 
 def _programme_kpis(programme: Programme) -> dict[tuple[str, str], Kpi]:

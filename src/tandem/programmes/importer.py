@@ -142,20 +142,30 @@ def read_table(data: bytes, filename: str) -> list[list[str]]:
         raise ImportFileError(str(exc)) from exc
 
 
-def _header_map(header: Sequence[str]) -> dict[str, int]:
+def header_positions(
+    header: Sequence[str],
+    *,
+    columns: Sequence[str],
+    required: Sequence[str],
+    aliases: Mapping[str, str],
+) -> dict[str, int]:
+    """{column: index} from a file's first row, shared by every table importer.
+
+    Names are matched case- and spacing-insensitively, through `aliases`; unknown columns (notes,
+    job title…) are ignored, not an error. A repeated or missing required column is an
+    ImportFileError naming them all.
+    """
     positions: dict[str, int] = {}
     problems: list[str] = []
     for index, raw in enumerate(header):
         name = " ".join(raw.strip().lower().replace("_", " ").split())
-        name = COLUMN_ALIASES.get(name, name)
-        if not name:
+        name = aliases.get(name, name)
+        if not name or name not in columns:
             continue
-        if name not in COLUMNS:
-            continue  # extra columns (notes, job title…) are ignored, not an error
         if name in positions:
             problems.append(f"the column “{name}” appears twice")
         positions[name] = index
-    missing = [c for c in REQUIRED_COLUMNS if c not in positions]
+    missing = [c for c in required if c not in positions]
     if missing:
         problems.append(
             "missing column" + ("s" if len(missing) > 1 else "") + ": " + ", ".join(missing)
@@ -163,12 +173,18 @@ def _header_map(header: Sequence[str]) -> dict[str, int]:
     if problems:
         raise ImportFileError(
             "The first row must name the columns ("
-            + ", ".join(COLUMNS)
+            + ", ".join(columns)
             + "); "
             + "; ".join(problems)
             + "."
         )
     return positions
+
+
+def _header_map(header: Sequence[str]) -> dict[str, int]:
+    return header_positions(
+        header, columns=COLUMNS, required=REQUIRED_COLUMNS, aliases=COLUMN_ALIASES
+    )
 
 
 def _choice(
