@@ -424,9 +424,10 @@ def _report_evaluation(args: argparse.Namespace) -> int:
     out = Path(args.pdf)
     if not out.parent.is_dir():
         raise CommandError(f"No such folder for the PDF: {out.parent}")
+    # Rendered outside the transaction so the SQLite write lock is not held while WeasyPrint runs.
+    report = build_evaluation(viewer=lead.person.user, programme=programme)
+    content = pdf.evaluation_pdf(report)
     with transaction.atomic():
-        report = build_evaluation(viewer=lead.person.user, programme=programme)
-        content = pdf.evaluation_pdf(report)
         audit_record(
             actor=None,
             action="report.evaluation.download",

@@ -209,9 +209,12 @@ def evaluation(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def evaluation_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     programme = programme_selectors.programme_for(viewer=request.user, slug=slug)
+    # Rendered before the transaction: on SQLite an atomic block holds the write lock, and the
+    # ~6 s of WeasyPrint would stall every respondent's autosave. The audit row is written before
+    # the PDF is handed over, so no download goes unrecorded.
+    report = build_evaluation(viewer=request.user, programme=programme)
+    content = pdf.evaluation_pdf(report)
     with transaction.atomic():
-        report = build_evaluation(viewer=request.user, programme=programme)
-        content = pdf.evaluation_pdf(report)
         audit_record(
             actor=request.user,
             action="report.evaluation.download",
