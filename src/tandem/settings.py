@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "tandem.outcomes",
     "tandem.workshops",
     "tandem.audit",
+    "tandem.disclosure",
     "tandem.gdpr",
     "axes",
     "django_otp",

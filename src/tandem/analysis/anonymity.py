@@ -19,8 +19,14 @@ Every number on the page is a `Position`. Suppression decides which positions to
 4. When a change between waves is shown, a group hidden in one wave is hidden in every wave
    (`link_rows`), or the change would give the hidden wave away.
 
-Out of scope: bounds an attacker can get from counts being non-negative (a hidden pair whose
-shown total is 6 is each at most 6), and differencing between different pages or filters.
+5. A position may arrive hidden from outside (`forced_hidden`): the disclosure ledger
+   (`tandem.analysis.disclosure`) refuses a figure whose population differs by fewer than k people
+   from one shown on another page or earlier. The rules above then protect it like any other
+   hidden number.
+
+Out of scope here: bounds an attacker can get from counts being non-negative (a hidden pair whose
+shown total is 6 is each at most 6). Differencing between different pages, filters and moments
+is `tandem.analysis.disclosure`'s job, fed back through `forced_hidden`.
 """
 
 from __future__ import annotations
@@ -49,6 +55,7 @@ class SuppressionReason(StrEnum):
     FEWER_THAN_K = "fewer than k respondents"
     SUBTRACTION = "hidden so that a smaller group cannot be worked out by subtraction"
     ACROSS_WAVES = "hidden in every wave so that the change shown cannot reveal a hidden group"
+    DIFFERENCING = "hidden because, beside figures shown elsewhere, it would reveal a small group"
 
 
 @dataclass(frozen=True)
@@ -229,7 +236,9 @@ def recoverable_positions(
     return [p for p in vectors if p in hidden_set and _in_span(vectors[p], basis)]
 
 
-def _suppress(layout: _Layout, k: int, zeros_public: bool) -> dict[Position, SuppressionReason]:
+def _suppress(
+    layout: _Layout, k: int, zeros_public: bool, forced: Iterable[Position] = ()
+) -> dict[Position, SuppressionReason]:
     order = {position: index for index, position in enumerate(layout.positions)}
     public = {p for p in layout.positions if zeros_public and layout.counts[p] == 0}
     hidden: dict[Position, SuppressionReason] = {
@@ -237,6 +246,10 @@ def _suppress(layout: _Layout, k: int, zeros_public: bool) -> dict[Position, Sup
         for p in layout.positions
         if layout.counts[p] < k and p not in public
     }
+    for position in forced:
+        if position not in layout.counts:
+            raise AnalysisInputError(f"{position} is not a number on this page.")
+        hidden.setdefault(position, SuppressionReason.DIFFERENCING)
 
     def smallest(candidates: Iterable[Position]) -> Position | None:
         # "Next-smallest part": hiding the smallest shown part loses the least information.
@@ -289,9 +302,14 @@ def _suppress(layout: _Layout, k: int, zeros_public: bool) -> dict[Position, Sup
 
 
 def _table(
-    layout: _Layout, rows: list[str], columns: list[str], k: int, zeros_public: bool
+    layout: _Layout,
+    rows: list[str],
+    columns: list[str],
+    k: int,
+    zeros_public: bool,
+    forced: Iterable[Position] = (),
 ) -> SuppressedTable:
-    hidden = _suppress(layout, k, zeros_public)
+    hidden = _suppress(layout, k, zeros_public, forced)
     return SuppressedTable(
         k=k,
         rows=tuple(rows),
@@ -311,13 +329,15 @@ def suppress_table(
     grand_total: bool = True,
     zeros_public: bool = False,
     link_rows: bool = False,
+    forced_hidden: Iterable[Position] = (),
 ) -> SuppressedTable:
     """Primary and complementary suppression of a grid of respondent counts.
 
     `counts` maps (row, column) to n; a combination not given counts as 0. The flags say which
     margins the page shows — they default to all, the safe assumption. `link_rows` hides a whole
-    row when any of its cells is hidden (a change across the columns is shown). See the module
-    docstring for the rules.
+    row when any of its cells is hidden (a change across the columns is shown);
+    `forced_hidden` positions are hidden for a reason from outside the table (rule 5). See the
+    module docstring for the rules.
     """
     check_k(k)
     layout, rows, columns = _layout(
@@ -325,7 +345,7 @@ def suppress_table(
     )
     if link_rows:
         layout.links = [tuple(Position.cell(row, column) for column in columns) for row in rows]
-    return _table(layout, rows, columns, k, zeros_public)
+    return _table(layout, rows, columns, k, zeros_public, forced_hidden)
 
 
 def suppress_breakdown(
@@ -334,6 +354,7 @@ def suppress_breakdown(
     k: int = DEFAULT_K,
     total_shown: bool = True,
     zeros_public: bool = False,
+    forced_hidden: Iterable[Position] = (),
 ) -> SuppressedTable:
     """Suppression for one breakdown: groups (e.g. professions) with an overall total.
 
@@ -347,7 +368,7 @@ def suppress_breakdown(
         column_totals=total_shown,
         grand_total=False,
     )
-    return _table(layout, rows, columns, k, zeros_public)
+    return _table(layout, rows, columns, k, zeros_public, forced_hidden)
 
 
 def suppress_across_waves(

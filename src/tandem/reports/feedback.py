@@ -13,21 +13,24 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
-from django.db.models import Count
 
 from tandem.analysis.anonymity import (
     BREAKDOWN_COLUMN,
     Position,
+    SuppressedTable,
     SuppressionReason,
     suppress_breakdown,
     suppress_table,
 )
+from tandem.analysis.errors import AnalysisInputError
 from tandem.analysis.groups import describe
 from tandem.analysis.prepost import prepost
 from tandem.analysis.reliability import reliability
-from tandem.analysis.scoring import recode_reverse, score_items
+from tandem.analysis.scoring import ScaleDefinition, recode_reverse, score_items
+from tandem.disclosure.ledger import Disclosure, Scope, piece, table_with_ledger
 from tandem.reports.data import PROFESSION_GROUPS, WaveData, wave_data
 from tandem.surveys.models import Answer, InvitationStatus, Wave
+from tandem.surveys.selectors import wave_scope
 
 LOW_RESPONSE_RATE = 0.6
 STRENGTHS_SHOWN = 3
@@ -37,7 +40,10 @@ REASON_TEXT = {
     SuppressionReason.FEWER_THAN_K: BELOW_K,
     SuppressionReason.SUBTRACTION: "Hidden so that a smaller group cannot be worked out by subtraction.",
     SuppressionReason.ACROSS_WAVES: "Hidden in every wave so that the change cannot reveal a hidden group.",
+    SuppressionReason.DIFFERENCING: "Hidden so that figures shown elsewhere cannot reveal a small group by difference.",
 }
+# In each cell of a report whose questionnaire is still open; the page says why once, in full.
+PENDING_CELL = "Appears when the questionnaire closes."
 
 
 def _reason(reason: SuppressionReason | None, k: int) -> str:
@@ -118,6 +124,8 @@ class FeedbackReport:
     items: list[ItemDistribution]
     option_labels: list[str]
     notes: list[str] = field(default_factory=list)
+    # Set while the wave is open: why no figure is shown yet and when they will be (DESIGN.md).
+    pending: str = ""
     themes: Any = None  # tandem.coding.selectors.CodeFrequencies
     excerpts: Any = None  # tandem.coding.selectors.ExcerptRelease
     network: Any = None  # tandem.networks.reports.ReportNetworkSection
@@ -173,19 +181,96 @@ def _figure(values: pd.Series, shown: bool, reason: str | None) -> Figure:
     return Figure(value=summary.mean, n=summary.n, ci_low=summary.ci_low, ci_high=summary.ci_high)
 
 
+@dataclass(frozen=True)
+class ScaleFigures:
+    """Which scale scores of one wave may be shown: in-table suppression plus the ledger.
+
+    `members` holds the participants behind each position (for the selectors only; never shown),
+    `refused` the ledger's reason for each position it hid.
+    """
+
+    table: SuppressedTable
+    refused: dict[Position, str]
+    members: dict[Position, frozenset[int]]
+
+    def shown(self, position: Position) -> bool:
+        return self.table.is_shown(position)
+
+    def reason(self, position: Position, k: int) -> str | None:
+        if self.table.is_shown(position):
+            return None
+        return self.refused.get(position) or _reason(self.table.reason(position), k)
+
+
+def scale_figures(data: WaveData, scores: pd.DataFrame, k: int, scope: Scope) -> ScaleFigures:
+    """The scale scores a wave's feedback report shows, with their populations in the ledger.
+
+    Also called by the comparison report for both of its waves before its own figures, so that a
+    wave's own report always takes precedence over figures derived from it, whichever page is
+    read first.
+    """
+    groups = _group_labels(data)
+    profession = data.respondents["profession"]
+    members: dict[Position, frozenset[int]] = {}
+    for scale in data.scales:
+        answered = scores[scale.id].dropna().index
+        members[Position.column_total(scale.id)] = frozenset(int(p) for p in answered)
+    for value, label in groups:
+        in_group = set(profession.index[profession == value])
+        for scale in data.scales:
+            members[Position.cell(label, scale.id)] = frozenset(
+                p for p in members[Position.column_total(scale.id)] if p in in_group
+            )
+    counts = {
+        (label, scale.id): len(members[Position.cell(label, scale.id)])
+        for _, label in groups
+        for scale in data.scales
+    }
+
+    def suppress(forced: Any) -> SuppressedTable:
+        # Each scale's overall n is shown (a column total); a group's n across scales is not.
+        return suppress_table(
+            counts,
+            k=k,
+            row_totals=False,
+            column_totals=True,
+            grand_total=False,
+            forced_hidden=forced,
+        )
+
+    if not counts:
+        return ScaleFigures(table=suppress(()), refused={}, members=members)
+    table, refused = table_with_ledger(
+        programme=data.wave.programme,
+        surface="reports.feedback",
+        suppress=suppress,
+        pieces={
+            position: (piece(scope, f"scale:{position.column}", people),)
+            for position, people in members.items()
+        },
+    )
+    return ScaleFigures(table=table, refused=refused, members=members)
+
+
 def _scale_results(
-    data: WaveData, scores: pd.DataFrame, k: int
+    data: WaveData, scores: pd.DataFrame, k: int, scope: Scope
 ) -> tuple[list[ScaleResult], list[str]]:
     groups = _group_labels(data)
     profession = data.respondents["profession"]
-    counts = {
-        (label, scale.id): int(scores.loc[profession == value, scale.id].notna().sum())
-        for value, label in groups
-        for scale in data.scales
-    }
-    # Each scale's overall n is shown (a column total); a group's n across scales is not.
-    table = suppress_table(counts, k=k, row_totals=False, column_totals=True, grand_total=False)
+    figures = scale_figures(data, scores, k, scope)
     reversed_items = recode_reverse(data.items, data.scales)
+    # Reliability is worked out over everyone who answered any of the scale's questions: its own
+    # measure, with its own populations in the ledger.
+    answered = {
+        scale.id: reversed_items[list(scale.items)].dropna(how="all") for scale in data.scales
+    }
+    reliability_ledger = Disclosure(programme=data.wave.programme, surface="reports.feedback")
+    for scale in data.scales:
+        reliability_ledger.add(
+            scale.id,
+            piece(scope, f"reliability:{scale.id}", answered[scale.id].index),
+        )
+    reliability_decisions = reliability_ledger.decide()
     results = []
     for scale in data.scales:
         definition = data.instrument.scales[scale.id]
@@ -193,15 +278,15 @@ def _scale_results(
         total_position = Position.column_total(scale.id)
         overall = _figure(
             column.dropna(),
-            table.is_shown(total_position),
-            None if table.is_shown(total_position) else _reason(table.reason(total_position), k),
+            figures.shown(total_position),
+            figures.reason(total_position, k),
         )
         by_group: dict[str, Figure] = {}
         difference: dict[str, Figure] = {}
         for value, label in groups:
             position = Position.cell(label, scale.id)
-            shown = table.is_shown(position)
-            reason = None if shown else _reason(table.reason(position), k)
+            shown = figures.shown(position)
+            reason = figures.reason(position, k)
             figure = _figure(column[profession == value].dropna(), shown, reason)
             by_group[label] = figure
             if figure.shown and overall.shown:
@@ -211,19 +296,25 @@ def _scale_results(
                 difference[label] = Figure(hidden=reason or overall.hidden)
         alpha = alpha_ci = omega = warning = None
         rel_n = None
-        rel_hidden = None
-        answered = reversed_items[list(scale.items)].dropna(how="all")
-        if len(answered) >= k:
-            fit = reliability(answered)
-            alpha, alpha_ci, omega, warning, rel_n = (
-                fit.alpha,
-                fit.alpha_ci,
-                fit.omega,
-                fit.warning,
-                fit.n,
-            )
-        else:
-            rel_hidden = BELOW_K.format(k=k)
+        rel_hidden = reliability_decisions.reason(scale.id)
+        items_answered = answered[scale.id]
+        # Alpha needs two people with an answer to each of two questions; with fewer, it cannot be
+        # worked out at all (and a page must say so, not fail).
+        if rel_hidden is None and (items_answered.notna().sum(axis=0) >= 2).sum() < 2:
+            rel_hidden = "Not worked out: too few people answered more than one question."
+        if rel_hidden is None:
+            try:
+                fit = reliability(items_answered)
+            except AnalysisInputError as exc:
+                rel_hidden = f"Not worked out: {exc}"
+            else:
+                alpha, alpha_ci, omega, warning, rel_n = (
+                    fit.alpha,
+                    fit.alpha_ci,
+                    fit.omega,
+                    fit.warning,
+                    fit.n,
+                )
         results.append(
             ScaleResult(
                 id=scale.id,
@@ -243,10 +334,36 @@ def _scale_results(
     return results, [label for _, label in groups]
 
 
+def _pending_scales(data: WaveData) -> list[ScaleResult]:
+    """The report's layout while the wave is open: every scale, no figure."""
+    hidden = Figure(hidden=PENDING_CELL)
+    groups = [label for _, label in _group_labels(data)]
+    return [
+        ScaleResult(
+            id=scale.id,
+            title=data.instrument.scales[scale.id].title,
+            description=data.instrument.scales[scale.id].description,
+            overall=hidden,
+            by_group=dict.fromkeys(groups, hidden),
+            difference=dict.fromkeys(groups, hidden),
+            reliability_hidden=PENDING_CELL,
+        )
+        for scale in data.scales
+    ]
+
+
 def _item_distributions(
-    data: WaveData, dont_know: dict[str, int], k: int
+    data: WaveData, dont_know: dict[str, set[int]], k: int, scope: Scope | None
 ) -> tuple[list[ItemDistribution], list[str]]:
+    """The share giving each answer to each question; `scope` None lays the table out empty."""
     instrument = data.instrument
+    ledger = Disclosure(programme=data.wave.programme, surface="reports.feedback")
+    for item in instrument.likert_items:
+        if scope is not None:
+            # The question's figures count everyone who answered it, "don't know" included.
+            answered = set(data.items[item.id].dropna().index) | dont_know.get(item.id, set())
+            ledger.add(item.id, piece(scope, f"item:{item.id}", answered))
+    decisions = ledger.decide()
     distributions = []
     labels: list[str] = []
     for item in instrument.likert_items:
@@ -255,9 +372,15 @@ def _item_distributions(
         labels = labels or option_labels
         column = data.items[item.id].dropna()
         n = int(column.size)
-        unknown = dont_know.get(item.id, 0)
+        unknown = len(dont_know.get(item.id, ()))
         scale_title = instrument.scales[item.scale].title if item.scale else ""
-        if n + unknown < k or n == 0:
+        # k counts the answers the shares are worked out from: "don't know" is not one of them.
+        hidden = (
+            PENDING_CELL
+            if scope is None
+            else decisions.reason(item.id) or (BELOW_K.format(k=k) if n < k else None)
+        )
+        if hidden:
             distributions.append(
                 ItemDistribution(
                     id=item.id,
@@ -267,7 +390,7 @@ def _item_distributions(
                     n=0,
                     percentages={},
                     dont_know=0,
-                    hidden=BELOW_K.format(k=k),
+                    hidden=hidden,
                 )
             )
             continue
@@ -291,27 +414,49 @@ def _item_distributions(
     return distributions, labels
 
 
+def _dont_know(wave: Wave) -> dict[str, set[int]]:
+    """Who answered "don't know" to each question (participant ids), for the ledger and counts."""
+    found: dict[str, set[int]] = {}
+    for item_id, participant in Answer.objects.filter(
+        invitation__wave=wave, invitation__status=InvitationStatus.SUBMITTED, dont_know=True
+    ).values_list("item_id", "invitation__participant_id"):
+        found.setdefault(item_id, set()).add(participant)
+    return found
+
+
 def build_feedback(wave: Wave) -> FeedbackReport:
-    """The feedback report's content for one wave, suppressed for the programme's k."""
+    """The feedback report's content for one wave, suppressed for the programme's k.
+
+    While the wave is open it holds the response counts and the layout, and no figure: the
+    report must not move as people submit (DESIGN.md, "over time too").
+    """
     k = wave.programme.min_group_size
     data = wave_data(wave)
+    scope = wave_scope(wave)
+    response, total = _response_section(data, k)
+    if not scope.frozen:
+        items, option_labels = _item_distributions(data, {}, k, None)
+        return FeedbackReport(
+            wave=wave,
+            k=k,
+            response=response,
+            response_total=total,
+            groups=[label for _, label in _group_labels(data)],
+            scales=_pending_scales(data),
+            strengths=[],
+            development=[],
+            items=items,
+            option_labels=option_labels,
+            pending=scope.pending,
+        )
     scores = (
         score_items(data.items, data.scales)
         if not data.items.empty
         else pd.DataFrame(columns=[s.id for s in data.scales], dtype=float)
     )
-    response, total = _response_section(data, k)
-    scales, groups = _scale_results(data, scores, k)
+    scales, groups = _scale_results(data, scores, k, scope)
     ranked = sorted((s for s in scales if s.overall.shown), key=lambda s: -(s.overall.value or 0.0))
-    dont_know = dict(
-        Answer.objects.filter(
-            invitation__wave=wave, invitation__status=InvitationStatus.SUBMITTED, dont_know=True
-        )
-        .values("item_id")
-        .annotate(count=Count("id"))
-        .values_list("item_id", "count")
-    )
-    items, option_labels = _item_distributions(data, dont_know, k)
+    items, option_labels = _item_distributions(data, _dont_know(wave), k, scope)
     notes = []
     if (
         total.responded is not None
@@ -384,6 +529,7 @@ class ComparisonReport:
     shared_scales: list[str]
     notes: list[str] = field(default_factory=list)
     network: Any = None  # tandem.networks.reports.ReportNetworkSection
+    pending: str = ""  # set while either wave is open: why no change is shown yet
 
     def attrition_text(self, n: int) -> str:
         return str(n) if n >= self.k else f"fewer than {self.k}"
@@ -395,8 +541,69 @@ def _finite(value: float | None) -> float | None:
     return value
 
 
+def _hidden_change(scale_id: str, title: str, reason: str) -> ChangeRow:
+    return ChangeRow(
+        id=scale_id,
+        title=title,
+        n_matched=None,
+        mean_before=None,
+        mean_after=None,
+        mean_diff=None,
+        ci_low=None,
+        ci_high=None,
+        t=None,
+        df=None,
+        p=None,
+        p_holm=None,
+        wilcoxon_p=None,
+        d_z=None,
+        g_av=None,
+        verdict="",
+        sentence="",
+        hidden=reason,
+    )
+
+
+def _scores(data: WaveData, scales: list[ScaleDefinition]) -> pd.DataFrame:
+    if data.items.empty:
+        return pd.DataFrame(columns=[s.id for s in scales], dtype=float)
+    return score_items(data.items, scales)
+
+
+def _change_figures(
+    programme: Any,
+    scopes: tuple[Scope, Scope],
+    scores: tuple[pd.DataFrame, pd.DataFrame],
+    scale_ids: list[str],
+) -> tuple[Any, Any]:
+    """The ledger's decisions for each scale's matched change and its unmatched sensitivity check."""
+    (one, two), (before, after) = scopes, scores
+    changes = Disclosure(programme=programme, surface="reports.comparison")
+    unmatched = Disclosure(programme=programme, surface="reports.comparison")
+    for scale_id in scale_ids:
+        first, second = before[scale_id].dropna().index, after[scale_id].dropna().index
+        matched = set(first) & set(second)
+        changes.add(
+            scale_id,
+            piece(one, f"scale:{scale_id}", matched),
+            piece(two, f"scale:{scale_id}", matched),
+        )
+        unmatched.add(
+            scale_id,
+            piece(one, f"scale:{scale_id}", first),
+            piece(two, f"scale:{scale_id}", second),
+        )
+    return changes.decide(), unmatched.decide()
+
+
 def build_comparison(before: Wave, after: Wave) -> ComparisonReport:
-    """Before/after on the scales the two waves share, for people matched across them."""
+    """Before/after on the scales the two waves share, for people matched across them.
+
+    Both waves must have closed. Each wave's own report figures are put in the ledger first, so
+    a matched group that differs by fewer than k people from a wave's respondents is hidden here,
+    whichever page was read first (DESIGN.md: no two readable figures over nested populations
+    that differ by fewer than k people).
+    """
     k = before.programme.min_group_size
     first, second = wave_data(before), wave_data(after)
     shared = [
@@ -405,46 +612,45 @@ def build_comparison(before: Wave, after: Wave) -> ComparisonReport:
     notes = []
     if len(shared) < len(first.scales) or len(shared) < len(second.scales):
         notes.append("Only the scales asked in the same words in both waves are compared.")
-    scores_before = (
-        score_items(first.items, shared)
-        if not first.items.empty
-        else pd.DataFrame(columns=[s.id for s in shared], dtype=float)
-    )
-    scores_after = (
-        score_items(second.items, shared)
-        if not second.items.empty
-        else pd.DataFrame(columns=[s.id for s in shared], dtype=float)
-    )
+    scopes = (wave_scope(before), wave_scope(after))
+    scores_before, scores_after = _scores(first, shared), _scores(second, shared)
     result = prepost(scores_before, scores_after, [s.id for s in shared])
+    pending = next((scope.pending for scope in scopes if not scope.frozen), "")
+    if pending:
+        return ComparisonReport(
+            before=before,
+            after=after,
+            k=k,
+            rows=[
+                _hidden_change(s.id, first.instrument.scales[s.id].title, PENDING_CELL)
+                for s in shared
+            ],
+            both=result.attrition.both,
+            before_only=result.attrition.before_only,
+            after_only=result.attrition.after_only,
+            shared_scales=[s.id for s in shared],
+            notes=notes,
+            pending=pending,
+        )
+    for data, scope in ((first, scopes[0]), (second, scopes[1])):
+        scale_figures(data, _scores(data, data.scales), k, scope)
+    changes, unmatched_checks = _change_figures(
+        before.programme, scopes, (scores_before, scores_after), [s.id for s in shared]
+    )
     rows = []
     for change in result.scales:
         title = first.instrument.scales[change.scale].title
-        if change.n_matched < k:
-            rows.append(
-                ChangeRow(
-                    id=change.scale,
-                    title=title,
-                    n_matched=None,
-                    mean_before=None,
-                    mean_after=None,
-                    mean_diff=None,
-                    ci_low=None,
-                    ci_high=None,
-                    t=None,
-                    df=None,
-                    p=None,
-                    p_holm=None,
-                    wilcoxon_p=None,
-                    d_z=None,
-                    g_av=None,
-                    verdict="",
-                    sentence="",
-                    hidden=BELOW_K.format(k=k),
-                )
-            )
+        refused = changes.reason(change.scale)
+        if change.n_matched < k or refused:
+            rows.append(_hidden_change(change.scale, title, refused or BELOW_K.format(k=k)))
             continue
         unmatched = change.unmatched
         small = min(unmatched.n_before_only, unmatched.n_after_only) < k
+        unmatched_reason = (
+            f"Not shown: fewer than {k} people answered in only one of the waves."
+            if small
+            else unmatched_checks.reason(change.scale)
+        )
         rows.append(
             ChangeRow(
                 id=change.scale,
@@ -465,13 +671,9 @@ def build_comparison(before: Wave, after: Wave) -> ComparisonReport:
                 verdict=change.verdict,
                 sentence=change.sentence,
                 unmatched_p=None
-                if small or unmatched.comparison is None
+                if unmatched_reason or unmatched.comparison is None
                 else unmatched.comparison.welch_p,
-                unmatched_hidden=(
-                    f"Not shown: fewer than {k} people answered in only one of the waves."
-                    if small
-                    else None
-                ),
+                unmatched_hidden=unmatched_reason,
             )
         )
     from tandem.networks.reports import comparison_network_section

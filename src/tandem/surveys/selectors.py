@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from django.http import Http404
 
+from tandem.disclosure.ledger import Scope
 from tandem.programmes.models import Profession, Programme
 from tandem.programmes.selectors import (
     ProgrammeAccessDenied,
@@ -239,3 +240,23 @@ def completion_counts(*, viewer: Any, programme: Programme) -> dict[int, dict[st
     for wave_id, status, n in rows:
         counts.setdefault(wave_id, {})[status] = n
     return counts
+
+
+def wave_scope(wave: Wave) -> Scope:
+    """The disclosure scope of a wave's answers: frozen once the wave has closed (DESIGN.md).
+
+    Until then nothing computed from its answers is shown to anyone, the lead included: a reading
+    before and after one person submits would give their answers away.
+    """
+    if wave.has_closed():
+        return Scope(key=f"wave:{wave.pk}", frozen=True)
+    closes = wave.closes_on
+    return Scope(
+        key=f"wave:{wave.pk}",
+        frozen=False,
+        pending=(
+            f"Results appear when the questionnaire closes on {closes:%-d %B %Y} (or when the "
+            "programme lead closes it earlier), so that no one's answers can be worked out from "
+            "changes while people are still answering."
+        ),
+    )
