@@ -234,6 +234,8 @@ def cmd_invitations_list(args: argparse.Namespace) -> int:
 
 def cmd_import_responses(args: argparse.Namespace) -> int:
     _setup_django()
+    from django.core.exceptions import ValidationError
+
     from tandem.programmes.importer import ImportFileError
     from tandem.surveys import selectors, services
     from tandem.surveys.response_import import (
@@ -303,7 +305,10 @@ def cmd_import_responses(args: argparse.Namespace) -> int:
         _print_report(report, args.json)
         return EXIT_BAD_INPUT
     if not args.dry_run:
-        services.responses_import_commit(wave=wave, plan=plan, source=args.source)
+        try:
+            services.responses_import_commit(wave=wave, plan=plan, source=args.source)
+        except ValidationError as exc:
+            raise CommandError(f"Wave {wave.pk}: {exc.messages[0]} Nothing was imported.") from exc
         report["imported"] = True
     _print_report(report, args.json)
     return 0

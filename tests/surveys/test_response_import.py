@@ -406,3 +406,64 @@ def test_web_import_lists_bad_cells_and_offers_no_import(lead_client, demo, open
     assert checked.status_code == 400
     assert "Row 2, comm1: “9” is not an answer" in html
     assert "Ready to import" not in html
+
+
+def _limesurvey_plan(wave):
+    parsed = read_responses(
+        data=(FIXTURES / "limesurvey-stock-take.csv").read_bytes(),
+        filename="l.csv",
+        source="limesurvey",
+    )
+    mapping = suggest_mapping(parsed, STOCK_TAKE, {}) | {"SQbridge1": "bridge1"}
+    return plan_response_import(
+        parsed=parsed,
+        instrument=STOCK_TAKE,
+        mapping=mapping,
+        invited=selectors.invitation_statuses(wave=wave),
+    )
+
+
+def test_a_closed_wave_takes_no_import_and_nothing_is_written(open_wave) -> None:
+    plan = _limesurvey_plan(open_wave)
+    assert plan.is_valid
+    services.wave_close(wave=open_wave)
+    with pytest.raises(services.WaveClosed, match="has closed, so no responses can be imported"):
+        services.responses_import_commit(wave=open_wave, plan=plan, source="limesurvey")
+    assert not Answer.objects.filter(invitation__wave=open_wave).exists()
+    assert not open_wave.invitations.filter(status=InvitationStatus.SUBMITTED).exists()
+
+
+def test_the_cli_refuses_an_import_into_a_closed_wave(run, open_wave, tmp_path) -> None:
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text(
+        "\n".join(
+            f"{column}: {item}" for column, item in _limesurvey_plan(open_wave).mapping.items()
+        ),
+        encoding="utf-8",
+    )
+    services.wave_close(wave=open_wave)
+    code, _, err = run(
+        "import",
+        "responses",
+        str(FIXTURES / "limesurvey-stock-take.csv"),
+        "--source",
+        "limesurvey",
+        "--wave",
+        str(open_wave.pk),
+        "--mapping",
+        str(mapping),
+    )
+    assert code == 2
+    assert "has closed, so no responses can be imported" in err
+    assert not Answer.objects.filter(invitation__wave=open_wave).exists()
+
+
+def test_the_import_pages_send_the_lead_back_from_a_closed_wave(
+    lead_client, demo, open_wave
+) -> None:
+    services.wave_close(wave=open_wave)
+    base = f"/programmes/{demo.programme.slug}/questionnaires/{open_wave.pk}"
+    wave_page = lead_client.get(f"{base}/").content.decode()
+    assert "Import responses collected in" not in wave_page
+    response = lead_client.get(f"{base}/import/", follow=True)
+    assert "has closed, so no responses can be imported" in response.content.decode()

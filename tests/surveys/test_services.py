@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from tandem.programmes.models import Role
 from tandem.surveys import services
-from tandem.surveys.models import Answer, Invitation, InvitationStatus, WaveKind
+from tandem.surveys.models import Answer, Invitation, InvitationStatus, Wave, WaveKind
 
 
 def test_a_wave_invites_every_participant_once_and_freezes_the_instrument_version(
@@ -236,3 +236,17 @@ def test_a_closed_wave_is_released_once_and_can_be_withdrawn(open_wave) -> None:
     assert first is not None
     assert services.wave_release(wave=open_wave, actor=None).released_at == first
     assert services.wave_withdraw(wave=open_wave).released_at is None
+
+
+def test_a_closed_wave_cannot_be_reopened_in_the_admin(demo) -> None:
+    from ..conftest import client_for
+
+    admin = client_for(demo.superuser_email)
+    baseline = Wave.objects.get(programme=demo.programme, title="Baseline stock take")
+    page = admin.get(f"/admin/surveys/wave/{baseline.pk}/change/").content.decode()
+    assert 'name="closes_on"' not in page and 'name="closed_at"' not in page
+    assert 'name="title"' in page
+    pulse = Wave.objects.get(programme=demo.programme, title="Pair check-in")
+    assert (
+        'name="closes_on"' in admin.get(f"/admin/surveys/wave/{pulse.pk}/change/").content.decode()
+    )

@@ -30,6 +30,10 @@ from tandem.surveys.models import Wave
 router = Router(tags=["reports"])
 
 HIDDEN = "Why the figure is hidden, when it is; its numbers are then null."
+PENDING = (
+    "Set while a wave is still open: no figure is shown until it closes (every figure is then "
+    "null), so that no one's answers can be worked out from changes."
+)
 
 
 def _num(value: float | None) -> float | None:
@@ -149,6 +153,9 @@ class FeedbackOut(Schema):
         description="Why there are no quotations: shown only for groups of at least k_text."
     )
     notes: list[str]
+    pending: str | None = Field(
+        description=PENDING,
+    )
 
 
 class ChangeOut(Schema):
@@ -183,6 +190,7 @@ class ComparisonOut(Schema):
     after_only: int | None
     scales: list[ChangeOut]
     notes: list[str]
+    pending: str | None = Field(description=PENDING)
 
 
 def _wave(wave: Wave) -> dict[str, Any]:
@@ -245,7 +253,10 @@ def _count(cell: Any) -> dict[str, Any]:
     return {"count": None, "hidden": cell.reason or "Hidden"}
 
 
-def _themes(frequencies: Any) -> dict[str, Any]:
+def _themes(frequencies: Any, pending: str) -> dict[str, Any]:
+    if frequencies is None:
+        hidden = {"count": None, "hidden": pending or "No themes."}
+        return {"groups": [], "respondents": {}, "respondents_total": hidden, "themes": []}
     labels = [label for _, label in frequencies.groups]
     return {
         "groups": labels,
@@ -355,13 +366,16 @@ def feedback(
             }
             for item in report.items
         ],
-        "themes": _themes(report.themes),
+        "themes": _themes(report.themes, report.pending),
         "quotations": [
             {"question": e.question, "text": e.text, "codes": list(e.codes)}
-            for e in report.excerpts
+            for e in report.excerpts or []
         ],
-        "quotations_hidden": report.excerpts.reason or None,
+        "quotations_hidden": (report.excerpts.reason or None)
+        if report.excerpts is not None
+        else report.pending or None,
         "notes": report.notes,
+        "pending": report.pending or None,
     }
 
 
@@ -409,4 +423,5 @@ def comparison(
         "after_only": report.after_only if report.after_only >= k else None,
         "scales": [_change(row) for row in report.rows],
         "notes": report.notes,
+        "pending": report.pending or None,
     }

@@ -45,6 +45,13 @@ class WaveClosed(ValidationError):
     """The wave is not open (not yet, or any more): answers are read-only."""
 
 
+CLOSED_FOR_IMPORT = (
+    "This questionnaire has closed, so no responses can be imported into it: its results may "
+    "already have been read, and an import would change them by the people added. Import into "
+    "a wave that is still open, then close it."
+)
+
+
 class AlreadySubmitted(ValidationError):
     """The response has been submitted; it can no longer be changed."""
 
@@ -400,6 +407,10 @@ def responses_import_commit(*, wave: Wave, plan: ResponsePlan, source: str) -> R
     """
     if not plan.is_valid:
         raise ValidationError("The responses file has problems; nothing was imported.")
+    # Locked and re-read, so that a close at the same moment cannot slip in between.
+    wave = Wave.objects.select_for_update().get(pk=wave.pk)
+    if wave.has_closed():
+        raise WaveClosed(CLOSED_FOR_IMPORT)
     invitations = {
         inv.participant.person.email.lower(): inv
         for inv in wave.invitations.select_for_update().select_related("participant__person")

@@ -440,6 +440,9 @@ def responses_upload(request: HttpRequest, slug: str, wave_id: int) -> HttpRespo
     """Step 1 of importing another tool's responses: the file and which tool wrote it."""
     programme = programme_selectors.programme_for(viewer=request.user, slug=slug, manage=True)
     wave = selectors.wave_for(viewer=request.user, programme=programme, wave_id=wave_id)
+    if wave.has_closed():
+        messages.error(request, services.CLOSED_FOR_IMPORT)
+        return redirect("surveys:wave", slug=slug, wave_id=wave.pk)
     form = ResponseUploadForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
     if request.method == "POST" and form.is_valid():
         token = uuid.uuid4()
@@ -466,6 +469,11 @@ def responses_map(request: HttpRequest, slug: str, wave_id: int, token: uuid.UUI
     programme = programme_selectors.programme_for(viewer=request.user, slug=slug, manage=True)
     wave = selectors.wave_for(viewer=request.user, programme=programme, wave_id=wave_id)
     path = _response_upload_path(wave, token)
+    if wave.has_closed():
+        default_storage.delete(path)
+        request.session.pop(f"responses-{token}", None)
+        messages.error(request, services.CLOSED_FOR_IMPORT)
+        return redirect("surveys:wave", slug=slug, wave_id=wave.pk)
     upload = request.session.get(f"responses-{token}")
     if upload is None or not default_storage.exists(path):
         messages.info(
@@ -513,7 +521,13 @@ def responses_map(request: HttpRequest, slug: str, wave_id: int, token: uuid.UUI
             invited=selectors.invitation_statuses(wave=wave),
         )
         if action == "confirm" and plan.is_valid:
-            result = services.responses_import_commit(wave=wave, plan=plan, source=upload["source"])
+            try:
+                result = services.responses_import_commit(
+                    wave=wave, plan=plan, source=upload["source"]
+                )
+            except ValidationError as exc:
+                messages.error(request, exc.messages[0])
+                return redirect("surveys:wave", slug=slug, wave_id=wave.pk)
             default_storage.delete(path)
             request.session.pop(f"responses-{token}", None)
             messages.success(
