@@ -96,3 +96,16 @@ def role_clients(
 
 def participant_named(demo: demo_module.DemoProgramme, name: str) -> Participant:
     return Participant.objects.get(programme=demo.programme, person__name=name)
+
+
+@pytest.fixture
+def nothing_read_yet(demo: demo_module.DemoProgramme) -> None:
+    """Empty the demo's disclosure ledger, for tests that change answers the demo has closed.
+
+    The demo freezes its evaluation, which shows figures over its stock takes; a test that
+    then changes who answered would (rightly) find those figures refused. Real data cannot
+    change after close; such tests model a programme whose reports nobody has read yet.
+    """
+    from tandem.disclosure.models import DisclosedPopulation
+
+    DisclosedPopulation.objects.filter(programme=demo.programme).delete()

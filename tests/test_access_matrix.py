@@ -259,6 +259,7 @@ RULES: dict[str, Rule] = {
     # The programme evaluation report: its lead and sponsors
     "reports:evaluation": r(*OVERSEERS, args=("slug",)),
     "reports:evaluation_pdf": r(*OVERSEERS, args=("slug",)),
+    "reports:evaluation_freeze": r(LEAD, args=("slug",), method="POST"),
     # Personal API tokens: anyone logged in, for their own tokens only. The world's token is the
     # participant's: anyone else gets 404 for it (another person's token is not disclosed).
     "tokens:list": r(*EVERY_ROLE, programme=False),

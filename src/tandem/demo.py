@@ -232,6 +232,14 @@ def seed_demo(*, password: str = DEFAULT_PASSWORD) -> DemoProgramme:
     from tandem.workshops.demo import seed_workshops
 
     seed_workshops(programme=programme)
+    # Both stock takes have closed and coaching has ended: the lead froze the evaluation, so its
+    # association between coaching and change is worked out once and does not move.
+    from tandem.reports.services import evaluation_freeze
+
+    lead = Participant.objects.select_related("person__user").get(
+        programme=programme, role=Role.PROGRAMME_LEAD
+    )
+    evaluation_freeze(programme=programme, actor=lead.person.user)
 
     User = get_user_model()
     # One password for every demo account, so that a visitor can try each role. It is hashed once

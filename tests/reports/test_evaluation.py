@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from tandem import cli
 from tandem.audit.models import AuditEvent
-from tandem.coaching.models import Attendance, CoachingSession
+from tandem.coaching.models import Attendance, CoachingPlan, CoachingSession
+from tandem.disclosure.models import DisclosedPopulation
 from tandem.reports.evaluation import build_evaluation
+from tandem.reports.models import FrozenEvaluation
 from tandem.surveys.models import InvitationStatus, Wave, WaveKind
 
 pytestmark = pytest.mark.django_db
@@ -73,6 +78,51 @@ def test_below_k_the_dose_association_and_changes_are_hidden(lead_client, demo) 
     assert "fewer than 40 people had both a coaching plan" in html
     assert "Pearson" not in html
     assert "Improved" not in html
+
+
+def test_frozen_below_k_the_dose_association_is_hidden(lead_client, demo) -> None:
+    FrozenEvaluation.objects.filter(programme=demo.programme).delete()
+    DisclosedPopulation.objects.filter(programme=demo.programme).delete()
+    demo.programme.min_group_size = 40
+    demo.programme.save(update_fields=["min_group_size"])
+    lead_client.post(url(demo, "freeze/"))
+    html = lead_client.get(url(demo)).content.decode()
+    assert "fewer than 40 people" in html
+    assert "Pearson" not in html
+
+
+def test_the_association_does_not_move_when_a_coaching_session_is_recorded(
+    lead_client, demo
+) -> None:
+    before = build_evaluation(viewer=lead(demo), programme=demo.programme).dose
+    assert before.association is not None and before.frozen_at is not None
+    plan = CoachingPlan.objects.filter(coachee__programme=demo.programme).first()
+    assert plan is not None
+    CoachingSession.objects.create(
+        plan=plan, starts_at=timezone.now() - dt.timedelta(days=1), attendance=Attendance.ATTENDED
+    )
+    after = build_evaluation(viewer=lead(demo), programme=demo.programme).dose
+    assert after == before
+    html = lead_client.get(url(demo)).content.decode()
+    assert f"when the evaluation was frozen on {before.frozen_at:%-d %B %Y}" in html
+
+
+def test_the_lead_freezes_the_evaluation_once_and_sponsors_cannot(
+    lead_client, sponsor_client, demo
+) -> None:
+    FrozenEvaluation.objects.filter(programme=demo.programme).delete()
+    html = lead_client.get(url(demo)).content.decode()
+    assert "Freeze the evaluation" in html and "Pearson" not in html
+    assert "worked out once, when the programme lead freezes the evaluation" in html
+    assert "Freeze the evaluation" not in sponsor_client.get(url(demo)).content.decode()
+    assert sponsor_client.post(url(demo, "freeze/")).status_code == 403
+    assert not FrozenEvaluation.objects.filter(programme=demo.programme).exists()
+    page = lead_client.post(url(demo, "freeze/"), follow=True).content.decode()
+    assert "Froze the evaluation" in page and "Pearson" in page
+    assert AuditEvent.objects.filter(action="evaluation.freeze").exists()
+    again = lead_client.post(url(demo, "freeze/"), follow=True).content.decode()
+    assert "it does not change" in again
+    assert FrozenEvaluation.objects.filter(programme=demo.programme).count() == 1
 
 
 def test_sponsors_read_it_participants_and_coaches_may_not_outsiders_never_learn_of_it(

@@ -113,7 +113,7 @@ def test_groups_under_k_are_hidden_with_their_complement(lead_client, demo, base
     assert "Hidden: fewer than 12 people answered." in html
 
 
-def test_one_small_group_takes_a_second_one_with_it(demo, baseline) -> None:
+def test_one_small_group_takes_a_second_one_with_it(demo, baseline, nothing_read_yet) -> None:
     # Managers' responses withdrawn from the count until 8 are left: managers fall under k = 9
     # while doctors do not — and doctors must be hidden too, or managers = everyone − doctors.
     Programme.objects.filter(pk=demo.programme.pk).update(min_group_size=9)

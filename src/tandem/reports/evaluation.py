@@ -22,11 +22,13 @@ from django.utils import timezone
 from tandem.analysis.association import Association, association
 from tandem.analysis.errors import AnalysisInputError
 from tandem.analysis.scoring import score_items
+from tandem.disclosure.ledger import Disclosure, Scope, piece
 from tandem.programmes.models import Milestone, Programme, Role
 from tandem.programmes.selectors import ProgrammeAccessDenied, ProgrammeNotFound, viewer_roles
 from tandem.reports.data import wave_data
 from tandem.reports.feedback import BELOW_K, ComparisonReport, build_comparison
 from tandem.surveys.models import InvitationStatus, Wave, WaveKind
+from tandem.surveys.selectors import wave_scope
 
 EVALUATION_ROLES = frozenset({Role.PROGRAMME_LEAD, Role.SPONSOR})
 
@@ -79,6 +81,45 @@ class DoseResult:
     association: Association | None
     hidden: str | None
     scales: list[str] = field(default_factory=list)
+    frozen_at: dt.datetime | None = None  # when the lead froze it; None: not frozen yet
+
+    def as_json(self) -> dict[str, Any]:
+        """What is kept when the evaluation is frozen: the shown figures, nobody's values."""
+        a = self.association
+        return {
+            "association": None
+            if a is None
+            else {
+                "n": a.n,
+                "r": a.r,
+                "r_ci_low": a.r_ci_low,
+                "r_ci_high": a.r_ci_high,
+                "r_p": a.r_p,
+                "rho": a.rho,
+                "rho_p": a.rho_p,
+                "sentence": a.sentence,
+            },
+            "hidden": self.hidden,
+            "scales": self.scales,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], frozen_at: dt.datetime) -> DoseResult:
+        found = data.get("association")
+        return cls(
+            association=Association(**found) if found else None,
+            hidden=data.get("hidden"),
+            scales=list(data.get("scales") or []),
+            frozen_at=frozen_at,
+        )
+
+
+NOT_FROZEN = (
+    "The association between coaching and change is worked out once, when the programme lead "
+    "freezes the evaluation after the repeat stock take has closed, and never moves afterwards: "
+    "a figure that moved each time someone's session was recorded would let anyone who knew "
+    "whose session it was work out their change."
+)
 
 
 @dataclass(frozen=True)
@@ -127,7 +168,8 @@ class EvaluationReport:
     coaching: CoachingParticipation | None
     comparison: ComparisonReport | None
     comparison_missing: str | None
-    dose: DoseResult | None
+    dose: DoseResult
+    can_freeze: bool = False  # two closed stock takes exist, so the lead may freeze the evaluation
     network: Any = None  # tandem.networks.reports.ReportNetworkSection
     workshops: WorkshopSection | None = None
     outcomes: OutcomeSection | None = None
@@ -225,19 +267,32 @@ def _person_change(before: Wave, after: Wave, scales: list[str]) -> pd.Series:
     return (mean_after.loc[both] - mean_before.loc[both]).dropna()
 
 
-def _dose(
-    before: Wave, after: Wave, comparison: ComparisonReport, dose_rows: dict[int, Any], k: int
+def dose_association(
+    *, programme: Programme, before: Wave, after: Wave, scales: list[str], dose_rows: dict[int, Any]
 ) -> DoseResult:
-    change = _person_change(before, after, comparison.shared_scales)
-    people = [pid for pid in change.index if pid in dose_rows]
-    if len(people) < k:
-        return DoseResult(
-            association=None,
-            hidden=(
+    """Coaching sessions attended against each matched person's change, over at least k people.
+
+    Called once, by `reports.services.evaluation_freeze`; the result is kept and shown from then
+    on. Its population goes through the disclosure ledger like any other figure.
+    """
+    k = programme.min_group_size
+    change = _person_change(before, after, scales)
+    people = [int(pid) for pid in change.index if pid in dose_rows]
+    ledger = Disclosure(programme=programme, surface="reports.evaluation.dose")
+    ledger.add(
+        "dose",
+        piece(wave_scope(before), "mean-change-over-shared-scales", people),
+        piece(wave_scope(after), "mean-change-over-shared-scales", people),
+        piece(Scope(key="coaching", frozen=True), "sessions-attended", people),
+    )
+    refused = ledger.decide().reason("dose")
+    if refused:
+        if len(people) < k:
+            refused = (
                 f"Not shown: fewer than {k} people had both a coaching plan and answers in both "
                 "stock takes."
-            ),
-        )
+            )
+        return DoseResult(association=None, hidden=refused)
     try:
         result = association(
             [dose_rows[pid].dose.sessions_attended for pid in people],
@@ -247,7 +302,26 @@ def _dose(
         )
     except AnalysisInputError as exc:
         return DoseResult(association=None, hidden=f"Not worked out: {exc}")
-    return DoseResult(association=result, hidden=None, scales=comparison.shared_scales)
+    return DoseResult(association=result, hidden=None, scales=scales)
+
+
+def _frozen_dose(programme: Programme) -> DoseResult:
+    from tandem.reports.models import FrozenEvaluation
+
+    frozen = FrozenEvaluation.objects.filter(programme=programme).first()
+    if frozen is None:
+        return DoseResult(association=None, hidden=NOT_FROZEN)
+    dose = DoseResult.from_json(frozen.dose, frozen.frozen_at)
+    k = programme.min_group_size
+    if dose.association is not None and dose.association.n < k:
+        # k was raised after freezing: a stricter rule hides what the old one allowed.
+        return DoseResult(
+            association=None,
+            hidden=f"Not shown: fewer than {k} people had both a coaching plan and answers in "
+            "both stock takes.",
+            frozen_at=frozen.frozen_at,
+        )
+    return dose
 
 
 def _workshops(*, viewer: Any, programme: Programme) -> WorkshopSection | None:
@@ -351,7 +425,7 @@ def _summary(report: EvaluationReport) -> list[str]:
             f"{c.people} people had coaching: {c.attended} of {c.planned} planned sessions were "
             f"attended, and {c.completed} people completed all their sessions."
         )
-    if report.dose is not None and report.dose.association is not None:
+    if report.dose.association is not None:
         lines.append(report.dose.association.sentence)
     if report.network is not None and report.network.sentences:
         lines.append(report.network.sentences[0])
@@ -385,14 +459,13 @@ def build_evaluation(*, viewer: Any, programme: Programme) -> EvaluationReport:
     k = programme.min_group_size
     waves, pulses = _participation(programme)
     dose_rows = coaching_dose_for(viewer=viewer, programme=programme)
-    comparison = dose = None
+    comparison = None
     missing = None
     pair = stock_take_pair(programme)
     if pair is None:
         missing = "There are not yet two closed stock takes of the same questionnaire to compare."
     else:
         comparison = build_comparison(*pair)
-        dose = _dose(*pair, comparison, dose_rows, k)
     report = EvaluationReport(
         programme=programme,
         k=k,
@@ -403,7 +476,8 @@ def build_evaluation(*, viewer: Any, programme: Programme) -> EvaluationReport:
         coaching=_coaching(dose_rows),
         comparison=comparison,
         comparison_missing=missing,
-        dose=dose,
+        dose=_frozen_dose(programme),
+        can_freeze=pair is not None,
         network=_network(pair),
         workshops=_workshops(viewer=viewer, programme=programme),
         outcomes=_outcomes(viewer=viewer, programme=programme),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from django.conf import settings
 from django.db import models
 
 from tandem.surveys.models import Wave
@@ -46,3 +47,28 @@ class ReportPDF(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for wave {self.wave_id}"
+
+
+class FrozenEvaluation(models.Model):
+    """Associations over individual data, worked out once when the lead froze the evaluation.
+
+    A correlation recomputed whenever a coaching session is recorded would move by that one
+    person's data, and a reader who knew whose session it was could work out their change
+    (DESIGN.md, "over time too"). So it is computed once, on the data as it stood, and kept:
+    `dose` holds only what the report shows (n, r and its interval, rho, the sentence, or why it
+    is hidden), never anyone's values. Nothing changes it afterwards.
+    """
+
+    programme = models.OneToOneField(
+        "programmes.Programme", on_delete=models.CASCADE, related_name="frozen_evaluation"
+    )
+    before = models.ForeignKey(Wave, on_delete=models.PROTECT, related_name="+")
+    after = models.ForeignKey(Wave, on_delete=models.PROTECT, related_name="+")
+    frozen_at = models.DateTimeField(auto_now_add=True)
+    frozen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    dose = models.JSONField(default=dict)
+
+    def __str__(self) -> str:
+        return f"Evaluation of {self.programme} frozen {self.frozen_at:%Y-%m-%d}"

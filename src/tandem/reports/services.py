@@ -1,10 +1,16 @@
-"""Writes for reports: asking for a PDF (queued once per version of the data)."""
+"""Writes for reports: asking for a PDF (queued once per version of the data), freezing the
+programme evaluation."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from tandem.reports.models import PdfStatus, ReportKind, ReportPDF
+from tandem.audit.services import audit_record
+from tandem.programmes.models import Programme
+from tandem.reports.models import FrozenEvaluation, PdfStatus, ReportKind, ReportPDF
 from tandem.reports.pdf import fingerprint
 from tandem.surveys.models import Wave
 
@@ -44,4 +50,56 @@ def report_pdf_request(*, kind: str, wave: Wave, other_wave: Wave | None = None)
     return record
 
 
-__all__ = ["ReportKind", "report_pdf_request"]
+def evaluation_freeze(*, programme: Programme, actor: Any) -> FrozenEvaluation:
+    """Work out the evaluation's associations once, on the data as it stands, and keep them.
+
+    Needs two closed stock takes of the same questionnaire; a programme is frozen once (a
+    figure that was read must never move). The association is computed before the short
+    transaction that stores it, so respondents' autosaves never wait behind the statistics.
+    """
+    from tandem.coaching.selectors import coaching_dose_for
+    from tandem.reports.evaluation import dose_association, stock_take_pair
+    from tandem.reports.feedback import build_comparison
+
+    existing = FrozenEvaluation.objects.filter(programme=programme).first()
+    if existing is not None:
+        raise ValidationError(
+            f"The evaluation was frozen on {existing.frozen_at:%-d %B %Y}; it does not change."
+        )
+    pair = stock_take_pair(programme)
+    if pair is None:
+        raise ValidationError(
+            "The evaluation can be frozen once two stock takes of the same questionnaire have closed."
+        )
+    before, after = pair
+    comparison = build_comparison(before, after)
+    dose = dose_association(
+        programme=programme,
+        before=before,
+        after=after,
+        scales=comparison.shared_scales,
+        dose_rows=coaching_dose_for(viewer=actor, programme=programme),
+    )
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                frozen = FrozenEvaluation.objects.create(
+                    programme=programme,
+                    before=before,
+                    after=after,
+                    frozen_by=actor if getattr(actor, "is_authenticated", False) else None,
+                    dose=dose.as_json(),
+                )
+        except IntegrityError:
+            raise ValidationError("The evaluation has just been frozen by someone else.") from None
+        audit_record(
+            action="evaluation.freeze",
+            subject=frozen,
+            actor=actor,
+            programme=programme,
+            extra={"before": before.pk, "after": after.pk, "shown": dose.association is not None},
+        )
+    return frozen
+
+
+__all__ = ["ReportKind", "evaluation_freeze", "report_pdf_request"]

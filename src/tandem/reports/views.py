@@ -21,7 +21,7 @@ from tandem.reports.charts import comparison_charts, evaluation_charts, feedback
 from tandem.reports.evaluation import EVALUATION_ROLES, build_evaluation
 from tandem.reports.feedback import build_comparison, build_feedback
 from tandem.reports.models import PdfStatus, ReportKind
-from tandem.reports.services import report_pdf_request
+from tandem.reports.services import evaluation_freeze, report_pdf_request
 from tandem.surveys import selectors as survey_selectors
 from tandem.surveys import services as survey_services
 
@@ -204,6 +204,23 @@ def evaluation(request: HttpRequest, slug: str) -> HttpResponse:
             "page_title": "Programme evaluation",
         },
     )
+
+
+@login_required
+@require_POST
+def evaluation_freeze_view(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = programme_selectors.programme_for(viewer=request.user, slug=slug, manage=True)
+    try:
+        frozen = evaluation_freeze(programme=programme, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(
+            request,
+            f"Froze the evaluation on {frozen.frozen_at:%-d %B %Y}: its association between "
+            "coaching and change will not move again.",
+        )
+    return redirect("reports:evaluation", slug=slug)
 
 
 @login_required
