@@ -694,7 +694,9 @@ def test_lead_cannot_reach_another_programmes_away_days_kpis_or_actions(
     """Objects of the new apps are fetched within the programme too, never by a bare id."""
     other_pair = Pair.objects.get(pk=world.other_values["pair_id"])
     other = other_pair.programme
-    day = AwayDay.objects.create(programme=other, title="Elsewhere", date=other.start_date)
+    day = workshop_services.away_day_create(
+        programme=other, title="Elsewhere", date=other.start_date
+    )
     action = Action.objects.create(
         programme=other, title="Elsewhere", owner=other_pair.doctor, due_on=other.start_date
     )

@@ -236,7 +236,15 @@ def test_charter_has_current_versions_and_away_days_no_attendance(
     days = call(f"{ROOT}/away-days", tokens["participant"]).json()
     assert days["count"] >= 2
     for day in days["items"]:
-        assert set(day) == {"id", "title", "date", "venue", "objectives", "outcomes"}
+        assert set(day) == {
+            "id",
+            "title",
+            "date",
+            "venue",
+            "objectives",
+            "outcomes",
+            "evaluation_closes_on",
+        }
 
 
 # ---------------------------------------------------------------------------------------------

@@ -67,7 +67,7 @@ def _amara_writes(demo) -> Participant:
     )
     Evaluation.objects.filter(away_day=day, participant=me).delete()
     workshop_services.evaluation_submit(
-        away_day=day, participant=me, usefulness=4, keep=KEEP, change="More breaks"
+        away_day=day, participant=me, usefulness=4, keep=KEEP, change="More breaks", today=day.date
     )
     return me
 

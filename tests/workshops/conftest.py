@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from tandem.demo import email_for
 from tandem.programmes.models import Pair, Participant
@@ -98,3 +100,25 @@ def material_for(day: AwayDay) -> Material:
         title="Slides",
         upload=SimpleUploadedFile("slides.pdf", b"%PDF-1.4\n% slides\n", "application/pdf"),
     )
+
+
+class Clock:
+    """Moves "today" for everything that asks `django.utils.timezone.localdate()`: windows open
+    and close, months end, as they would for a reader coming back later."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self._monkeypatch = monkeypatch
+        self._real = timezone.localdate
+
+    def move_to(self, day: dt.date) -> None:
+        real = self._real
+
+        def localdate(value: dt.datetime | None = None, timezone: object = None) -> dt.date:
+            return day if value is None else real(value, timezone)  # type: ignore[arg-type]
+
+        self._monkeypatch.setattr("django.utils.timezone.localdate", localdate)
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    return Clock(monkeypatch)

@@ -42,7 +42,7 @@ def test_planning_an_away_day_is_audited_with_the_count_invited(demo) -> None:
     )
     event = _one(since, "away_day.create", day)
     assert event.programme_id == demo.programme.pk
-    assert event.extra == {"invited": 24}
+    assert event.extra == {"invited": 24, "evaluation_closes_on": "2026-05-15"}
 
 
 def test_attendance_is_audited_as_counts_not_names(demo, first_day, amara) -> None:
@@ -116,7 +116,9 @@ def test_material_upload_is_audited(demo, first_day) -> None:
 def test_an_evaluation_is_deliberately_not_audited(demo, second_day, amara) -> None:
     Evaluation.objects.filter(away_day=second_day, participant=amara).delete()
     since = _last()
-    services.evaluation_submit(away_day=second_day, participant=amara, usefulness=4, keep="Pairs")
+    services.evaluation_submit(
+        away_day=second_day, participant=amara, usefulness=4, keep="Pairs", today=second_day.date
+    )
     assert _new(since) == []
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils import timezone
 
 from tandem.workshops.models import (
@@ -37,3 +39,15 @@ def test_the_demo_meeting_has_twelve_monthly_pulses(demo) -> None:
     meeting = RecurringMeeting.objects.get(programme=demo.programme)
     months = {w.opens_on.replace(day=1) for w in meeting.waves.all()}
     assert len(months) == 12
+
+
+def test_the_demo_away_days_feedback_has_closed_and_its_results_show(
+    demo, lead_client, first_day, second_day
+) -> None:
+    for day in (first_day, second_day):
+        assert day.evaluation_closes_on == day.date + dt.timedelta(days=14)
+        page = lead_client.get(
+            f"/programmes/{demo.programme.slug}/workshops/away-days/{day.pk}/evaluation/results/"
+        ).content.decode()
+        assert "Mean usefulness: <strong>" in page
+        assert "Results appear when" not in page

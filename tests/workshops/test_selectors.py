@@ -4,6 +4,7 @@ import datetime as dt
 from collections import defaultdict
 
 import pytest
+from django.utils import timezone
 
 from tandem.programmes.models import Locality
 from tandem.surveys.models import Answer, InvitationStatus
@@ -85,16 +86,20 @@ def test_evaluation_figures_need_k_people_and_quotations_k_text(
 
 def test_evaluations_from_fewer_than_k_people_show_no_figures(demo, lead) -> None:
     day = services.away_day_create(
-        programme=demo.programme, title="Small", date=dt.date(2026, 6, 1)
+        programme=demo.programme, title="Small", date=timezone.localdate() - dt.timedelta(days=30)
     )
     for name in ("Dr Amara Okafor", "Anna Kowalski", "Dr Ben Hartley", "Brian Doyle"):
         services.evaluation_submit(
-            away_day=day, participant=participant_named(demo, name), usefulness=5, keep="x"
+            away_day=day,
+            participant=participant_named(demo, name),
+            usefulness=5,
+            keep="x",
+            today=day.date,
         )
     summary = selectors.evaluation_summary_for(viewer=lead, programme=demo.programme, away_day=day)
     assert summary.respondents == 4
     assert (summary.mean_usefulness, summary.distribution, summary.keep) == (None, None, None)
-    assert "Fewer than 5" in summary.reason
+    assert "fewer than 5 people" in summary.reason
 
 
 def _reference_month_means(meeting: RecurringMeeting) -> dict[dt.date, tuple[int, float]]:

@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from tandem.programmes.models import Pair, Participant, Role
 from tandem.workshops import services
@@ -233,7 +234,7 @@ def test_done_and_dropped_actions_are_never_reminded(demo, amara) -> None:
 
 
 def test_an_away_day_is_evaluated_once_per_person_on_a_1_to_5_scale(demo, amara) -> None:
-    day = services.away_day_create(programme=demo.programme, title="New", date=dt.date(2026, 6, 1))
+    day = services.away_day_create(programme=demo.programme, title="New", date=timezone.localdate())
     services.evaluation_submit(away_day=day, participant=amara, usefulness=4, keep="Pairs")
     with pytest.raises(ValidationError):
         services.evaluation_submit(away_day=day, participant=amara, usefulness=5)
@@ -265,3 +266,117 @@ def test_the_demo_charter_has_six_to_eight_practices_and_two_were_revised(demo) 
     assert 6 <= practices.count() <= 8
     assert sum(1 for p in practices if p.versions.count() > 1) == 2
     assert Pair.objects.filter(programme=demo.programme, role_agreements__number=2).count() == 12
+
+
+# ---------------------------------------------------------------------------------------------
+# The feedback window: from the day itself until evaluation_closes_on, inclusive; closed is closed
+# ---------------------------------------------------------------------------------------------
+
+
+def test_feedback_closes_two_weeks_after_the_day_unless_the_lead_says_otherwise(demo) -> None:
+    default = services.away_day_create(
+        programme=demo.programme, title="Default", date=dt.date(2027, 3, 4)
+    )
+    chosen = services.away_day_create(
+        programme=demo.programme,
+        title="Chosen",
+        date=dt.date(2027, 3, 4),
+        evaluation_closes_on=dt.date(2027, 3, 11),
+    )
+    assert default.evaluation_closes_on == dt.date(2027, 3, 18)
+    assert chosen.evaluation_closes_on == dt.date(2027, 3, 11)
+
+
+def test_feedback_cannot_close_before_the_away_day(demo) -> None:
+    with pytest.raises(ValidationError) as caught:
+        services.away_day_create(
+            programme=demo.programme,
+            title="Backwards",
+            date=dt.date(2027, 3, 4),
+            evaluation_closes_on=dt.date(2027, 3, 3),
+        )
+    assert caught.value.message_dict == {
+        "evaluation_closes_on": [
+            "Feedback must close on or after the away day's date (4 March 2027)."
+        ]
+    }
+
+
+def test_feedback_is_taken_from_the_day_until_the_window_closes_inclusive(demo, amara) -> None:
+    day = services.away_day_create(
+        programme=demo.programme,
+        title="Windowed",
+        date=dt.date(2027, 3, 4),
+        evaluation_closes_on=dt.date(2027, 3, 10),
+    )
+    anna = participant_named(demo, "Anna Kowalski")
+    with pytest.raises(ValidationError) as early:
+        services.evaluation_submit(
+            away_day=day, participant=amara, usefulness=4, today=dt.date(2027, 3, 3)
+        )
+    assert "opens on the day itself, 4 March 2027" in str(early.value)
+    with pytest.raises(ValidationError) as late:
+        services.evaluation_submit(
+            away_day=day, participant=amara, usefulness=4, today=dt.date(2027, 3, 11)
+        )
+    assert "closed on 10 March 2027" in str(late.value)
+    services.evaluation_submit(
+        away_day=day, participant=amara, usefulness=4, today=dt.date(2027, 3, 4)
+    )
+    services.evaluation_submit(
+        away_day=day, participant=anna, usefulness=2, today=dt.date(2027, 3, 10)
+    )
+    assert sorted(Evaluation.objects.filter(away_day=day).values_list("usefulness", flat=True)) == [
+        2,
+        4,
+    ]
+
+
+def test_a_closed_feedback_window_cannot_be_reopened_or_extended(demo, first_day) -> None:
+    closed_on = first_day.evaluation_closes_on
+    with pytest.raises(ValidationError) as caught:
+        services.away_day_update(
+            away_day=first_day,
+            title=first_day.title,
+            date=first_day.date,
+            venue=first_day.venue,
+            objectives=first_day.objectives,
+            outcomes=first_day.outcomes,
+            evaluation_closes_on=timezone.localdate() + dt.timedelta(days=7),
+        )
+    assert "cannot be reopened or extended" in caught.value.message_dict["evaluation_closes_on"][0]
+    first_day.refresh_from_db()
+    assert first_day.evaluation_closes_on == closed_on
+    # Its other details can still be put right.
+    services.away_day_update(
+        away_day=first_day,
+        title=first_day.title,
+        date=first_day.date,
+        venue="Fellside Hall",
+        objectives=first_day.objectives,
+        outcomes=first_day.outcomes,
+    )
+    first_day.refresh_from_db()
+    assert (first_day.venue, first_day.evaluation_closes_on) == ("Fellside Hall", closed_on)
+
+
+def test_an_open_window_can_be_extended_but_not_closed_before_today(demo) -> None:
+    today = timezone.localdate()
+    day = services.away_day_create(
+        programme=demo.programme, title="Today", date=today - dt.timedelta(days=1)
+    )
+    details = {
+        "title": day.title,
+        "date": day.date,
+        "venue": "",
+        "objectives": "",
+        "outcomes": "",
+    }
+    with pytest.raises(ValidationError) as caught:
+        services.away_day_update(away_day=day, evaluation_closes_on=day.date, **details)
+    assert "can close today at the earliest" in str(caught.value)
+    services.away_day_update(
+        away_day=day, evaluation_closes_on=today + dt.timedelta(days=30), **details
+    )
+    day.refresh_from_db()
+    assert day.evaluation_closes_on == today + dt.timedelta(days=30)

@@ -1,18 +1,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import html
 import io
 import re
 
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from tandem import cli
 from tandem.audit.models import AuditEvent
+from tandem.disclosure.models import DisclosedPopulation
 from tandem.workshops import services
-from tandem.workshops.models import Action, ActionStatus, AgreedPractice, AwayDay
+from tandem.workshops.models import Action, ActionStatus, AgreedPractice, AwayDay, Evaluation
 
 from ..conftest import client_for
 
@@ -265,7 +269,10 @@ def test_only_people_invited_to_an_away_day_give_feedback_on_it(
     demo, participant_client, amara
 ) -> None:
     day = services.away_day_create(
-        programme=demo.programme, title="Managers only", date=dt.date(2026, 6, 1), invite_roles=()
+        programme=demo.programme,
+        title="Managers only",
+        date=timezone.localdate(),
+        invite_roles=(),
     )
     url = f"/programmes/{demo.programme.slug}/workshops/away-days/{day.pk}/"
     assert "Give feedback on this day" not in participant_client.get(url).content.decode()
@@ -291,3 +298,152 @@ def test_the_lead_moves_a_due_date_and_the_log_says_so(
     assert 'name="due_on"' in body
     owner_form = participant_client.get(urls.own_action).content.decode()
     assert 'name="due_on"' not in owner_form
+
+
+# ---------------------------------------------------------------------------------------------
+# The feedback window and its results
+# ---------------------------------------------------------------------------------------------
+
+
+def _page(client, url: str) -> str:
+    return html.unescape(client.get(url).content.decode())
+
+
+def test_feedback_is_refused_before_the_day_with_the_date_it_opens(
+    demo, participant_client, amara
+) -> None:
+    day = services.away_day_create(
+        programme=demo.programme,
+        title="Next away day",
+        date=timezone.localdate() + dt.timedelta(days=10),
+    )
+    url = f"/programmes/{demo.programme.slug}/workshops/away-days/{day.pk}/"
+    opens = f"{day.date:%-d %B %Y}"
+    away_day_page = _page(participant_client, url)
+    assert "Give feedback on this day" not in away_day_page
+    assert f"Open from the day itself, {opens}, until the end of" in away_day_page
+    form = _page(participant_client, url + "evaluation/")
+    assert f"Feedback on this day opens on the day itself, {opens}" in form
+    assert 'name="usefulness"' not in form
+    response = participant_client.post(url + "evaluation/", {"usefulness": "4"})
+    assert response.status_code == 400
+    assert not Evaluation.objects.filter(away_day=day).exists()
+
+
+def test_feedback_is_refused_once_the_window_has_closed(
+    demo, participant_client, amara, second_day
+) -> None:
+    Evaluation.objects.filter(away_day=second_day, participant=amara).delete()
+    before = Evaluation.objects.filter(away_day=second_day).count()
+    url = f"/programmes/{demo.programme.slug}/workshops/away-days/{second_day.pk}/"
+    away_day_page = _page(participant_client, url)
+    assert "Feedback on the day" in away_day_page and "Closed on 16 October 2025." in away_day_page
+    assert "Give feedback on this day" not in away_day_page
+    response = participant_client.post(url + "evaluation/", {"usefulness": "5", "keep": "Late"})
+    assert response.status_code == 400
+    assert "Feedback on this day closed on 16 October 2025" in html.unescape(
+        response.content.decode()
+    )
+    assert Evaluation.objects.filter(away_day=second_day).count() == before
+
+
+def test_planning_an_away_day_with_feedback_closing_before_it_says_what_is_wrong(
+    demo, lead_client
+) -> None:
+    response = lead_client.post(
+        f"/programmes/{demo.programme.slug}/workshops/away-days/new/",
+        {"title": "Backwards", "date": "2027-03-04", "evaluation_closes_on": "2027-03-01"},
+    )
+    assert response.status_code == 400
+    assert "Feedback must close on or after the away day's date (4 March 2027)." in (
+        html.unescape(response.content.decode())
+    )
+    assert not AwayDay.objects.filter(title="Backwards").exists()
+
+
+def test_the_edit_form_cannot_reopen_a_closed_feedback_window(demo, lead_client, first_day) -> None:
+    url = f"/programmes/{demo.programme.slug}/workshops/away-days/{first_day.pk}/edit/"
+    form = _page(lead_client, url)
+    assert "Feedback closed on 24 April 2025; a closed feedback window cannot be reopened" in form
+    response = lead_client.post(
+        url,
+        {
+            "title": first_day.title,
+            "date": "2025-04-10",
+            "venue": first_day.venue,
+            "objectives": first_day.objectives,
+            "outcomes": first_day.outcomes,
+            "evaluation_closes_on": "2027-01-31",
+        },
+    )
+    assert response.status_code == 302
+    first_day.refresh_from_db()
+    assert first_day.evaluation_closes_on == dt.date(2025, 4, 24)
+    assert "Closed on 24 April 2025." in _page(lead_client, response["Location"])
+
+
+def test_feedback_results_appear_only_after_the_window_closes(
+    demo, lead_client, sponsor_client, clock
+) -> None:
+    today = timezone.localdate()
+    day = services.away_day_create(
+        programme=demo.programme,
+        title="Winter away day",
+        date=today,
+        evaluation_closes_on=today + dt.timedelta(days=7),
+    )
+    invited = list(day.invitations.select_related("participant").order_by("participant_id"))[:10]
+    for index, invitation in enumerate(invited):
+        services.evaluation_submit(
+            away_day=day,
+            participant=invitation.participant,
+            usefulness=4 if index % 2 else 5,
+            keep=f"Keep idea {index}",
+        )
+    url = f"/programmes/{demo.programme.slug}/workshops/away-days/{day.pk}/evaluation/results/"
+    closes = f"{day.evaluation_closes_on:%-d %B %Y}"
+    for client in (lead_client, sponsor_client):
+        page = _page(client, url)
+        assert (
+            f"Results appear when feedback closes on {closes}, so that no one's answers can be "
+            "worked out from changes."
+        ) in page
+        assert "10 people gave feedback" in page
+        assert "Mean usefulness" not in page and "Keep idea" not in page
+
+    clock.move_to(day.evaluation_closes_on + dt.timedelta(days=1))
+    for client in (lead_client, sponsor_client):
+        page = _page(client, url)
+        assert "Results appear when" not in page
+        assert "Mean usefulness: <strong>4.5</strong> out of 5." in page
+        assert "Keep idea 0" in page and "Keep idea 9" in page
+
+
+def test_feedback_one_person_away_from_a_population_already_shown_is_hidden_with_the_reason(
+    demo, lead_client, first_day
+) -> None:
+    evaluators = set(
+        Evaluation.objects.filter(away_day=first_day).values_list("participant_id", flat=True)
+    )
+    outsider = first_day.invitations.exclude(participant_id__in=evaluators).first().participant_id
+    shown_before = sorted(evaluators | {outsider})
+    DisclosedPopulation.objects.create(
+        programme=demo.programme,
+        scope=f"away-day:{first_day.pk}:evaluation",
+        measure="usefulness",
+        digest=hashlib.sha256(",".join(map(str, shown_before)).encode()).hexdigest(),
+        members=shown_before,
+        size=len(shown_before),
+        surface="workshops.evaluation",
+    )
+    page = _page(
+        lead_client,
+        f"/programmes/{demo.programme.slug}/workshops/away-days/{first_day.pk}/evaluation/results/",
+    )
+    assert "Mean usefulness" not in page
+    assert (
+        "Hidden: this group differs by fewer than 5 people from a group whose figures are "
+        "already shown"
+    ) in page
+    # The written answers are another measure, with nothing shown beside them: still there.
+    assert "Time in pairs" in page

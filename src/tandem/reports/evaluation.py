@@ -346,7 +346,7 @@ def _workshops(*, viewer: Any, programme: Programme) -> WorkshopSection | None:
     actions = actions_for(viewer=viewer, programme=programme)
     meetings = []
     for meeting in RecurringMeeting.objects.filter(programme=programme).order_by("name"):
-        trend = meeting_trend(meeting)
+        trend = meeting_trend(meeting, surface="reports.evaluation")
         shown = trend.shown_months
         if len(shown) < 2:
             continue

@@ -77,6 +77,10 @@ class AwayDayOut(Schema):
     venue: str
     objectives: str
     outcomes: str
+    evaluation_closes_on: dt.date = Field(
+        description="The last day people can give feedback on the day; its results are shown "
+        "(on the web pages, to the lead and sponsors) only after it."
+    )
 
 
 def _action(action: Action, today: dt.date) -> dict[str, Any]:
@@ -200,6 +204,7 @@ def _away_day(day: AwayDay) -> dict[str, Any]:
         "venue": day.venue,
         "objectives": day.objectives,
         "outcomes": day.outcomes,
+        "evaluation_closes_on": day.evaluation_closes_on,
     }
 
 

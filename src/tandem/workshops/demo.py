@@ -1,6 +1,7 @@
 """The demo programme's away days: two events, a charter, a mission, role agreements revised at
-the second day, ~25 actions (some overdue), pair observations, evaluations, and a year of monthly
-meeting pulses whose "effective meetings" score rises after the away days.
+the second day, ~25 actions (some overdue), pair observations, evaluations given on the day (whose
+feedback windows have closed, so their results show), and a year of monthly meeting pulses whose
+"effective meetings" score rises after the away days (all closed; August stays below k).
 
 A seeded generator makes every build identical; answers are written with bulk inserts.
 """
@@ -31,7 +32,6 @@ from tandem.workshops.models import (
     ActionUpdate,
     AwayDay,
     AwayDayInvitation,
-    Evaluation,
     Responsibility,
 )
 
@@ -271,14 +271,22 @@ def seed_workshops(*, programme: Programme, seed: int = 2025) -> list[AwayDay]:
         services.attendance_record(
             away_day=day, attended=[pid for pid in invited if rng.random() < 0.85]
         )
-    first.outcomes = (
-        "A common mission, seven agreed practices, role agreements for all twelve pairs."
-    )
-    first.save(update_fields=["outcomes"])
-    second.outcomes = (
-        "Charter reviewed (two practices revised), role agreements revisited, observations shared."
-    )
-    second.save(update_fields=["outcomes"])
+    for day, outcomes in (
+        (first, "A common mission, seven agreed practices, role agreements for all twelve pairs."),
+        (
+            second,
+            "Charter reviewed (two practices revised), role agreements revisited, observations "
+            "shared.",
+        ),
+    ):
+        services.away_day_update(
+            away_day=day,
+            title=day.title,
+            date=day.date,
+            venue=day.venue,
+            objectives=day.objectives,
+            outcomes=outcomes,
+        )
 
     members = [p for pair in pairs for p in (pair.doctor, pair.manager)]
     practices = []
@@ -403,10 +411,13 @@ def seed_workshops(*, programme: Programme, seed: int = 2025) -> list[AwayDay]:
             .order_by("participant_id")
             .values_list("participant_id", flat=True)
         )[:count]
-        Evaluation.objects.bulk_create(
-            Evaluation(
+        by_id = Participant.objects.in_bulk(attendees)
+        for pid in attendees:
+            # Given on the day itself, inside the feedback window; its two weeks have long
+            # passed, so the results are shown.
+            services.evaluation_submit(
                 away_day=day,
-                participant_id=pid,
+                participant=by_id[pid],
                 usefulness=rng.choice([3, 4, 4, 5, 5]),
                 keep=rng.choice(
                     [
@@ -419,9 +430,8 @@ def seed_workshops(*, programme: Programme, seed: int = 2025) -> list[AwayDay]:
                 change=rng.choice(
                     ["Fewer presentations", "A later start", "More time on actions", ""]
                 ),
+                today=day.date,
             )
-            for pid in attendees
-        )
 
     services.recurring_meeting_create(
         programme=programme,

@@ -42,6 +42,15 @@ class AwayDayForm(forms.Form):
     )
     venue = forms.CharField(label="Venue", max_length=200, required=False)
     objectives = forms.CharField(label="Objectives", widget=forms.Textarea, required=False)
+    evaluation_closes_on = forms.DateField(
+        label="Feedback closes on",
+        widget=NHSDateInput(),
+        required=False,
+        help_text=(
+            "People can give feedback from the day itself until the end of this date; the "
+            "results are shown only after it. Leave empty for two weeks after the day."
+        ),
+    )
 
 
 class AwayDayEditForm(AwayDayForm):
@@ -51,6 +60,25 @@ class AwayDayEditForm(AwayDayForm):
         required=False,
         help_text="What the day achieved, in a few lines.",
     )
+
+    def __init__(self, *args: Any, away_day: AwayDay, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["evaluation_closes_on"]
+        field.required = True
+        field.error_messages["required"] = "Enter the date feedback closes on."
+        field.help_text = (
+            "People can give feedback from the day itself until the end of this date; the "
+            "results are shown only after it."
+        )
+        if away_day.evaluation_has_closed():
+            # Shown, not editable: the service refuses to reopen a closed window anyway, and a
+            # disabled field keeps the stored date whatever is posted.
+            field.disabled = True
+            field.widget.attrs["disabled"] = "disabled"
+            field.help_text = (
+                f"Feedback closed on {away_day.evaluation_closes_on:%-d %B %Y}; a closed "
+                "feedback window cannot be reopened or extended."
+            )
 
 
 class AgendaItemForm(forms.Form):

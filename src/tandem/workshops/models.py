@@ -14,12 +14,16 @@ from typing import ClassVar
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 from tandem.programmes.models import Pair, Participant, Programme
 from tandem.surveys.models import Wave
 
 USEFULNESS_MIN = 1
 USEFULNESS_MAX = 5
+# Two weeks: long enough for people who were away on the day's follow-up week, short enough that
+# the results still inform the next away day's planning.
+EVALUATION_WINDOW = dt.timedelta(days=14)
 
 
 class AwayDay(models.Model):
@@ -29,6 +33,12 @@ class AwayDay(models.Model):
     venue = models.CharField(max_length=200, blank=True)
     objectives = models.TextField(blank=True)
     outcomes = models.TextField(blank=True, help_text="What the day achieved, in a few lines.")
+    # Feedback is taken from the day itself until the end of this date, and its results are
+    # shown only afterwards: a result read while people still give feedback, and read again
+    # after one more person has, would give that person's answers away (DESIGN.md, privacy).
+    evaluation_closes_on = models.DateField(
+        "feedback closes on", help_text="The last day people can give feedback on the day."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -36,6 +46,30 @@ class AwayDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.date:%-d %B %Y})"
+
+    def evaluation_is_open(self, today: dt.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.date <= today <= self.evaluation_closes_on
+
+    def evaluation_has_closed(self, today: dt.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return today > self.evaluation_closes_on
+
+    def evaluation_window_message(self, today: dt.date | None = None) -> str:
+        """Why feedback cannot be given today, in words, or "" while it can."""
+        today = today or timezone.localdate()
+        closes = f"{self.evaluation_closes_on:%-d %B %Y}"
+        if today < self.date:
+            return (
+                f"Feedback on this day opens on the day itself, {self.date:%-d %B %Y}, and "
+                f"closes at the end of {closes}."
+            )
+        if self.evaluation_has_closed(today):
+            return (
+                f"Feedback on this day closed on {closes}. It is no longer taken, so that the "
+                "results, once shown, never change."
+            )
+        return ""
 
 
 class AgendaItem(models.Model):

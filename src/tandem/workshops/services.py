@@ -26,6 +26,7 @@ from tandem.programmes.models import Pair, Participant, Programme, Role
 from tandem.surveys.models import Wave
 from tandem.workshops.models import (
     ACTIVE_STATUSES,
+    EVALUATION_WINDOW,
     USEFULNESS_MAX,
     USEFULNESS_MIN,
     Action,
@@ -88,6 +89,62 @@ def _clean(text: str, field: str, label: str, *, required: bool = True) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
+def _feedback_window(
+    *, date: dt.date, closes_on: dt.date | None, current: AwayDay | None, today: dt.date
+) -> dt.date:
+    """The date feedback closes on, checked; `current` is the away day as it was before an edit.
+
+    Closed means closed (DESIGN.md, privacy): once the window has passed its results may have
+    been read, and reopening or extending it would let a second reading differ from the first by
+    whoever gave feedback late.
+    """
+    if current is not None and current.evaluation_has_closed(today):
+        closed = current.evaluation_closes_on
+        if closes_on is not None and closes_on != closed:
+            raise ValidationError(
+                {
+                    "evaluation_closes_on": (
+                        f"Feedback on this day closed on {closed:%-d %B %Y}, and a closed "
+                        "feedback window cannot be reopened or extended: its results may "
+                        "already have been read."
+                    )
+                }
+            )
+        if date > closed:
+            raise ValidationError(
+                {
+                    "date": (
+                        f"Feedback on this day closed on {closed:%-d %B %Y}, so the date must be "
+                        "on or before then."
+                    )
+                }
+            )
+        return closed
+    if closes_on is None:
+        closes_on = current.evaluation_closes_on if current is not None else None
+    if closes_on is None:
+        closes_on = date + EVALUATION_WINDOW
+    if closes_on < date:
+        raise ValidationError(
+            {
+                "evaluation_closes_on": (
+                    f"Feedback must close on or after the away day's date ({date:%-d %B %Y})."
+                )
+            }
+        )
+    if current is not None and current.evaluation_is_open(today) and closes_on < today:
+        # Feedback has been taken up to today; a closing date before it would misstate that.
+        raise ValidationError(
+            {
+                "evaluation_closes_on": (
+                    "Feedback is open now, so it can close today at the earliest "
+                    f"({today:%-d %B %Y})."
+                )
+            }
+        )
+    return closes_on
+
+
 @transaction.atomic
 def away_day_create(
     *,
@@ -96,15 +153,23 @@ def away_day_create(
     date: dt.date,
     venue: str = "",
     objectives: str = "",
+    evaluation_closes_on: dt.date | None = None,
     invite_roles: Iterable[str] = (Role.PARTICIPANT,),
 ) -> AwayDay:
-    """Plan an away day and invite everyone in the programme with one of `invite_roles`."""
+    """Plan an away day and invite everyone in the programme with one of `invite_roles`.
+
+    Feedback on the day is taken from the day itself until `evaluation_closes_on` (by default
+    two weeks later); its results are shown only after that.
+    """
     away_day = AwayDay.objects.create(
         programme=programme,
         title=_clean(title, "title", "a title"),
         date=date,
         venue=(venue or "").strip(),
         objectives=(objectives or "").strip(),
+        evaluation_closes_on=_feedback_window(
+            date=date, closes_on=evaluation_closes_on, current=None, today=timezone.localdate()
+        ),
     )
     invited = AwayDayInvitation.objects.bulk_create(
         AwayDayInvitation(away_day=away_day, participant=participant)
@@ -116,22 +181,43 @@ def away_day_create(
         action="away_day.create",
         subject=away_day,
         programme=programme,
-        extra={"invited": len(invited)},
+        extra={"invited": len(invited), "evaluation_closes_on": str(away_day.evaluation_closes_on)},
     )
     return away_day
 
 
 @transaction.atomic
 def away_day_update(
-    *, away_day: AwayDay, title: str, date: dt.date, venue: str, objectives: str, outcomes: str
+    *,
+    away_day: AwayDay,
+    title: str,
+    date: dt.date,
+    venue: str,
+    objectives: str,
+    outcomes: str,
+    evaluation_closes_on: dt.date | None = None,
+    today: dt.date | None = None,
 ) -> AwayDay:
+    """Change an away day's details. `evaluation_closes_on` None keeps the feedback window as it
+    is; a window that has closed stays closed (see `_feedback_window`)."""
+    today = today or timezone.localdate()
+    current = AwayDay.objects.select_for_update().get(pk=away_day.pk)
+    closes_on = _feedback_window(
+        date=date, closes_on=evaluation_closes_on, current=current, today=today
+    )
     away_day.title = _clean(title, "title", "a title")
     away_day.date = date
     away_day.venue = (venue or "").strip()
     away_day.objectives = (objectives or "").strip()
     away_day.outcomes = (outcomes or "").strip()
+    away_day.evaluation_closes_on = closes_on
     away_day.save()
-    audit_record(action="away_day.update", subject=away_day, programme=away_day.programme)
+    audit_record(
+        action="away_day.update",
+        subject=away_day,
+        programme=away_day.programme,
+        extra={"evaluation_closes_on": str(closes_on)},
+    )
     return away_day
 
 
@@ -595,7 +681,18 @@ def evaluation_submit(
     usefulness: int,
     keep: str = "",
     change: str = "",
+    today: dt.date | None = None,
 ) -> Evaluation:
+    """One person's feedback, taken from the day itself until the window closes (inclusive).
+
+    `today` is for building a programme's history (the demo gives its feedback on the day).
+    """
+    # Read again under the lock: the window is checked against the stored dates, not against a
+    # copy that an edit may have changed since.
+    current = AwayDay.objects.select_for_update().get(pk=away_day.pk)
+    closed = current.evaluation_window_message(today)
+    if closed:
+        raise ValidationError(closed)
     if not USEFULNESS_MIN <= usefulness <= USEFULNESS_MAX:
         raise ValidationError(
             {"usefulness": f"Choose from {USEFULNESS_MIN} to {USEFULNESS_MAX}, not {usefulness}."}

@@ -3,6 +3,13 @@ with the away days marked, so the group can see whether "effective meetings" sho
 
 Months come from the day each pulse wave opened. A person who answered two pulses in one month
 counts once (their scores averaged first), so k counts people, not responses.
+
+A month's figure appears only once the month is over and every pulse wave that opened in it has
+closed (DESIGN.md, privacy: "over time too"): a month read while answers still arrive, and read
+again after one more person has answered, would give that person's score away. Each month shown
+is one figure in the disclosure ledger, with one piece per wave — the same scope and measure as
+the wave's own feedback report ("scale:meetings"), so the trend and each pulse wave's report are
+checked against each other.
 """
 
 from __future__ import annotations
@@ -10,27 +17,37 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
+from django.utils import timezone
 
-from tandem.analysis.scoring import score_items
+from tandem.analysis.scoring import ScaleDefinition, score_items
+from tandem.disclosure.ledger import Disclosure, piece
 from tandem.reports.data import scale_definitions
 from tandem.surveys.instruments import get_instrument
-from tandem.surveys.models import Answer, InvitationStatus
+from tandem.surveys.models import Answer, InvitationStatus, Wave
+from tandem.surveys.selectors import wave_scope
 from tandem.workshops.models import AwayDay, RecurringMeeting
 
 SCALE_ID = "meetings"
 INSTRUMENT_ID = "meeting-effectiveness"
+# The wave's own feedback report scores the same scale under this measure name.
+MEASURE = f"scale:{SCALE_ID}"
+SURFACE = "workshops.meeting_trend"
 
 
 @dataclass(frozen=True)
 class MonthPoint:
+    """One month of the trend. `mean` is None when not shown; `reason` then says why, and
+    `pending` says the month's figure is not ready yet (rather than withheld for good)."""
+
     month: dt.date  # first day of the month
     respondents: int
     mean: float | None
     reason: str
+    pending: bool = False
 
     @property
     def shown(self) -> bool:
@@ -54,53 +71,101 @@ class MeetingTrend:
         return [m for m in self.months if m.shown]
 
 
-def meeting_trend(meeting: RecurringMeeting) -> MeetingTrend:
-    """Two queries: the attached waves' answers, then the programme's away days."""
+def _next_month(month: dt.date) -> dt.date:
+    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def _pending_reason(month: dt.date, waves: list[Wave], today: dt.date) -> str | None:
+    """Why the month's figure cannot be shown yet, or None once it can."""
+    still_open = [w for w in waves if not w.has_closed(today)]
+    month_over = today >= _next_month(month)
+    if month_over and not still_open:
+        return None
+    appears = max([_next_month(month)] + [w.closes_on + dt.timedelta(days=1) for w in still_open])
+    return (
+        f"Not yet: results for {month:%B %Y} appear on {appears:%-d %B %Y}, once the month is "
+        "over and every meeting check in it has closed, so that no one's answers can be worked "
+        "out from changes while people are still answering."
+    )
+
+
+def _scores(
+    waves: list[Wave], items: list[str], scales: list[ScaleDefinition]
+) -> dict[int, dict[int, float]]:
+    """Each wave's meetings score per participant (only people with a score)."""
+    rows = list(
+        Answer.objects.filter(
+            invitation__wave__in=waves,
+            invitation__status=InvitationStatus.SUBMITTED,
+            item_id__in=items,
+            dont_know=False,
+            value__isnull=False,
+        ).values_list("invitation__wave_id", "invitation__participant_id", "item_id", "value")
+    )
+    scores: dict[int, dict[int, float]] = defaultdict(dict)
+    if not rows:
+        return scores
+    frame = pd.DataFrame(rows, columns=["wave", "participant", "item", "value"])
+    wide = frame.pivot_table(
+        index=["wave", "participant"], columns="item", values="value", aggfunc="first"
+    ).reindex(columns=items)
+    scored = score_items(wide.astype(float), scales)[SCALE_ID].dropna()
+    for (wave_id, participant), score in scored.items():
+        scores[int(wave_id)][int(participant)] = float(score)
+    return scores
+
+
+def meeting_trend(meeting: RecurringMeeting, *, surface: str = SURFACE) -> MeetingTrend:
+    """The meeting's months, each shown, hidden (with the reason) or not yet ready.
+
+    Three queries: the attached waves, their answers, then the programme's away days (and the
+    ledger's, once any month is ready).
+    """
+    # Today, as the waves' own scopes see it: one clock for "the month is over" and "closed".
+    today = timezone.localdate()
     programme = meeting.programme
     k = programme.min_group_size
     instrument = get_instrument(INSTRUMENT_ID, None)
     scales = [s for s in scale_definitions(instrument) if s.id == SCALE_ID]
     items = list(scales[0].items)
-    rows = list(
-        Answer.objects.filter(
-            invitation__wave__in=meeting.waves.all(),
-            invitation__status=InvitationStatus.SUBMITTED,
-            item_id__in=items,
-            dont_know=False,
-            value__isnull=False,
-        ).values_list(
-            "invitation__wave__opens_on", "invitation__participant_id", "item_id", "value"
-        )
-    )
-    scores: dict[dt.date, dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
-    if rows:
-        frame = pd.DataFrame(rows, columns=["opened", "participant", "item", "value"])
-        frame["month"] = frame["opened"].map(lambda d: d.replace(day=1))
-        wide = frame.pivot_table(
-            index=["month", "participant", "opened"],
-            columns="item",
-            values="value",
-            aggfunc="first",
-        ).reindex(columns=items)
-        scored = score_items(wide.astype(float), scales)[SCALE_ID].dropna()
-        for (month, participant, _opened), score in scored.items():
-            scores[month][participant].append(float(score))
-    months = []
-    for month in sorted(scores):
-        people = scores[month]
+    waves = list(meeting.waves.order_by("opens_on", "id"))
+    scores = _scores(waves, items, scales)
+    by_month: dict[dt.date, list[Wave]] = defaultdict(list)
+    for wave in waves:
+        by_month[wave.opens_on.replace(day=1)].append(wave)
+
+    disclosure = Disclosure(programme=programme, surface=surface)
+    drafts: list[MonthPoint] = []
+    for month in sorted(by_month):
+        month_waves = by_month[month]
+        people: dict[int, list[float]] = defaultdict(list)
+        for wave in month_waves:
+            for participant, score in scores.get(wave.pk, {}).items():
+                people[participant].append(score)
         n = len(people)
-        if n < k:
-            months.append(
-                MonthPoint(
-                    month=month,
-                    respondents=n,
-                    mean=None,
-                    reason=f"Fewer than {k} people answered this month.",
-                )
-            )
+        pending = _pending_reason(month, month_waves, today)
+        if pending is not None:
+            drafts.append(MonthPoint(month, n, None, pending, pending=True))
             continue
+        if n < k:
+            drafts.append(MonthPoint(month, n, None, f"Fewer than {k} people answered this month."))
+            continue
+        disclosure.add(
+            month,
+            *(
+                piece(wave_scope(wave), MEASURE, scores.get(wave.pk, {}).keys())
+                for wave in month_waves
+            ),
+        )
         mean = sum(sum(v) / len(v) for v in people.values()) / n
-        months.append(MonthPoint(month=month, respondents=n, mean=mean, reason=""))
+        drafts.append(MonthPoint(month, n, mean, ""))
+    decisions = disclosure.decide()
+    months = [
+        point
+        if not point.shown or decisions.shown(point.month)
+        else replace(point, mean=None, reason=decisions.reason(point.month) or "")
+        for point in drafts
+    ]
     away_days = list(AwayDay.objects.filter(programme=programme).order_by("date"))
     return MeetingTrend(
         meeting=meeting,

@@ -193,6 +193,7 @@ def away_day(request: HttpRequest, slug: str, away_day_id: int) -> HttpResponse:
             "outputs": selectors.away_day_outputs(away_day=day),
             "may_evaluate": participant is not None
             and selectors.may_evaluate(participant=participant, away_day=day),
+            "feedback_window": selectors.feedback_window_text(away_day=day),
         },
     )
 
@@ -204,8 +205,9 @@ def away_day_edit(request: HttpRequest, slug: str, away_day_id: int) -> HttpResp
     day = selectors.away_day_to_manage(
         viewer=request.user, programme=programme, away_day_id=away_day_id
     )
-    initial = {f: getattr(day, f) for f in ("title", "date", "venue", "objectives", "outcomes")}
-    form = AwayDayEditForm(request.POST or None, initial=initial)
+    fields = ("title", "date", "venue", "objectives", "outcomes", "evaluation_closes_on")
+    initial = {f: getattr(day, f) for f in fields}
+    form = AwayDayEditForm(request.POST or None, initial=initial, away_day=day)
     if request.method == "POST" and form.is_valid():
         try:
             services.away_day_update(away_day=day, **form.cleaned_data)
@@ -362,6 +364,19 @@ def evaluation(request: HttpRequest, slug: str, away_day_id: int) -> HttpRespons
     participant = selectors.evaluation_form_for(
         viewer=request.user, programme=programme, away_day=day
     )
+    closed = day.evaluation_window_message()
+    if closed:
+        return _render(
+            request,
+            "workshops/evaluation_closed.jinja",
+            {
+                "programme": programme,
+                "away_day": day,
+                "message": closed,
+                "page_title": "How was the away day?",
+            },
+            status=200 if request.method == "GET" else 400,
+        )
     form = EvaluationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
