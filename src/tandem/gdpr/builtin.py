@@ -92,12 +92,18 @@ def surveys_export(person: Any, context: GdprContext) -> dict[str, Section]:
     return sections
 
 
+# What an erased person's written answer becomes. Not "": an empty answer drops out of the coding
+# pages' counts, and a figure that moved when someone was erased would say how many written
+# answers were theirs (DESIGN.md, "over time too"). The words go; every count stays.
+ERASED_TEXT = "[Removed at the writer's request.]"
+
+
 def surveys_erase(person: Any, context: GdprContext) -> dict[str, int]:
     from tandem.surveys.models import Answer
 
     # Numbers stay (the scale means and counts must not move); words go.
     mine = Answer.objects.filter(invitation__participant__person=person).exclude(text="")
-    return {"open-text answers blanked": mine.update(text="")}
+    return {"open-text answers blanked": mine.update(text=ERASED_TEXT)}
 
 
 def coding_export(person: Any, context: GdprContext) -> dict[str, Section]:
@@ -110,8 +116,10 @@ def coding_export(person: Any, context: GdprContext) -> dict[str, Section]:
 def coding_erase(person: Any, context: GdprContext) -> dict[str, int]:
     from tandem.coding.models import Excerpt
 
-    deleted, _ = Excerpt.objects.filter(answer__invitation__participant__person=person).delete()
-    return {"coded excerpts removed": deleted}
+    # The passages' words go; the excerpts and their codes stay, so the theme counts that
+    # reports have shown do not move (a count that dropped would say which themes were theirs).
+    mine = Excerpt.objects.filter(answer__invitation__participant__person=person)
+    return {"coded excerpts blanked": mine.update(text="", redacted_text="")}
 
 
 # --- typology ------------------------------------------------------------------------------

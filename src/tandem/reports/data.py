@@ -62,8 +62,12 @@ def wave_data(wave: Wave) -> WaveData:
     """Read the wave's submitted responses into frames. Two queries whatever the size."""
     instrument = wave.instrument
     likert = [item.id for item in instrument.likert_items]
+    # By participant: a stable order, so that sums come out the same to the last bit whatever
+    # happens to names (an erasure renames a person; figures must not move by a rounding).
     invitations = list(
-        Invitation.objects.filter(wave=wave).values_list(
+        Invitation.objects.filter(wave=wave)
+        .order_by("participant_id")
+        .values_list(
             "participant_id",
             "participant__person__profession",
             "participant__person__service__locality__name",

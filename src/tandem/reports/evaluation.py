@@ -173,7 +173,7 @@ class EvaluationReport:
     network: Any = None  # tandem.networks.reports.ReportNetworkSection
     workshops: WorkshopSection | None = None
     outcomes: OutcomeSection | None = None
-    summary: list[str] = field(default_factory=list)
+    summary: list[SummaryLine] = field(default_factory=list)
 
 
 def evaluation_viewer_check(*, viewer: Any, programme: Programme) -> None:
@@ -396,14 +396,29 @@ def _network(pair: tuple[Wave, Wave] | None) -> Any:
     return comparison_network_section(*pair)
 
 
-def _summary(report: EvaluationReport) -> list[str]:
-    lines: list[str] = []
+@dataclass(frozen=True)
+class SummaryLine:
+    """One line of the summary. `counts` lines say who took part (responses, sessions, actions):
+    they move as the programme runs, and say nothing about anyone's answers."""
+
+    text: str
+    counts: bool = False
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _summary(report: EvaluationReport) -> list[SummaryLine]:
+    lines: list[SummaryLine] = []
     if report.waves:
         rates = [w.rate for w in report.waves if w.rate is not None]
         if rates:
             lines.append(
-                f"{len(report.waves)} stock takes were run; between {min(rates):.0%} and "
-                f"{max(rates):.0%} of those invited answered."
+                SummaryLine(
+                    f"{len(report.waves)} stock takes were run; between {min(rates):.0%} and "
+                    f"{max(rates):.0%} of those invited answered.",
+                    counts=True,
+                )
             )
     if report.comparison is not None:
         improved = [r.title for r in report.comparison.rows if r.verdict == "improved"]
@@ -414,40 +429,55 @@ def _summary(report: EvaluationReport) -> list[str]:
             if not r.hidden and r.verdict not in ("improved", "declined")
         ]
         if improved:
-            lines.append("Clear improvement between the stock takes: " + ", ".join(improved) + ".")
+            lines.append(
+                SummaryLine("Clear improvement between the stock takes: " + ", ".join(improved) + ".")
+            )
         if declined:
-            lines.append("Clear decline between the stock takes: " + ", ".join(declined) + ".")
+            lines.append(
+                SummaryLine("Clear decline between the stock takes: " + ", ".join(declined) + ".")
+            )
         if unclear:
-            lines.append("No clear evidence of change: " + ", ".join(unclear) + ".")
+            lines.append(SummaryLine("No clear evidence of change: " + ", ".join(unclear) + "."))
     if report.coaching is not None:
         c = report.coaching
         lines.append(
-            f"{c.people} people had coaching: {c.attended} of {c.planned} planned sessions were "
-            f"attended, and {c.completed} people completed all their sessions."
+            SummaryLine(
+                f"{c.people} people had coaching: {c.attended} of {c.planned} planned sessions "
+                f"were attended, and {c.completed} people completed all their sessions.",
+                counts=True,
+            )
         )
     if report.dose.association is not None:
-        lines.append(report.dose.association.sentence)
+        lines.append(SummaryLine(report.dose.association.sentence))
     if report.network is not None and report.network.sentences:
-        lines.append(report.network.sentences[0])
+        lines.append(SummaryLine(report.network.sentences[0]))
     if report.workshops is not None:
         w = report.workshops
         total = sum(count for label, count in w.actions.items() if label != "Overdue")
         if total:
             lines.append(
-                f"{len(w.away_days)} away days agreed {w.practices} practices and {total} actions: "
-                f"{w.actions.get('Done', 0)} done, {w.actions.get('In progress', 0)} in progress, "
-                f"{w.actions.get('Overdue', 0)} overdue."
+                SummaryLine(
+                    f"{len(w.away_days)} away days agreed {w.practices} practices and {total} "
+                    f"actions: {w.actions.get('Done', 0)} done, "
+                    f"{w.actions.get('In progress', 0)} in progress, "
+                    f"{w.actions.get('Overdue', 0)} overdue.",
+                    counts=True,
+                )
             )
         for meeting in w.meetings:
             lines.append(
-                f"{meeting.name}: the meeting score went from {meeting.first_mean:.1f} "
-                f"({meeting.first_month}) to {meeting.last_mean:.1f} ({meeting.last_month})."
+                SummaryLine(
+                    f"{meeting.name}: the meeting score went from {meeting.first_mean:.1f} "
+                    f"({meeting.first_month}) to {meeting.last_mean:.1f} ({meeting.last_month})."
+                )
             )
     if report.outcomes is not None:
         o = report.outcomes
         lines.append(
-            f"Of {len(o.shifts)} service KPIs, {o.improved} showed special-cause improvement after "
-            f"the programme started and {o.concern} showed special-cause concern."
+            SummaryLine(
+                f"Of {len(o.shifts)} service KPIs, {o.improved} showed special-cause improvement "
+                f"after the programme started and {o.concern} showed special-cause concern."
+            )
         )
     return lines
 
