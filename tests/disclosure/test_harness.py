@@ -401,18 +401,26 @@ def _changes(
     return changed
 
 
-def run_harness(s: Scenario) -> list[str]:
+def run_harness(
+    s: Scenario, events: tuple[harness.Event, ...] = EVENTS, with_pdfs: bool = True
+) -> list[str]:
     """Read, add one person's data, read again — for every event; what moved, in words."""
     clients = harness.clients(s.demo)
     tokens = harness.bearer_tokens()
     readings = _read_all(s, clients, tokens)
     assert any(r.status == 200 for r in readings.values())
-    printed = {key: harness.Reading(200, tuple(v)) for key, v in _print_html(s).items()}
+
+    def print_html() -> dict[str, harness.Reading]:
+        if not with_pdfs:
+            return {}
+        return {key: harness.Reading(200, tuple(v)) for key, v in _print_html(s).items()}
+
+    printed = print_html()
     problems = []
-    for event in EVENTS:
+    for event in events:
         event.apply(s)
         again = _read_all(s, clients, tokens)
-        printed_again = {key: harness.Reading(200, tuple(v)) for key, v in _print_html(s).items()}
+        printed_again = print_html()
         for line in _changes(readings, again, event.numbers_only) + _changes(
             printed, printed_again, event.numbers_only
         ):
@@ -442,3 +450,101 @@ def test_no_two_shown_populations_differ_by_fewer_than_k(scenario: Scenario) -> 
     for family in families.values():
         for a, b in combinations(family, 2):
             assert not 0 < len(a ^ b) < k
+
+
+def shown_group_sizes(s: Scenario, client: Any, token: str) -> list[tuple[str, int, int, str]]:
+    """(measure, wave id, n, where) for every scale figure the API shows — what an attacker reads.
+
+    Independent of the ledger: it reads the numbers of people the API prints beside each figure.
+    """
+    found = []
+    slug = s.programme.slug
+    headers = {"Authorization": f"Bearer {token}"}
+    for wave in _waves(s):
+        report = client.get(f"/api/v1/programmes/{slug}/reports/{wave.pk}/feedback", headers=headers)
+        for scale in report.json()["scales"]:
+            figures = {"everyone": scale["overall"], **scale["by_group"]}
+            for group, figure in figures.items():
+                if figure["n"]:
+                    where = f"report of wave {wave.pk}, {group}"
+                    found.append((f"scale:{scale['id']}:{group}", wave.pk, figure["n"], where))
+    for args in _pairs(s):
+        before, after = args["before_id"], args["after_id"]
+        comparison = client.get(
+            f"/api/v1/programmes/{slug}/reports/{before}/compare/{after}", headers=headers
+        ).json()
+        for row in comparison["scales"]:
+            if row["n_matched"]:
+                for wave_id in (before, after):
+                    where = f"comparison {before}→{after}"
+                    found.append(
+                        (f"scale:{row['id']}:everyone", wave_id, row["n_matched"], where)
+                    )
+    return found
+
+
+def near_groups(sizes: list[tuple[str, int, int, str]], k: int) -> list[str]:
+    """Pairs of figures of one measure and wave over groups 1 to k − 1 people apart."""
+    problems = []
+    for (m1, w1, n1, where1), (m2, w2, n2, where2) in combinations(sizes, 2):
+        if (m1, w1) == (m2, w2) and 0 < abs(n1 - n2) < k:
+            problems.append(f"{m1} of wave {w1}: {n1} ({where1}) and {n2} ({where2})")
+    return problems
+
+
+def test_no_reader_sees_the_same_figure_over_groups_a_few_people_apart(scenario: Scenario) -> None:
+    client = harness.clients(scenario.demo)[harness.LEAD]
+    token = harness.bearer_tokens()[harness.LEAD]
+    sizes = shown_group_sizes(scenario, client, token)
+    assert sizes, "the API showed no figure at all"
+    assert near_groups(sizes, scenario.programme.min_group_size) == []
+
+
+# ---------------------------------------------------------------------------------------------
+# The harness itself: it must fail when the protections are taken away
+# ---------------------------------------------------------------------------------------------
+
+
+def test_the_harness_catches_a_figure_shown_for_an_open_wave(
+    scenario: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tandem.disclosure.ledger import Scope
+    from tandem.reports import feedback
+
+    # Re-introduce the hole of issue 13: an open wave's report shows its figures.
+    monkeypatch.setattr(
+        feedback, "wave_scope", lambda wave: Scope(key=f"wave:{wave.pk}", frozen=True)
+    )
+    global AGGREGATE
+    only = {name: AGGREGATE[name] for name in ("reports:feedback", "api-v1:feedback")}
+    monkeypatch.setattr(__import__(__name__, fromlist=["AGGREGATE"]), "AGGREGATE", only)
+    problems = run_harness(scenario, events=EVENTS[:1], with_pdfs=False)
+    assert any(f"/reports/waves/{scenario.open_take.pk}/" in p for p in problems), problems
+    assert any(f"/reports/{scenario.open_take.pk}/feedback" in p for p in problems), problems
+
+
+def test_the_harness_catches_a_comparison_beside_a_report_two_people_apart(
+    scenario: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tandem.disclosure import ledger
+    from tandem.surveys.models import Invitation, InvitationStatus
+
+    # Two people who answered both stock takes lose their baseline: 17 in the repeat report,
+    # 15 matched. With the ledger switched off, both readings show their figures.
+    repeat = set(
+        scenario.repeat.invitations.filter(status=InvitationStatus.SUBMITTED).values_list(
+            "participant", flat=True
+        )
+    )
+    Invitation.objects.filter(wave=scenario.baseline, participant__in=sorted(repeat)[:2]).update(
+        status=InvitationStatus.IN_PROGRESS
+    )
+    DisclosedPopulation.objects.filter(programme=scenario.programme).delete()
+    client = harness.clients(scenario.demo)[harness.LEAD]
+    token = harness.bearer_tokens()[harness.LEAD]
+    k = scenario.programme.min_group_size
+    assert near_groups(shown_group_sizes(scenario, client, token), k) == []
+    DisclosedPopulation.objects.filter(programme=scenario.programme).delete()
+    monkeypatch.setattr(ledger, "differencing_conflict", lambda *args, **kwargs: None)
+    caught = near_groups(shown_group_sizes(scenario, client, token), k)
+    assert any("17" in line and "15" in line for line in caught), caught
