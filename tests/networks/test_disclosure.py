@@ -121,7 +121,7 @@ def test_the_demo_shows_its_indices_change_and_maps_everywhere(
 
     maps = lead_client.get(_url("networks:map", demo)).content.decode()
     assert maps.count('class="tandem-network-svg"') == 2
-    assert "gained and" in maps and "not shown" not in maps
+    assert "gained and" in maps and "This map is not shown" not in maps
 
 
 # --- A population already shown elsewhere -----------------------------------------------------
@@ -177,6 +177,7 @@ def test_a_ledger_conflict_hides_the_feedback_reports_indices_and_map_with_the_r
 def test_a_change_over_15_matched_beside_a_wave_of_17_is_hidden_and_the_waves_indices_stay(
     demo: demo_module.DemoProgramme,
     lead_client: Client,
+    sponsor_client: Client,
     stock_takes: tuple[Wave, Wave],
     late_joiners: set[str],
 ) -> None:
@@ -195,6 +196,10 @@ def test_a_change_over_15_matched_beside_a_wave_of_17_is_hidden_and_the_waves_in
     assert page.count(DIFFERS) == 3  # one per relation, with the reason
     assert "20 people answered the roster." in page and "17 people answered the roster." in page
     assert page.count("Density (share of possible ties present)") == 2
+
+    # Sponsors read the same figures: both waves are released.
+    sponsor_page = sponsor_client.get(_url("networks:overview", demo)).content.decode()
+    assert sponsor_page.count(DIFFERS) == 3 and "Among the" not in sponsor_page
 
     body = _indices(lead_client, demo)
     assert _relation(body, baseline, "talk")["density"] is not None
@@ -240,6 +245,26 @@ def test_a_map_leaving_out_two_late_joiners_is_hidden_where_it_would_be_shown(
     ):
         body = lead_client.get(url).content.decode()
         assert [c for c in late_joiners if f">{c}<" in body] == [], url
+
+
+# --- Over time ----------------------------------------------------------------------------------
+
+
+def test_indices_read_once_are_not_shown_again_over_one_person_fewer(
+    demo: demo_module.DemoProgramme, lead_client: Client, stock_takes: tuple[Wave, Wave]
+) -> None:
+    _, repeat = stock_takes
+    assert _relation(_indices(lead_client, demo), repeat, "talk")["density"] is not None
+    # Whatever slipped through (a data fix, an import), one person's roster answers go: the
+    # two readings would give their ties away, so the second is refused.
+    RosterEntry.objects.filter(
+        invitation__wave=repeat, invitation__participant_id=_roster_respondents(repeat)[0]
+    ).delete()
+    talk = _relation(_indices(lead_client, demo), repeat, "talk")
+    assert talk["density"] is None and DIFFERS in talk["hidden"]
+    page = lead_client.get(_url("networks:overview", demo)).content.decode()
+    assert "16 people answered the roster." in page
+    assert f"“{TALK}”: Hidden: this group {DIFFERS}" in page
 
 
 # --- Open waves -------------------------------------------------------------------------------
