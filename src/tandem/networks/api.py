@@ -4,7 +4,9 @@ The programme lead and sponsors get the network waves and, per wave and relation
 the change between the two latest waves — from `network_overview`, the selector behind the
 overview page. Nobody is named and no person's figures are given: only whole-network indices, and
 bonding per profession (null with a reason below k). A wave with fewer than k roster respondents
-has no indices at all. A participant gets their own ego-network (`/networks/me`), from the same
+has no indices at all. Every figure passes through the disclosure ledger as on the page: a
+relation's indices or change that it refuses comes back as nulls with `hidden`, the reason in
+words. A participant gets their own ego-network (`/networks/me`), from the same
 selector as their page, which records every read (`networks.ego_network.read`).
 """
 
@@ -64,8 +66,9 @@ class RelationIndicesOut(Schema):
     relation: str = Field(description="The relation's id in the roster, e.g. “talk”.")
     text: str
     name: str
-    nodes: int
-    edges: int
+    hidden: str | None = Field(description=HIDDEN)
+    nodes: int | None
+    edges: int | None
     density: float | None
     reciprocity: float | None
     dyad_census: DyadCensusOut | None
@@ -85,6 +88,7 @@ class WaveIndicesOut(Schema):
 class RelationChangeOut(Schema):
     relation: str
     text: str
+    hidden: str | None = Field(description=HIDDEN)
     matched: int | None = Field(description="People in both networks.")
     gained: int | None
     lost: int | None
@@ -148,6 +152,22 @@ def _wave(wave: Wave) -> dict[str, Any]:
 
 
 def _relation(item: selectors.RelationIndices, k: int) -> dict[str, Any]:
+    if item.hidden is not None:
+        return {
+            "relation": item.relation.id,
+            "text": item.relation.text,
+            "name": item.relation.name,
+            "hidden": item.hidden,
+            "nodes": None,
+            "edges": None,
+            "density": None,
+            "reciprocity": None,
+            "dyad_census": None,
+            "bridging_density": None,
+            "ei_index": None,
+            "linking_share": None,
+            "bonding": [],
+        }
     summary = item.summary
     census = summary.get("dyad_census")
     ei = summary.get("ei_index")
@@ -155,6 +175,7 @@ def _relation(item: selectors.RelationIndices, k: int) -> dict[str, Any]:
         "relation": item.relation.id,
         "text": item.relation.text,
         "name": item.relation.name,
+        "hidden": None,
         "nodes": summary["nodes"],
         "edges": summary["edges"],
         "density": _num(summary.get("density")),
@@ -211,6 +232,7 @@ def network_indices(request: ApiRequest, slug: str = slug_path()) -> Any:
                 {
                     "relation": item.relation.id,
                     "text": item.relation.text,
+                    "hidden": item.hidden,
                     "matched": item.facts.matched,
                     "gained": item.facts.gained,
                     "lost": item.facts.lost,

@@ -70,9 +70,10 @@ def _entries_for(
     invitations = Invitation.objects.filter(
         wave=wave, status=InvitationStatus.SUBMITTED
     ).select_related("participant__person__service")
-    entries = []
+    entries: list[RosterEntry] = []
     for invitation in invitations.order_by("pk"):
         ego = invitation.participant
+        named = len(entries)
         for alter in members:
             if alter.pk == ego.pk:
                 continue
@@ -94,6 +95,19 @@ def _entries_for(
             entries.append(
                 RosterEntry(
                     invitation=invitation, section_id=section_id, alter=alter, answers=answers
+                )
+            )
+        if len(entries) == named and ego.pk in partners:
+            # Everyone who submitted names someone, at least their partner: a roster naming
+            # nobody makes its author no roster respondent, and the roster's respondents would
+            # then not nest like the questionnaire's (22 at baseline, the repeat's 17 among them),
+            # which the network change needs to be shown (tandem.networks.ledger).
+            entries.append(
+                RosterEntry(
+                    invitation=invitation,
+                    section_id=section_id,
+                    alter_id=partners[ego.pk],
+                    answers={"talk": 3},
                 )
             )
     return entries

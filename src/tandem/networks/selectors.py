@@ -3,7 +3,10 @@
 Who sees what (DESIGN.md, privacy model):
 - the programme lead and sponsors see pseudonymised maps, pair ties and indices — nobody is named,
   people are shown as codes such as "P07" with their profession and level only. The lead sees
-  every closed wave; sponsors only waves whose report has been released;
+  every closed wave (its scope frozen: `surveys.selectors.wave_scope`); sponsors only waves whose
+  report has been released. Every figure passes through the disclosure ledger
+  (`tandem.networks.ledger`), which hides, with the reason, any whose population differs by 1 to
+  k − 1 people from one already shown;
 - a participant sees their own ego-network: only the ties they reported themselves, with names,
   and how many of those colleagues confirmed the tie — never who named them (that would show other
   people's answers). Every read of an ego-network is audited;
@@ -28,14 +31,24 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from tandem.analysis.errors import AnalysisInputError
 from tandem.analysis.networks import Network, network_change, network_summary, pair_ties
 from tandem.audit.services import audit_record
+from tandem.disclosure.ledger import Decisions, Scope
+from tandem.networks.ledger import (
+    LOCALITIES,
+    MAP,
+    PAIRS,
+    NetworkFigures,
+    index_key,
+)
 from tandem.networks.models import RosterEntry
 from tandem.networks.roster import ROSTER, Relation, relations, roster_sections
 from tandem.programmes.models import Pair, Participant, Profession, Programme, Role
 from tandem.programmes.selectors import ProgrammeAccessDenied, viewer_roles
 from tandem.surveys.instruments import Section
 from tandem.surveys.models import Invitation, InvitationStatus, Wave
+from tandem.surveys.selectors import wave_scope
 
 ROSTER_ROLES = (Role.PARTICIPANT, Role.SPONSOR)
 ANALYST_ROLES = frozenset({Role.PROGRAMME_LEAD, Role.SPONSOR})
@@ -121,6 +134,12 @@ class WaveNetworks:
     respondents: int
     # code → participant id, for the selectors only (never passed to a template).
     participant_of: dict[str, int] = field(repr=False)
+    # The roster respondents' participant ids: the population of the wave's figures (the ledger's).
+    respondent_ids: frozenset[int] = field(default=frozenset(), repr=False)
+
+    @property
+    def scope(self) -> Scope:
+        return wave_scope(self.wave)
 
     def relation(self, relation_id: str) -> Relation:
         for relation in self.relations:
@@ -193,6 +212,7 @@ def wave_networks(*, wave: Wave) -> WaveNetworks | None:
         networks=networks,
         respondents=len(respondents),
         participant_of={codes[pk]: pk for pk in included},
+        respondent_ids=frozenset(respondents),
     )
 
 
@@ -241,6 +261,8 @@ class RelationIndices:
     relation: Relation
     summary: dict[str, Any]
     bonding: list[tuple[str, float | None, bool]]  # (profession label, density, suppressed)
+    # The ledger's reason, in words, when this relation's indices are not shown (summary empty).
+    hidden: str | None = None
 
 
 @dataclass(frozen=True)
@@ -249,6 +271,14 @@ class WaveIndices:
     respondents: int
     suppressed: bool
     relations: list[RelationIndices]
+
+    @property
+    def shown(self) -> list[RelationIndices]:
+        return [r for r in self.relations if r.hidden is None]
+
+    @property
+    def withheld(self) -> list[RelationIndices]:
+        return [r for r in self.relations if r.hidden is not None]
 
 
 @dataclass(frozen=True)
@@ -297,6 +327,8 @@ class RelationChange:
     change: dict[str, Any]
     facts: ChangeFacts
     sentences: list[str]
+    # The ledger's reason, in words, when the change is not shown (change and sentences empty).
+    hidden: str | None = None
 
 
 @dataclass(frozen=True)
@@ -338,14 +370,24 @@ def _relation_indices(data: WaveNetworks, relation: Relation, k: int) -> Relatio
     return RelationIndices(relation=relation, summary=summary, bonding=bonding)
 
 
-def wave_indices(*, data: WaveNetworks, k: int) -> WaveIndices:
-    """Indices of every relation; all suppressed if fewer than k people answered the roster."""
+def wave_indices(*, data: WaveNetworks, k: int, decisions: Decisions) -> WaveIndices:
+    """Indices of every relation; all suppressed if fewer than k people answered the roster.
+
+    `decisions` are the ledger's (`NetworkFigures.indices(data)` registered before deciding): a
+    relation whose indices it refused keeps only its reason.
+    """
     suppressed = data.respondents < k
+    relations = []
+    if not suppressed:
+        for relation in data.relations:
+            reason = decisions.reason(index_key(data, relation.id))
+            relations.append(
+                _relation_indices(data, relation, k)
+                if reason is None
+                else RelationIndices(relation=relation, summary={}, bonding=[], hidden=reason)
+            )
     return WaveIndices(
-        wave=data.wave,
-        respondents=data.respondents,
-        suppressed=suppressed,
-        relations=[] if suppressed else [_relation_indices(data, r, k) for r in data.relations],
+        wave=data.wave, respondents=data.respondents, suppressed=suppressed, relations=relations
     )
 
 
@@ -412,38 +454,78 @@ def change_sentences(
     return sentences
 
 
-def network_overview(*, viewer: Any, programme: Programme) -> NetworkOverview:
-    """Indices per wave and relation, and the change between the two latest visible waves."""
+def _hidden_change(relation: Relation, reason: str) -> RelationChange:
+    return RelationChange(
+        relation=relation,
+        change={},
+        facts=ChangeFacts(None, None, None, None, None, None),
+        sentences=[],
+        hidden=reason,
+    )
+
+
+def network_overview(
+    *, viewer: Any, programme: Programme, surface: str = "networks.overview"
+) -> NetworkOverview:
+    """Indices per wave and relation, and the change between the two latest visible waves.
+
+    Every figure goes through the ledger (`tandem.networks.ledger`): each wave's indices first,
+    then the change over the people matched across the two waves, which is hidden with the
+    reason if they differ by 1 to k − 1 people from either wave's respondents.
+    """
     waves = network_waves(viewer=viewer, programme=programme)
     k = programme.min_group_size
     built = [data for wave in waves if (data := wave_networks(wave=wave)) is not None]
-    indices = [wave_indices(data=data, k=k) for data in built]
-    overview = NetworkOverview(programme=programme, k=k, waves=indices)
-    shown = [
-        (data, index) for data, index in zip(built, indices, strict=True) if not index.suppressed
-    ]
-    if len(shown) < 2:
-        return overview
-    (before_data, before_index), (after_data, after_index) = shown[-2], shown[-1]
+    # A wave below k shows no figure: nothing of it enters the ledger.
+    shown = [data for data in built if data.respondents >= k]
+    figures = NetworkFigures(programme=programme, surface=surface)
+    for data in shown:
+        figures.indices(data)
+    pair = (shown[-2], shown[-1]) if len(shown) >= 2 else None
+    change_keys = {}
+    if pair is not None:
+        before_data, after_data = pair
+        for relation in after_data.relations:
+            if relation.id in before_data.networks:
+                change_keys[relation.id] = figures.change(before_data, after_data, relation.id)
+    decisions = figures.decide()
+    indices = [wave_indices(data=data, k=k, decisions=decisions) for data in built]
+    if pair is None:
+        return NetworkOverview(programme=programme, k=k, waves=indices)
+    before_data, after_data = pair
+    summaries = {
+        (index.wave.pk, r.relation.id): r.summary for index in indices for r in index.shown
+    }
     changes = []
-    for before_rel, after_rel in zip(before_index.relations, after_index.relations, strict=False):
-        relation = after_rel.relation
-        if before_rel.relation.id != relation.id:
+    for relation in after_data.relations:
+        if relation.id not in change_keys:
             continue
-        change = network_change(
-            before_data.networks[relation.id],
-            after_data.networks[relation.id],
-            group=GROUP,
-            level=LEVEL,
-            permutations=PERMUTATIONS,
-            seed=0,
-        )
+        reason = decisions.reason(change_keys[relation.id])
+        if reason is not None:
+            changes.append(_hidden_change(relation, reason))
+            continue
+        try:
+            change = network_change(
+                before_data.networks[relation.id],
+                after_data.networks[relation.id],
+                group=GROUP,
+                level=LEVEL,
+                permutations=PERMUTATIONS,
+                seed=0,
+            )
+        except AnalysisInputError as exc:
+            changes.append(_hidden_change(relation, f"Not measurable: {exc}"))
+            continue
         changes.append(
             RelationChange(
                 relation=relation,
                 change=change,
                 facts=change_facts(change),
-                sentences=change_sentences(relation, before_rel.summary, after_rel.summary),
+                sentences=change_sentences(
+                    relation,
+                    summaries[(before_data.wave.pk, relation.id)],
+                    summaries[(after_data.wave.pk, relation.id)],
+                ),
             )
         )
     return NetworkOverview(
@@ -462,10 +544,17 @@ def network_overview(*, viewer: Any, programme: Programme) -> NetworkOverview:
 
 
 def closed_roster_waves(programme: Programme) -> list[Wave]:
+    """Waves with a roster whose answers can no longer change (their ledger scope is frozen).
+
+    Nothing computed from an open wave's roster is shown to anyone: two readings, before and
+    after someone submits, would give that person's answers away (DESIGN.md, "over time too").
+    """
     return [
         wave
-        for wave in Wave.objects.filter(programme=programme).order_by("opens_on", "id")
-        if wave.has_closed() and roster_section_of(wave) is not None
+        for wave in Wave.objects.filter(programme=programme)
+        .select_related("programme")
+        .order_by("opens_on", "id")
+        if wave_scope(wave).frozen and roster_section_of(wave) is not None
     ]
 
 
@@ -527,19 +616,22 @@ def pair_tie_rows(networks: dict[str, Network], pairs: Iterable[tuple[str, str]]
 @dataclass(frozen=True)
 class PairTiesView:
     wave: Wave
-    relations: tuple[Relation, ...]
+    relations: tuple[Relation, ...]  # the relations shown
     rows: list[PairTie]
     left_out: int
     suppressed: bool
     k: int
     mutual_counts: dict[str, int]
+    pairs: int = 0  # pairs in which both people answered (listed when a relation is shown)
+    # (relation, the ledger's reason in words) for each relation whose ties are not shown
+    withheld: list[tuple[Relation, str]] = field(default_factory=list)
 
 
 def pair_ties_for(*, viewer: Any, programme: Programme, wave: Wave) -> PairTiesView:
     """Doctor–manager pairs (pseudonymised) and whether each names the other, per relation.
 
     Only pairs in which both people answered the roster are listed: for the others one side of
-    the tie is unknown.
+    the tie is unknown. A relation whose table the ledger refuses is left out, with the reason.
     """
     _require_analyst(viewer, programme)
     data = wave_networks(wave=wave)
@@ -548,6 +640,11 @@ def pair_ties_for(*, viewer: Any, programme: Programme, wave: Wave) -> PairTiesV
         return PairTiesView(wave, data.relations if data else (), [], 0, True, k, {})
     codes = pseudonyms(programme=programme)
     hidden = singled_out(programme)
+    figures = NetworkFigures(programme=programme, surface="networks.pairs")
+    keys = {r.id: figures.drawn(PAIRS, data, r.id, hidden) for r in data.relations}
+    decisions = figures.decide()
+    shown = tuple(r for r in data.relations if decisions.shown(keys[r.id]))
+    withheld = [(r, decisions.reason(keys[r.id]) or "") for r in data.relations if r not in shown]
     respondents = {pk for code, pk in data.participant_of.items() if code not in hidden}
     pairs = []
     left_out = 0
@@ -556,10 +653,13 @@ def pair_ties_for(*, viewer: Any, programme: Programme, wave: Wave) -> PairTiesV
             pairs.append((codes[pair.doctor_id], codes[pair.manager_id]))
         else:
             left_out += 1
+    networks = {r.id: data.networks[r.id] for r in shown}
     # Sorted by code so that row order says nothing about services or names.
-    rows = sorted(pair_tie_rows(data.networks, pairs), key=lambda row: row.doctor)
-    mutual = {r.id: sum(1 for row in rows if row.ties[r.id][2]) for r in data.relations}
-    return PairTiesView(wave, data.relations, rows, left_out, False, k, mutual)
+    rows = sorted(pair_tie_rows(networks, pairs), key=lambda row: row.doctor) if shown else []
+    mutual = {r.id: sum(1 for row in rows if row.ties[r.id][2]) for r in shown}
+    return PairTiesView(
+        wave, shown, rows, left_out, False, k, mutual, pairs=len(pairs), withheld=withheld
+    )
 
 
 @dataclass(frozen=True)
@@ -575,19 +675,37 @@ class LocalityMatrix:
     localities: list[str]
     rows: list[tuple[str, list[MatrixCell]]]
     k: int
+    hidden: str | None = None  # the ledger's reason, in words, when the matrix is not shown
 
 
 def locality_matrix(
     *, viewer: Any, programme: Programme, wave: Wave, relation_id: str
 ) -> LocalityMatrix | None:
     """Doctor × manager ties by locality: cell (A, B) counts doctor–manager pairs, doctor in A and
-    manager in B, with a tie either way. A cell over fewer than k people is suppressed."""
+    manager in B, with a tie either way. A cell over fewer than k people is suppressed.
+
+    Like the maps, it leaves out the people `singled_out` finds, and the ledger may refuse it
+    (`hidden`) if that leaves 1 to k − 1 people out of the wave's indices.
+    """
     _require_analyst(viewer, programme)
     data = wave_networks(wave=wave)
     k = programme.min_group_size
     if data is None or relation_id not in data.networks or data.respondents < k:
         return None
-    net = data.networks[relation_id]
+    hidden = singled_out(programme)
+    figures = NetworkFigures(programme=programme, surface="networks.localities")
+    key = figures.drawn(LOCALITIES, data, relation_id, hidden)
+    refused = figures.decide().reason(key)
+    if refused is not None:
+        return LocalityMatrix(
+            wave=wave,
+            relation=data.relation(relation_id),
+            localities=[],
+            rows=[],
+            k=k,
+            hidden=refused,
+        )
+    net = without(data.networks[relation_id], hidden)
     attrs = net.attributes
     localities = sorted({attrs[node]["locality"] for node in net.nodes})
     doctors: dict[str, set[str]] = defaultdict(set)
@@ -628,6 +746,10 @@ class MapData:
     gained: set[tuple[str, str]]
     lost: set[tuple[str, str]]
     compared_with: Wave | None
+    # The ledger's reasons, in words: the map is not shown (network empty), or only the ties
+    # gained and lost are not.
+    hidden: str | None = None
+    change_hidden: str | None = None
 
 
 def network_map(
@@ -638,7 +760,12 @@ def network_map(
     relation_id: str,
     compare_with: Wave | None = None,
 ) -> MapData | None:
-    """One pseudonymised map; with `compare_with`, the ties gained and lost since that wave."""
+    """One pseudonymised map; with `compare_with`, the ties gained and lost since that wave.
+
+    None when there is no such network or fewer than k people answered its roster; a map the
+    ledger refuses comes back empty with its reason (`hidden`), and ties gained and lost it
+    refuses are left off with theirs (`change_hidden`).
+    """
     _require_analyst(viewer, programme)
     data = wave_networks(wave=wave)
     if data is None or relation_id not in data.networks:
@@ -646,27 +773,40 @@ def network_map(
     if data.respondents < programme.min_group_size:
         return None
     hidden = singled_out(programme)
+    figures = NetworkFigures(programme=programme, surface="networks.map")
+    earlier = wave_networks(wave=compare_with) if compare_with is not None else None
+    if earlier is not None and relation_id not in earlier.networks:
+        earlier = None
+    map_key = figures.drawn(MAP, data, relation_id, hidden)
+    change_key = (
+        figures.map_change(earlier, data, relation_id, hidden) if earlier is not None else None
+    )
+    decisions = figures.decide()
+    relation = data.relation(relation_id)
+    refused = decisions.reason(map_key)
+    if refused is not None:
+        empty = Network(nodes=(), edges=(), directed=True, attributes={})
+        return MapData(wave, relation, empty, {}, set(), set(), compare_with, hidden=refused)
     net = without(data.networks[relation_id], hidden)
     gained: set[tuple[str, str]] = set()
     lost: set[tuple[str, str]] = set()
-    if compare_with is not None:
-        earlier = wave_networks(wave=compare_with)
-        if earlier is not None and relation_id in earlier.networks:
-            before = without(earlier.networks[relation_id], hidden)
-            # Only people in both waves: a newcomer's ties are not "gained" by the programme.
-            both = set(net.nodes) & set(before.nodes)
-            now = {(s, t) for s, t, _ in net.edges if s in both and t in both}
-            then = {(s, t) for s, t, _ in before.edges if s in both and t in both}
-            gained, lost = now - then, then - now
-    summary = _summary(net)
+    change_hidden = decisions.reason(change_key) if change_key is not None else None
+    if earlier is not None and change_hidden is None:
+        before = without(earlier.networks[relation_id], hidden)
+        # Only people in both waves: a newcomer's ties are not "gained" by the programme.
+        both = set(net.nodes) & set(before.nodes)
+        now = {(s, t) for s, t, _ in net.edges if s in both and t in both}
+        then = {(s, t) for s, t, _ in before.edges if s in both and t in both}
+        gained, lost = now - then, then - now
     return MapData(
         wave=wave,
-        relation=data.relation(relation_id),
+        relation=relation,
         network=net,
-        summary=summary,
+        summary=_summary(net),
         gained=gained,
         lost=lost,
         compared_with=compare_with,
+        change_hidden=change_hidden,
     )
 
 
@@ -775,7 +915,7 @@ def ego_network(*, viewer: Any, programme: Programme) -> EgoNetwork:
     waves = []
     for wave in Wave.objects.filter(programme=programme).order_by("opens_on", "id"):
         section = roster_section_of(wave)
-        if section is None or not wave.has_closed():
+        if section is None or not wave_scope(wave).frozen:
             continue
         invitation = Invitation.objects.filter(wave=wave, participant=participant).first()
         if invitation is None or invitation.status != InvitationStatus.SUBMITTED:

@@ -171,29 +171,34 @@ def _map_context(request: HttpRequest, programme: Programme) -> dict[str, Any]:
         else None
     )
     maps = [m for m in (first, after) if m is not None]
-    if maps:
-        # One layout for both waves, so that each person stays in the same place.
-        nodes = {node for m in maps for node in m.network.nodes}
-        edges = {(s, t) for m in maps for s, t, _ in m.network.edges}
-        positions = layout(nodes, edges)
-        for m in maps:
-            m_title = f"{m.wave.title}: {m.relation.text}"
-            context["maps"].append(
-                {
-                    "data": m,
-                    "svg": network_svg(
-                        m.network,
-                        title=m_title,
-                        positions=positions,
-                        gained=m.gained,
-                        lost=m.lost,
-                    ),
-                    "json_url": reverse("networks:map_json", args=[programme.slug])
-                    + f"?wave={m.wave.pk}&relation={relation_id}"
-                    + (f"&compare={m.compared_with.pk}" if m.compared_with else ""),
-                    "nodes": _node_rows(m),
-                }
-            )
+    drawn = [m for m in maps if m.hidden is None]
+    # One layout for both waves, so that each person stays in the same place; a map not shown
+    # has no say in it.
+    positions = layout(
+        {node for m in drawn for node in m.network.nodes},
+        {(s, t) for m in drawn for s, t, _ in m.network.edges},
+    )
+    for m in maps:
+        if m.hidden is not None:
+            context["maps"].append({"data": m, "hidden": m.hidden})
+            continue
+        m_title = f"{m.wave.title}: {m.relation.text}"
+        context["maps"].append(
+            {
+                "data": m,
+                "svg": network_svg(
+                    m.network,
+                    title=m_title,
+                    positions=positions,
+                    gained=m.gained,
+                    lost=m.lost,
+                ),
+                "json_url": reverse("networks:map_json", args=[programme.slug])
+                + f"?wave={m.wave.pk}&relation={relation_id}"
+                + (f"&compare={m.compared_with.pk}" if m.compared_with else ""),
+                "nodes": _node_rows(m),
+            }
+        )
     context["suppressed"] = after is None
     return context
 
@@ -241,7 +246,7 @@ def map_json(request: HttpRequest, slug: str) -> JsonResponse:
         else None
     )
     if wave is None or relation_id is None:
-        return JsonResponse({"elements": []})
+        return JsonResponse({"elements": [], "hidden": None})
     data = selectors.network_map(
         viewer=request.user,
         programme=programme,
@@ -249,7 +254,15 @@ def map_json(request: HttpRequest, slug: str) -> JsonResponse:
         relation_id=relation_id,
         compare_with=compare,
     )
-    return JsonResponse({"elements": selectors.map_elements(data) if data else []})
+    if data is not None and data.hidden is not None:
+        return JsonResponse({"elements": [], "hidden": data.hidden})
+    return JsonResponse(
+        {
+            "elements": selectors.map_elements(data) if data else [],
+            "hidden": None,
+            "change_hidden": data.change_hidden if data else None,
+        }
+    )
 
 
 @never_cache
