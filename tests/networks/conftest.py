@@ -10,7 +10,9 @@ from tandem.surveys.models import Invitation, InvitationStatus, Wave
 
 
 @pytest.fixture
-def stock_takes(demo: demo_module.DemoProgramme) -> tuple[Wave, Wave]:
+def stock_takes(demo: demo_module.DemoProgramme, nothing_read_yet: None) -> tuple[Wave, Wave]:
+    """The demo's two stock takes, with nothing read yet (the demo's frozen evaluation has shown
+    their networks; these tests decide for themselves what has been read)."""
     waves = Wave.objects.filter(programme=demo.programme)
     return waves.get(kind="baseline"), waves.get(kind="repeat")
 
