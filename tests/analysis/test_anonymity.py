@@ -284,3 +284,22 @@ def test_negative_count_is_refused() -> None:
         AnalysisInputError, match=r"count for \('doctor', 'n'\) must be a whole number ≥ 0"
     ):
         suppress_breakdown({"doctor": -1})
+
+
+def test_a_cell_hidden_from_outside_takes_its_complement_with_it() -> None:
+    # The ledger refuses doctors (shown elsewhere over a group one person larger); with the total
+    # shown, managers = total − doctors, so managers must go too.
+    from tandem.analysis.anonymity import BREAKDOWN_COLUMN, Position, SuppressionReason
+
+    table = suppress_breakdown(
+        {"Doctors": 8, "Managers": 9},
+        k=5,
+        forced_hidden=[Position.cell("Doctors", BREAKDOWN_COLUMN)],
+    )
+    assert (
+        table.reason(Position.cell("Doctors", BREAKDOWN_COLUMN)) == SuppressionReason.DIFFERENCING
+    )
+    assert (
+        table.reason(Position.cell("Managers", BREAKDOWN_COLUMN)) == SuppressionReason.SUBTRACTION
+    )
+    assert table.is_shown(Position.column_total(BREAKDOWN_COLUMN))

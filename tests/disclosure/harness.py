@@ -66,7 +66,20 @@ VOLATILE_KEYS = frozenset(
 # Reading a page
 # ---------------------------------------------------------------------------------------------
 
-_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+_VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "wbr",
+}
 _SVG_SHAPES = {"line", "circle", "path", "rect", "polygon", "polyline", "ellipse", "text", "g"}
 
 
@@ -178,9 +191,7 @@ class Scenario:
 
 
 def participant(programme: Any, name: str) -> Participant:
-    return Participant.objects.select_related("person").get(
-        programme=programme, person__name=name
-    )
+    return Participant.objects.select_related("person").get(programme=programme, person__name=name)
 
 
 def not_yet_answered(wave: Wave) -> list[Invitation]:
@@ -215,7 +226,9 @@ def answer_wave(invitation: Invitation, value: int, *, roster: bool = True) -> N
             for alter in colleagues
             for relation in relations(section)
         }
-        roster_answers_save(invitation=invitation, section_id=section.id, shown=colleagues, data=data)
+        roster_answers_save(
+            invitation=invitation, section_id=section.id, shown=colleagues, data=data
+        )
     assert survey_services.response_submit(invitation=invitation)
 
 
@@ -311,8 +324,7 @@ def _roster_only(s: Scenario) -> None:
 
     for section in roster_sections(s.open_take.instrument.sections):
         colleagues = [
-            p.pk
-            for p in roster_members(programme=s.programme, exclude=invitation.participant_id)
+            p.pk for p in roster_members(programme=s.programme, exclude=invitation.participant_id)
         ][-3:]
         roster_answers_save(
             invitation=invitation,

@@ -47,7 +47,11 @@ def _pairs(s: Scenario) -> list[Args]:
     slug = s.programme.slug
     return [
         {"slug": slug, "before_id": before.pk, "after_id": after.pk}
-        for before, after in ((s.baseline, s.repeat), (s.baseline, s.open_take), (s.repeat, s.open_take))
+        for before, after in (
+            (s.baseline, s.repeat),
+            (s.baseline, s.open_take),
+            (s.repeat, s.open_take),
+        )
     ]
 
 
@@ -375,7 +379,9 @@ def _print_html(s: Scenario) -> dict[str, list[str]]:
     from tandem.reports import pdf
 
     return {
-        "feedback PDF, open stock take": harness.html_tokens(pdf.feedback_pdf(s.open_take).decode()),
+        "feedback PDF, open stock take": harness.html_tokens(
+            pdf.feedback_pdf(s.open_take).decode()
+        ),
         "feedback PDF, meeting pulse": harness.html_tokens(pdf.feedback_pdf(s.pulse).decode()),
         "comparison PDF, baseline and open stock take": harness.html_tokens(
             pdf.comparison_pdf(s.baseline, s.open_take).decode()
@@ -461,7 +467,9 @@ def shown_group_sizes(s: Scenario, client: Any, token: str) -> list[tuple[str, i
     slug = s.programme.slug
     headers = {"Authorization": f"Bearer {token}"}
     for wave in _waves(s):
-        report = client.get(f"/api/v1/programmes/{slug}/reports/{wave.pk}/feedback", headers=headers)
+        report = client.get(
+            f"/api/v1/programmes/{slug}/reports/{wave.pk}/feedback", headers=headers
+        )
         for scale in report.json()["scales"]:
             figures = {"everyone": scale["overall"], **scale["by_group"]}
             for group, figure in figures.items():
@@ -477,9 +485,7 @@ def shown_group_sizes(s: Scenario, client: Any, token: str) -> list[tuple[str, i
             if row["n_matched"]:
                 for wave_id in (before, after):
                     where = f"comparison {before}→{after}"
-                    found.append(
-                        (f"scale:{row['id']}:everyone", wave_id, row["n_matched"], where)
-                    )
+                    found.append((f"scale:{row['id']}:everyone", wave_id, row["n_matched"], where))
     return found
 
 

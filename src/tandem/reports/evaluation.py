@@ -430,7 +430,9 @@ def _summary(report: EvaluationReport) -> list[SummaryLine]:
         ]
         if improved:
             lines.append(
-                SummaryLine("Clear improvement between the stock takes: " + ", ".join(improved) + ".")
+                SummaryLine(
+                    "Clear improvement between the stock takes: " + ", ".join(improved) + "."
+                )
             )
         if declined:
             lines.append(
