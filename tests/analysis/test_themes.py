@@ -11,7 +11,12 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from tandem.analysis import themes
-from tandem.analysis.anonymity import SuppressionReason
+from tandem.analysis.anonymity import (
+    BREAKDOWN_COLUMN,
+    Position,
+    SuppressionReason,
+    suppress_breakdown,
+)
 from tandem.analysis.errors import AnalysisInputError
 from tandem.analysis.themes import (
     CodedUnit,
@@ -371,6 +376,56 @@ def test_no_frequency_under_k_is_ever_shown(sizes, k) -> None:
     shown = [cell.count for row in table.rows for cell in (*row.cells.values(), row.total)]
     shown += [cell.count for cell in (*table.respondents.values(), table.respondents_total)]
     assert all(count >= k for count in shown if count is not None)
+
+
+def test_a_position_hidden_from_outside_is_protected_like_any_other() -> None:
+    """The disclosure ledger refuses the doctors' count: the managers' must go too, or the
+    row total would give the doctors' away by subtraction."""
+    data = units("w1", "doctor", 8, {"trust"}) + units("w1", "manager", 9, {"trust"})
+    free = themes.code_frequency_table(data, k=5, wave="w1")
+    assert free is not None and free.rows[0].cells["doctor"].count == 8
+    table = themes.code_frequency_table(
+        data, k=5, wave="w1", forced_hidden=[Position.cell("trust", "doctor")]
+    )
+    assert table is not None
+    (row,) = table.rows
+    assert row.cells["doctor"].reason == str(SuppressionReason.DIFFERENCING)
+    assert row.cells["manager"].reason == SUBTRACTION
+    assert row.total.count == 17
+    assert table.respondents["doctor"].count == 8  # another row: not touched
+
+
+def test_a_refused_total_hides_a_part_too() -> None:
+    data = units("w1", "doctor", 8, {"trust"}) + units("w1", "manager", 9, {"trust"})
+    table = themes.code_frequency_table(
+        data, k=5, forced_hidden=[Position.row_total(themes.RESPONDENTS_ROW)]
+    )
+    assert table is not None
+    assert table.respondents_total.count is None
+    # Both group sizes shown would add up to the hidden total.
+    assert None in [cell.count for cell in table.respondents.values()]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    sizes=st.lists(st.tuples(st.integers(0, 12), st.integers(1, 12)), min_size=1, max_size=4),
+    k=st.integers(3, 6),
+)
+def test_one_grid_suppresses_like_the_rows_and_the_sizes_apart(sizes, k) -> None:
+    """Suppressing the group sizes in the same grid as the codes changes nothing: the rows
+    share no margin."""
+    data = []
+    for index, (with_code, without) in enumerate(sizes):
+        data += units("w", f"g{index}", with_code, {"c"}) + units(
+            "w", f"g{index}", without, start=99
+        )
+    table = code_frequencies(data, k=k)["w"]
+    groups = table.groups
+    sizes_apart = suppress_breakdown({g: sum(u.group == g for u in data) for g in groups}, k=k)
+    assert [table.respondents[g].count for g in groups] == [
+        sizes_apart.count(Position.cell(g, BREAKDOWN_COLUMN)) for g in groups
+    ]
+    assert table.respondents_total.count == sizes_apart.count(Position.column_total("n"))
 
 
 def test_cooccurrence_counts_units_with_both_codes() -> None:

@@ -417,11 +417,19 @@ class CodeFrequencyRow:
     total: Cell  # respondents in any group whose response carries the code
 
 
+# The row of group sizes in the suppressed grid: a name no code id can take (ids are plain text
+# chosen by the caller, never starting with a NUL).
+RESPONDENTS_ROW = "\x00respondents"
+
+
 @dataclass(frozen=True)
 class CodeFrequencyTable:
     """One wave's code frequencies by group, after suppression.
 
     `respondents` are the group sizes (with their total) the frequencies are counted over.
+    `suppressed` is the grid behind every number: `Position.cell(code, group)` and
+    `Position.row_total(code)` for the codes, the same with `RESPONDENTS_ROW` for the sizes (for
+    callers that put the positions through the disclosure ledger).
     """
 
     wave: str
@@ -430,12 +438,72 @@ class CodeFrequencyTable:
     respondents: Mapping[str, Cell]
     respondents_total: Cell
     rows: tuple[CodeFrequencyRow, ...]
+    suppressed: SuppressedTable | None = field(default=None, compare=False, repr=False)
 
 
 def _ordered(present: Iterable[str], preferred: Sequence[str] | None) -> list[str]:
     present_set = set(present)
     order = [g for g in (preferred or ()) if g in present_set]
     return order + sorted(present_set - set(order))
+
+
+def code_frequency_table(
+    units: Iterable[CodedUnit],
+    *,
+    k: int,
+    wave: str = "",
+    codes: Sequence[str] | None = None,
+    groups: Sequence[str] | None = None,
+    forced_hidden: Iterable[Position] = (),
+) -> CodeFrequencyTable | None:
+    """The frequency table of one wave's units (None when there are none); see `code_frequencies`.
+
+    `forced_hidden` positions (of `CodeFrequencyTable.suppressed`) are hidden from outside, e.g.
+    by the disclosure ledger, and protected by complementary suppression like any other.
+    """
+    check_k(k)
+    members = list(units)
+    if not members:
+        return None
+    wave_groups = _ordered((unit.group for unit in members), groups)
+    sizes = Counter(unit.group for unit in members)
+    used = {code for unit in members for code in unit.codes}
+    rows = [code for code in codes if code in used] if codes is not None else sorted(used)
+    counts: dict[tuple[str, str], int] = {
+        (RESPONDENTS_ROW, group): sizes[group] for group in wave_groups
+    }
+    for code in rows:
+        for group in wave_groups:
+            counts[(code, group)] = sum(
+                1 for unit in members if unit.group == group and code in unit.codes
+            )
+    # One grid, each row with its total and no column totals: the rows share no margin, so this
+    # is the same as suppressing each code's row, and the group sizes as a breakdown, apart.
+    table = suppress_table(
+        counts, k=k, column_totals=False, grand_total=False, forced_hidden=forced_hidden
+    )
+    return CodeFrequencyTable(
+        wave=wave,
+        k=k,
+        groups=tuple(wave_groups),
+        respondents={
+            group: Cell.from_table(table, Position.cell(RESPONDENTS_ROW, group))
+            for group in wave_groups
+        },
+        respondents_total=Cell.from_table(table, Position.row_total(RESPONDENTS_ROW)),
+        rows=tuple(
+            CodeFrequencyRow(
+                code=code,
+                cells={
+                    group: Cell.from_table(table, Position.cell(code, group))
+                    for group in wave_groups
+                },
+                total=Cell.from_table(table, Position.row_total(code)),
+            )
+            for code in rows
+        ),
+        suppressed=table,
+    )
 
 
 def code_frequencies(
@@ -453,7 +521,7 @@ def code_frequencies(
     suppression along each row; a cell can only be shown when its group has at least k
     respondents, because the count cannot exceed the group size. Column totals are not shown:
     one response can carry several codes, so they would not be counts of people. The group sizes
-    are suppressed as a breakdown with its total (`suppress_breakdown`).
+    are suppressed as a breakdown with its total.
 
     `codes` fixes which codes are rows and in what order (default: those used, sorted);
     `groups` the order of the groups (only groups with respondents in the wave appear).
@@ -464,42 +532,9 @@ def code_frequencies(
         by_wave.setdefault(unit.wave, []).append(unit)
     tables: dict[str, CodeFrequencyTable] = {}
     for wave, members in by_wave.items():
-        wave_groups = _ordered((unit.group for unit in members), groups)
-        sizes = Counter(unit.group for unit in members)
-        size_table = suppress_breakdown({g: sizes[g] for g in wave_groups}, k=k)
-        used = {code for unit in members for code in unit.codes}
-        rows = [code for code in codes if code in used] if codes is not None else sorted(used)
-        counts: dict[tuple[str, str], int] = {}
-        for code in rows:
-            for group in wave_groups:
-                counts[(code, group)] = sum(
-                    1 for unit in members if unit.group == group and code in unit.codes
-                )
-        frequency_rows: list[CodeFrequencyRow] = []
-        if rows:
-            table = suppress_table(counts, k=k, column_totals=False, grand_total=False)
-            frequency_rows = [
-                CodeFrequencyRow(
-                    code=code,
-                    cells={
-                        group: Cell.from_table(table, Position.cell(code, group))
-                        for group in wave_groups
-                    },
-                    total=Cell.from_table(table, Position.row_total(code)),
-                )
-                for code in rows
-            ]
-        tables[wave] = CodeFrequencyTable(
-            wave=wave,
-            k=k,
-            groups=tuple(wave_groups),
-            respondents={
-                group: Cell.from_table(size_table, Position.cell(group, BREAKDOWN_COLUMN))
-                for group in wave_groups
-            },
-            respondents_total=Cell.from_table(size_table, Position.column_total(BREAKDOWN_COLUMN)),
-            rows=tuple(frequency_rows),
-        )
+        table = code_frequency_table(members, k=k, wave=wave, codes=codes, groups=groups)
+        if table is not None:
+            tables[wave] = table
     return tables
 
 
