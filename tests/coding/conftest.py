@@ -6,12 +6,13 @@ import pytest
 from django.utils import timezone
 
 from tandem.coding import selectors, services
-from tandem.coding.models import Code, Codebook, Excerpt
+from tandem.coding.models import Code, CodeAssignment, Codebook, Excerpt, ReviewStatus
 from tandem.programmes.models import Participant, Role
 from tandem.surveys import services as survey_services
 from tandem.surveys.models import Answer, InterviewNote, InvitationStatus, Wave, WaveKind
 
 AGENDA_ANSWER = "Dr Okafor and I now agree the agenda for the business meeting together."
+UNSUBMITTED_ANSWER = "Not finished, not submitted."
 
 
 @pytest.fixture(autouse=True)
@@ -70,7 +71,11 @@ def agenda_answer(baseline: Wave) -> Answer:
 
 @pytest.fixture
 def small_wave(demo) -> Wave:
-    """A pulse of the stock take that only three people have submitted: fewer than k_text (10)."""
+    """A closed pulse of the stock take that only three people submitted: fewer than k_text (10).
+
+    A fourth person started and wrote an answer (`UNSUBMITTED_ANSWER`) but never submitted. The
+    lead closed it early, as coding needs: a wave's answers are coded only once it closes.
+    """
     today = timezone.localdate()
     wave = survey_services.wave_create(
         programme=demo.programme,
@@ -85,9 +90,59 @@ def small_wave(demo) -> Wave:
         "Meetings end with actions and an owner for each.",
         "The budget meeting is where we argue, and then agree.",
     ]
+    invitations = list(wave.invitations.order_by("pk")[:4])
+    for invitation, text in zip(invitations, texts, strict=False):
+        survey_services.answer_save(invitation=invitation, item_id="works_well", value=text)
+        survey_services.response_submit(invitation=invitation)
+    survey_services.answer_save(
+        invitation=invitations[3], item_id="works_well", value=UNSUBMITTED_ANSWER
+    )
+    return survey_services.wave_close(wave=wave)
+
+
+@pytest.fixture
+def open_wave(demo) -> Wave:
+    """A stock-take pulse still open: three people have submitted a written answer so far."""
+    today = timezone.localdate()
+    wave = survey_services.wave_create(
+        programme=demo.programme,
+        title="Open stock take",
+        kind=WaveKind.PULSE,
+        instrument_id="stock-take",
+        opens_on=today - dt.timedelta(days=1),
+        closes_on=today + dt.timedelta(days=7),
+    )
+    texts = [
+        "The budget meeting runs to time now.",
+        "We agree the agenda for the budget meeting together.",
+        "Meetings end with a budget action and an owner.",
+    ]
     for invitation, text in zip(wave.invitations.order_by("pk")[:3], texts, strict=True):
         survey_services.answer_save(invitation=invitation, item_id="works_well", value=text)
         survey_services.response_submit(invitation=invitation)
+    return wave
+
+
+def code_before_the_rule(answer: Answer, code: Code) -> Excerpt:
+    """An approved excerpt made directly, as coding of an open wave could be before it closed."""
+    excerpt = Excerpt.objects.create(
+        wave=answer.invitation.wave,
+        answer=answer,
+        start=0,
+        end=len(answer.text),
+        text=answer.text,
+        status=ReviewStatus.APPROVED,
+        redacted_text=answer.text,
+    )
+    CodeAssignment.objects.create(excerpt=excerpt, code=code)
+    return excerpt
+
+
+@pytest.fixture
+def pulse(demo) -> Wave:
+    """The demo's open pair check-in: 6 of 24 have submitted, the rest still can."""
+    wave = Wave.objects.get(programme=demo.programme, title="Pair check-in")
+    assert wave.is_open()
     return wave
 
 

@@ -158,3 +158,13 @@ def test_only_the_lead_may_export(demo) -> None:
         exports.project_export(viewer=sponsor, programme=demo.programme)
     with pytest.raises(ProgrammeAccessDenied):
         exports.codebook_export(viewer=sponsor, programme=demo.programme)
+
+
+def test_an_open_waves_answers_are_not_exported(demo, open_wave, lead) -> None:
+    root, archive = project(demo, lead)
+    names = [s.get("name") for s in root.findall("p:Sources/p:TextSource", PR)]
+    assert names and not [name for name in names if name.startswith(f"{open_wave.title}:")]
+    everything = "".join(
+        archive.read(name).decode() for name in archive.namelist() if name.startswith("sources/")
+    )
+    assert "The budget meeting runs to time now." not in everything

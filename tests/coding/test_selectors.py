@@ -4,14 +4,22 @@ import pytest
 
 from tandem.analysis.anonymity import SuppressionReason
 from tandem.coding import selectors, services
-from tandem.programmes.models import Profession
+from tandem.coding.models import ThemeSuggestion
+from tandem.disclosure.models import DisclosedPopulation
+from tandem.programmes.models import Participant, Profession
 from tandem.programmes.selectors import ProgrammeAccessDenied, ProgrammeNotFound
 from tandem.surveys import services as survey_services
-from tandem.surveys.models import InvitationStatus
+from tandem.surveys.selectors import wave_scope
 
 from ..conftest import participant_named
 from ..factories import ParticipantFactory, ProgrammeFactory
-from .conftest import AGENDA_ANSWER, code_answer, submitted_answers
+from .conftest import (
+    AGENDA_ANSWER,
+    UNSUBMITTED_ANSWER,
+    code_answer,
+    code_before_the_rule,
+    submitted_answers,
+)
 
 FEWER_THAN_K = str(SuppressionReason.FEWER_THAN_K)
 SUBTRACTION = str(SuppressionReason.SUBTRACTION)
@@ -40,13 +48,9 @@ def test_a_lead_of_another_programme_cannot_read_them(baseline) -> None:
 
 
 def test_open_answers_come_from_submitted_responses_only(small_wave, lead) -> None:
-    in_progress = small_wave.invitations.exclude(status=InvitationStatus.SUBMITTED).first()
-    survey_services.answer_save(
-        invitation=in_progress, item_id="works_well", value="Not finished, not submitted."
-    )
     items = selectors.open_answers_for_coding(viewer=lead, wave=small_wave)
     texts = [answer.text for item in items for answer in item.answers]
-    assert len(texts) == 3 and "Not finished, not submitted." not in texts
+    assert len(texts) == 3 and UNSUBMITTED_ANSWER not in texts
 
 
 def test_answers_carry_no_identity(baseline, lead) -> None:
@@ -59,6 +63,7 @@ def test_answers_carry_no_identity(baseline, lead) -> None:
         "text",
         "excerpts",
         "next_ref",
+        "previous_ref",
     }
 
 
@@ -150,7 +155,8 @@ def test_frequencies_count_respondents_by_profession(baseline, codes, lead) -> N
     assert row.label == "Meetings"
     assert [cell.count for cell in row.cells] == [len(groups["doctor"]), len(groups["manager"])]
     assert row.total.count == len(groups["doctor"]) + len(groups["manager"])
-    assert table.respondents_total.count == baseline.invitations.filter(status="submitted").count()
+    # Counted over the people who wrote something: only they could raise a theme.
+    assert table.respondents_total.count == len(groups["doctor"]) + len(groups["manager"])
 
 
 def test_a_small_group_is_hidden_and_so_is_the_cell_that_would_give_it_away(
@@ -213,3 +219,192 @@ def test_review_shows_what_would_be_released(baseline, codes, agenda_answer, lea
     (row,) = selectors.excerpts_for_review(viewer=lead, wave=baseline, status="pending")
     assert row.text == AGENDA_ANSWER
     assert row.release_text.startswith("[name] and I now agree")
+
+
+# --- closed waves only ---------------------------------------------------------------------
+
+
+def test_coding_an_open_wave_is_refused_with_the_day_it_opens(demo, pulse, lead) -> None:
+    with pytest.raises(selectors.CodingNotOpenYet) as refused:
+        selectors.coding_wave_for(viewer=lead, programme=demo.programme, wave_id=pulse.pk)
+    assert str(refused.value) == (
+        f"Coding opens when the questionnaire closes on {pulse.closes_on:%-d %B %Y} (or when the "
+        "programme lead closes it earlier), so that a written answer that appears just after "
+        "someone submits cannot be tied to them."
+    )
+
+
+@pytest.mark.parametrize(
+    "read",
+    [
+        selectors.open_answers_for_coding,
+        selectors.interview_notes_for_coding,
+        selectors.uncoded_answer_count,
+        selectors.theme_suggestions_for,
+        selectors.review_counts,
+        selectors.coding_summary,
+    ],
+)
+def test_every_read_of_an_open_waves_answers_is_refused(open_wave, lead, read) -> None:
+    with pytest.raises(selectors.CodingNotOpenYet):
+        read(viewer=lead, wave=open_wave)
+    with pytest.raises(selectors.CodingNotOpenYet):
+        selectors.excerpts_for_review(viewer=lead, wave=open_wave, status="pending")
+    assert selectors.ordered_open_answers(open_wave) == []
+    assert selectors.uncoded_answers(wave=open_wave) == []
+
+
+def test_the_role_is_checked_before_the_wave(demo, open_wave) -> None:
+    sponsor = participant_named(demo, "Dr Miriam Achebe").person.user
+    with pytest.raises(ProgrammeAccessDenied, match="Only the programme lead"):
+        selectors.open_answers_for_coding(viewer=sponsor, wave=open_wave)
+
+
+def test_coding_opens_once_the_wave_closes(demo, open_wave, lead) -> None:
+    survey_services.wave_close(wave=open_wave)
+    wave = selectors.coding_wave_for(viewer=lead, programme=demo.programme, wave_id=open_wave.pk)
+    (works_well, *_) = selectors.open_answers_for_coding(viewer=lead, wave=wave)
+    assert len(works_well.answers) == 3
+
+
+# --- an order that says nothing about who answered when ------------------------------------
+
+
+def test_answers_come_in_the_order_of_their_keyed_references(baseline) -> None:
+    listed = selectors.ordered_open_answers(baseline)
+    refs = [ref for _, ref in listed]
+    assert len(refs) > 20 and refs == sorted(refs)
+    by_id = [selectors.answer_ref(answer.pk) for answer in submitted_answers(baseline)]
+    assert refs != by_id
+
+
+def test_next_and_previous_follow_the_page_order(baseline, lead) -> None:
+    items = selectors.open_answers_for_coding(viewer=lead, wave=baseline)
+    sequence = [answer.ref for item in items for answer in item.answers]
+    middle = sequence[len(sequence) // 2]
+    answer = selectors.answer_to_code(viewer=lead, wave=baseline, ref=middle)
+    source = selectors.coding_source(viewer=lead, wave=baseline, record=answer)
+    position = sequence.index(middle)
+    assert (source.previous_ref, source.next_ref) == (
+        sequence[position - 1],
+        sequence[position + 1],
+    )
+    first = selectors.answer_to_code(viewer=lead, wave=baseline, ref=sequence[0])
+    assert selectors.coding_source(viewer=lead, wave=baseline, record=first).previous_ref is None
+
+
+def test_theme_suggestions_list_their_answers_in_reference_order(baseline, lead) -> None:
+    services.theme_suggestions_generate(wave=baseline)
+    suggestions = selectors.theme_suggestions_for(viewer=lead, wave=baseline)
+    assert suggestions
+    texts = dict(submitted_answers(baseline).values_list("pk", "text"))
+    stored = {s.pk: s.answer_ids for s in ThemeSuggestion.objects.filter(wave=baseline)}
+    for suggestion in suggestions:
+        ids = stored[suggestion.id]
+        assert list(suggestion.answers) == [
+            texts[pk] for pk in sorted(ids, key=selectors.answer_ref)
+        ]
+    largest = max(stored.values(), key=len)
+    assert sorted(largest, key=selectors.answer_ref) != sorted(largest)
+
+
+def test_uncoded_answers_come_in_reference_order(baseline) -> None:
+    uncoded = selectors.uncoded_answers(wave=baseline)
+    refs = [selectors.answer_ref(answer.pk) for answer in uncoded]
+    assert refs == sorted(refs)
+    assert [answer.pk for answer in uncoded] != sorted(answer.pk for answer in uncoded)
+
+
+def test_the_review_list_follows_the_answers_not_the_order_of_coding(baseline, codes, lead) -> None:
+    answers = list(submitted_answers(baseline, "works_well")[:8])
+    made = {  # coded in the order of the answers' ids
+        code_answer(answer, [codes["money"]]).pk: selectors.answer_ref(answer.pk)
+        for answer in answers
+    }
+    listed = selectors.excerpts_for_review(viewer=lead, wave=baseline, status="pending")
+    refs = [made[row.excerpt_id] for row in listed]
+    assert refs == sorted(refs) and refs != list(made.values())
+
+
+# --- figures of the written answers through the disclosure ledger --------------------------
+
+
+def test_an_open_wave_shows_no_theme_figure_and_says_when(open_wave, codes) -> None:
+    for answer in submitted_answers(open_wave):
+        code_before_the_rule(answer, codes["money"])
+    pending = wave_scope(open_wave).pending
+    frequencies = selectors.code_frequencies(wave=open_wave)
+    assert (frequencies.rows, frequencies.groups, frequencies.reason) == ((), (), pending)
+    assert frequencies.respondents_total.count is None
+    cooccurrence = selectors.code_cooccurrence(wave=open_wave)
+    assert (cooccurrence.rows, cooccurrence.reason) == ((), pending)
+    release = selectors.released_excerpts(wave=open_wave)
+    assert (list(release), release.reason) == ([], pending)
+    assert not DisclosedPopulation.objects.filter(scope=f"wave:{open_wave.pk}").exists()
+
+
+def writers(wave) -> set[int]:
+    return set(submitted_answers(wave).values_list("invitation__participant_id", flat=True))
+
+
+def approve_everyone(wave, codes, lead) -> None:
+    for answers in respondents_by_profession(wave).values():
+        for answer in answers:
+            approve(code_answer(answer, [codes["meetings"], codes["money"]]), lead)
+
+
+def test_the_populations_are_the_people_who_wrote_without_interviews(
+    demo, baseline, codes, interview, lead
+) -> None:
+    approve_everyone(baseline, codes, lead)
+    note = services.excerpt_code(wave=baseline, source=interview, quote="", codes=[codes["money"]])
+    approve(note, lead)
+    table = selectors.code_frequencies(wave=baseline)
+    money = next(row for row in table.rows if row.label == "Money")
+    assert money.total.count == len(writers(baseline)) + 1  # the interview still counts
+    shown = DisclosedPopulation.objects.filter(
+        programme=demo.programme, scope=f"wave:{baseline.pk}", measure="open-answers"
+    )
+    assert max(shown, key=lambda row: row.size).members == sorted(writers(baseline))
+    doctors = set(
+        Participant.objects.filter(
+            pk__in=writers(baseline), person__profession=Profession.DOCTOR
+        ).values_list("pk", flat=True)
+    )
+    assert sorted(doctors) in [row.members for row in shown]
+
+
+def test_a_population_one_person_away_from_one_already_shown_hides_the_figures(
+    demo, baseline, codes, lead
+) -> None:
+    """Another page showed the written answers' figures over everyone but one person."""
+    approve_everyone(baseline, codes, lead)
+    everyone = sorted(writers(baseline))
+    DisclosedPopulation.objects.create(
+        programme=demo.programme,
+        scope=f"wave:{baseline.pk}",
+        measure="open-answers",
+        digest="earlier reading",
+        members=everyone[1:],
+        size=len(everyone) - 1,
+        surface="tests",
+    )
+    table = selectors.code_frequencies(wave=baseline)
+
+    assert table.respondents_total.count is None
+    assert "differs by fewer than 5 people" in (table.respondents_total.reason or "")
+    for row in table.rows:
+        assert row.total.count is None and "differs by fewer than" in (row.total.reason or "")
+        # With the total hidden, the groups must not all be shown: they would add up to it.
+        assert None in [cell.count for cell in row.cells]
+    cooccurrence = selectors.code_cooccurrence(wave=baseline)
+    assert cooccurrence.rows == () and "differs by fewer than" in cooccurrence.reason
+    release = selectors.released_excerpts(wave=baseline)
+    assert list(release) == [] and "differs by fewer than" in release.reason
+
+
+def test_the_same_figures_read_twice_stay_shown(baseline, codes, lead) -> None:
+    approve_everyone(baseline, codes, lead)
+    first = selectors.code_frequencies(wave=baseline)
+    again = selectors.code_frequencies(wave=baseline)
+    assert first.rows == again.rows and first.respondents_total.count is not None

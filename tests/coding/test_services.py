@@ -4,13 +4,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from tandem.coding import services
+from tandem.coding import selectors, services
 from tandem.coding.models import Code, Codebook, Excerpt, ReviewStatus, ThemeSuggestion
 from tandem.surveys import services as survey_services
 from tandem.surveys.models import Answer, InvitationStatus
 
 from ..factories import ProgrammeFactory
-from .conftest import AGENDA_ANSWER, code_answer, submitted_answers
+from .conftest import AGENDA_ANSWER, UNSUBMITTED_ANSWER, code_answer, submitted_answers
 
 
 def test_the_codebook_is_created_with_the_first_code(demo) -> None:
@@ -85,12 +85,9 @@ def test_codes_of_another_programme_cannot_be_used(agenda_answer) -> None:
 
 
 def test_an_answer_of_an_unsubmitted_response_cannot_be_coded(small_wave, codes) -> None:
-    in_progress = small_wave.invitations.exclude(status=InvitationStatus.SUBMITTED).first()
-    survey_services.answer_save(
-        invitation=in_progress, item_id="works_well", value="Still thinking about it."
-    )
-    answer = Answer.objects.get(invitation=in_progress, item_id="works_well")
-    with pytest.raises(ValidationError):
+    answer = Answer.objects.get(invitation__wave=small_wave, text=UNSUBMITTED_ANSWER)
+    assert answer.invitation.status != InvitationStatus.SUBMITTED
+    with pytest.raises(ValidationError, match="not a submitted answer"):
         services.excerpt_code(wave=small_wave, source=answer, quote="", codes=[codes["money"]])
 
 
@@ -182,3 +179,30 @@ def test_accepting_a_suggestion_codes_each_whole_answer(baseline, lead) -> None:
     assert all(e.text == e.answer.text.strip() for e in excerpts)
     suggestion.refresh_from_db()
     assert (suggestion.status, suggestion.code) == ("accepted", code)
+
+
+def test_nothing_is_coded_while_the_wave_is_open(open_wave, codes) -> None:
+    answer = submitted_answers(open_wave).first()
+    with pytest.raises(ValidationError, match="Coding opens when the questionnaire closes"):
+        services.excerpt_code(wave=open_wave, source=answer, quote="", codes=[codes["money"]])
+    with pytest.raises(ValidationError, match="Coding opens when the questionnaire closes"):
+        services.theme_suggestions_generate(wave=open_wave)
+    assert not Excerpt.objects.filter(wave=open_wave).exists()
+
+
+def test_interview_notes_of_an_open_wave_wait_for_it_to_close(open_wave, codes, lead) -> None:
+    note = survey_services.interview_note_add(
+        wave=open_wave, title="Interview 2", text="We talked about the budget.", actor=lead
+    )
+    with pytest.raises(ValidationError, match="Coding opens"):
+        services.excerpt_code(wave=open_wave, source=note, quote="", codes=[codes["money"]])
+    survey_services.wave_close(wave=open_wave)
+    assert services.excerpt_code(wave=open_wave, source=note, quote="", codes=[codes["money"]])
+
+
+def test_accepting_a_suggestion_codes_the_answers_in_reference_order(baseline, lead) -> None:
+    (suggestion, *_) = services.theme_suggestions_generate(wave=baseline)
+    services.theme_suggestion_accept(suggestion=suggestion, name="Found", actor=lead)
+    made = Excerpt.objects.filter(wave=baseline).order_by("pk").values_list("answer_id", flat=True)
+    refs = [selectors.answer_ref(pk) for pk in made]
+    assert len(refs) > 2 and refs == sorted(refs)

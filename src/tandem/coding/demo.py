@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from tandem.coding import services
+from tandem.coding import selectors, services
 from tandem.coding.models import Code
 from tandem.surveys.models import Answer, InvitationStatus, Wave
 
@@ -59,7 +59,8 @@ def seed_coding(*, wave: Wave) -> int:
         invitation__wave=wave, invitation__status=InvitationStatus.SUBMITTED
     ).exclude(text="")
     made = 0
-    for answer in answers:
+    # As a lead would meet them on the coding pages: in the order of their references.
+    for answer in sorted(answers, key=lambda answer: selectors.answer_ref(answer.pk)):
         lowered = answer.text.lower()
         chosen = [
             codes[name] for name, _, _, phrases in CODES if any(p in lowered for p in phrases)

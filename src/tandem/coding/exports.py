@@ -2,8 +2,9 @@
 
 What leaves Tandem is de-identified:
 - open answers become one text source per question per wave, the answers one after another
-  with a blank line between, in the order of their text — never one source per person, and
-  nothing that says who wrote what;
+  with a blank line between, in the order of their references (keyed hashes) — never one
+  source per person, and nothing that says who wrote what or when;
+- a wave joins the project once it has closed, as it does the coding pages;
 - interview notes are one source each, named by the title the lead gave them;
 - people's names, e-mail addresses and phone numbers are redacted in every source, and the
   coded selections are moved to the same words in the redacted text.
@@ -174,7 +175,8 @@ def refi_project(*, viewer: Any, programme: Programme) -> RefiProject:
     redactor = selectors.redactor_for(programme=programme)
     sources: list[RefiSource] = []
     for wave in Wave.objects.filter(programme=programme).order_by("opens_on", "id"):
-        sources.extend(_wave_sources(wave, redactor))
+        if wave.has_closed():
+            sources.extend(_wave_sources(wave, redactor))
     coders = {
         *CodeAssignment.objects.filter(code__codebook__programme=programme).values_list(
             "created_by", flat=True

@@ -4,13 +4,26 @@ Coding and reviewing are the programme lead's work (superusers act as leads). Pa
 sponsors and coaches never reach raw open answers or unreviewed excerpts through this module:
 the lead's selectors raise `ProgrammeAccessDenied` for them (and `ProgrammeNotFound` for people
 outside the programme). Open answers are shown without anything that ties them to a person:
-no name, no profession, and in an order (by text) and under references (keyed hashes) that do
-not follow the order in which invitations were created.
+no name, no profession, and under references (keyed hashes of the answer's id) and in the order
+of those references, which follow neither the order in which invitations were created
+(alphabetical by name) nor the order in which people answered.
+
+A wave's written answers are coded only once it has closed (`CodingNotOpenYet`, a 403 with the
+date): while people are still answering, an answer that appears just after someone submits is
+theirs. Interview notes can be attached to an open wave, but are coded with the rest after it
+closes.
 
 For reports (the `reports` app)
 -------------------------------
-Two reads return only what may be published. Neither takes a viewer: the caller has already
+Three reads return only what may be published. None takes a viewer: the caller has already
 decided that the viewer may see this wave's report (the lead, or anyone once it is released).
+
+All three go through the disclosure ledger (`tandem.disclosure.ledger`): nothing for a wave that is
+still open (`reason` is the wave scope's `pending` sentence), and for a closed wave only figures
+whose population — the participants who submitted at least one non-empty written answer, overall
+or in one profession — does not differ by 1 to k − 1 people from a population already shown for
+the wave's written answers (measure "open-answers"). Interviews count in the tables but have no
+participant: they are the lead's own material, and stay out of the populations.
 
 ``released_excerpts(*, wave, group_size=None) -> ExcerptRelease``
     Approved excerpts, as their redacted text, with their codes and the question they answer.
@@ -22,16 +35,17 @@ decided that the viewer may see this wave's report (the lead, or anyone once it 
     `codes`) with `reason` ("" when released), `respondents` and `k_text` attributes.
 
 ``code_frequencies(*, wave, approved_only=True) -> CodeFrequencies``
-    For each code: how many responses (and interviews) carry it, by profession and overall,
+    For each code: how many people who wrote (and interviews) carry it, by profession and overall,
     with primary and complementary suppression for the programme's k
-    (`Programme.min_group_size`). Each `Cell` has `count` (None when hidden) and `reason`.
+    (`Programme.min_group_size`). Each `Cell` has `count` (None when hidden) and `reason`;
+    `reason` on the whole says why there is no table (an open wave).
 
 ``code_cooccurrence(*, wave, approved_only=True) -> CodeCooccurrence``
     Pairs of codes found in the same response or interview, with how many; counts below k
-    hidden.
+    hidden; none, with `reason`, when the ledger refuses the wave's population.
 
 By default only approved excerpts count, so that a report moves only when the lead has
-reviewed the coding.
+reviewed the coding. The lead's summary page reads all three at once (`coding_summary`).
 """
 
 from __future__ import annotations
@@ -39,14 +53,22 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.crypto import salted_hmac
 
-from tandem.analysis.themes import Cell, CodedUnit, NameRedactor
+from tandem.analysis.anonymity import Position, SuppressedTable
+from tandem.analysis.themes import (
+    RESPONDENTS_ROW,
+    Cell,
+    CodedUnit,
+    CodeFrequencyTable,
+    NameRedactor,
+    code_frequency_table,
+)
 from tandem.analysis.themes import code_cooccurrence as cooccurrence_table
-from tandem.analysis.themes import code_frequencies as frequency_tables
 from tandem.coding.models import (
     Code,
     CodeAssignment,
@@ -55,6 +77,7 @@ from tandem.coding.models import (
     SuggestionStatus,
     ThemeSuggestion,
 )
+from tandem.disclosure.ledger import Disclosure, Piece, Scope, piece, table_with_ledger
 from tandem.programmes.models import Person, Profession, Programme
 from tandem.programmes.selectors import (
     MANAGING_ROLES,
@@ -63,6 +86,7 @@ from tandem.programmes.selectors import (
     viewer_roles,
 )
 from tandem.surveys.models import Answer, InterviewNote, InvitationStatus, Wave
+from tandem.surveys.selectors import wave_scope
 
 SourceKind = Literal["answer", "interview"]
 
@@ -85,6 +109,29 @@ def require_lead(*, viewer: Any, programme: Programme) -> None:
         raise ProgrammeAccessDenied(
             "Only the programme lead codes and reviews open answers and interview notes."
         )
+
+
+class CodingNotOpenYet(ProgrammeAccessDenied):
+    """The wave is still open (or not yet open): its written answers are not coded until it closes."""
+
+
+def coding_closed_message(wave: Wave) -> str:
+    return (
+        f"Coding opens when the questionnaire closes on {wave.closes_on:%-d %B %Y} (or when "
+        "the programme lead closes it earlier), so that a written answer that appears just after "
+        "someone submits cannot be tied to them."
+    )
+
+
+def require_closed(*, wave: Wave) -> None:
+    """Raise `CodingNotOpenYet` unless the wave has closed (its answers can no longer change)."""
+    if not wave.has_closed():
+        raise CodingNotOpenYet(coding_closed_message(wave))
+
+
+def _require_lead_of_closed(*, viewer: Any, wave: Wave) -> None:
+    require_lead(viewer=viewer, programme=wave.programme)
+    require_closed(wave=wave)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -196,12 +243,14 @@ def descendant_ids(*, code: Code) -> set[int]:
 
 
 def answer_ref(answer_id: int) -> str:
-    """An answer's reference in pages and URLs: a keyed hash, so that it does not follow the
-    order of invitations (created alphabetically by name) as the answer's id would."""
+    """An answer's reference in pages and URLs, and the order answers are listed in: a keyed
+    hash, so that it follows neither the order of invitations (created alphabetically by name),
+    as the answer's id would, nor the order in which people answered."""
     return salted_hmac("tandem.coding.answer", str(answer_id)).hexdigest()[:20]
 
 
 def coding_wave_for(*, viewer: Any, programme: Programme, wave_id: int) -> Wave:
+    """The wave whose answers the lead codes: refused (`CodingNotOpenYet`) until it has closed."""
     require_lead(viewer=viewer, programme=programme)
     wave = (
         Wave.objects.filter(programme=programme, pk=wave_id)
@@ -210,11 +259,18 @@ def coding_wave_for(*, viewer: Any, programme: Programme, wave_id: int) -> Wave:
     )
     if wave is None:
         raise ProgrammeNotFound("No such questionnaire wave in this programme.")
+    require_closed(wave=wave)
     return wave
 
 
 def _open_answers(wave: Wave) -> QuerySet[Answer]:
-    """Open answers of submitted responses: what respondents chose to hand in."""
+    """Open answers of submitted responses: what respondents chose to hand in.
+
+    None at all while the wave is open: the views refuse such a wave with a reason first, and
+    this keeps anything that forgets to from reaching its answers.
+    """
+    if not wave.has_closed():
+        return Answer.objects.none()
     return (
         Answer.objects.filter(
             invitation__wave=wave,
@@ -248,6 +304,7 @@ class CodingSource:
     text: str
     excerpts: tuple[SourceExcerpt, ...] = ()
     next_ref: str | None = None
+    previous_ref: str | None = None
 
     @property
     def coded(self) -> bool:
@@ -290,15 +347,19 @@ def _excerpts_by_source(
 
 
 def ordered_open_answers(wave: Wave) -> list[tuple[Answer, str]]:
-    # By text, then by reference: an order that says nothing about who wrote what.
+    """The wave's open answers with their references, in the order of the references.
+
+    Not by id (invitations are created in alphabetical order of names) nor by when people
+    submitted; not by text either, so that one order serves every page and export.
+    """
     answers = [(answer, answer_ref(answer.pk)) for answer in _open_answers(wave)]
-    answers.sort(key=lambda pair: (pair[0].text.casefold(), pair[1]))
+    answers.sort(key=lambda pair: pair[1])
     return answers
 
 
 def open_answers_for_coding(*, viewer: Any, wave: Wave) -> list[ItemAnswers]:
     """The wave's open answers by question, each with its excerpts and codes, and no identity."""
-    require_lead(viewer=viewer, programme=wave.programme)
+    _require_lead_of_closed(viewer=viewer, wave=wave)
     paths = code_paths(programme=wave.programme)
     excerpts = _excerpts_by_source(
         Excerpt.objects.filter(wave=wave, answer__isnull=False), paths, "answer_id"
@@ -322,7 +383,7 @@ def open_answers_for_coding(*, viewer: Any, wave: Wave) -> list[ItemAnswers]:
 
 
 def interview_notes_for_coding(*, viewer: Any, wave: Wave) -> list[CodingSource]:
-    require_lead(viewer=viewer, programme=wave.programme)
+    _require_lead_of_closed(viewer=viewer, wave=wave)
     paths = code_paths(programme=wave.programme)
     excerpts = _excerpts_by_source(
         Excerpt.objects.filter(wave=wave, interview_note__isnull=False), paths, "interview_note_id"
@@ -342,7 +403,7 @@ def interview_notes_for_coding(*, viewer: Any, wave: Wave) -> list[CodingSource]
 
 def answer_to_code(*, viewer: Any, wave: Wave, ref: str) -> Answer:
     """The open answer behind a reference, for a service to code (never shown as a model)."""
-    require_lead(viewer=viewer, programme=wave.programme)
+    _require_lead_of_closed(viewer=viewer, wave=wave)
     for answer, answer_reference in ordered_open_answers(wave):
         if answer_reference == ref:
             return answer
@@ -350,7 +411,7 @@ def answer_to_code(*, viewer: Any, wave: Wave, ref: str) -> Answer:
 
 
 def note_to_code(*, viewer: Any, wave: Wave, note_id: int) -> InterviewNote:
-    require_lead(viewer=viewer, programme=wave.programme)
+    _require_lead_of_closed(viewer=viewer, wave=wave)
     note = InterviewNote.objects.filter(wave=wave, pk=note_id).first()
     if note is None:
         raise ProgrammeNotFound("No such interview notes in this wave.")
@@ -358,8 +419,8 @@ def note_to_code(*, viewer: Any, wave: Wave, note_id: int) -> InterviewNote:
 
 
 def coding_source(*, viewer: Any, wave: Wave, record: Answer | InterviewNote) -> CodingSource:
-    """What the coding page shows of one answer or note, and which answer comes next."""
-    require_lead(viewer=viewer, programme=wave.programme)
+    """What the coding page shows of one answer or note, and the answers either side of it."""
+    _require_lead_of_closed(viewer=viewer, wave=wave)
     paths = code_paths(programme=wave.programme)
     if isinstance(record, InterviewNote):
         excerpts = _excerpts_by_source(
@@ -376,6 +437,7 @@ def coding_source(*, viewer: Any, wave: Wave, record: Answer | InterviewNote) ->
     excerpts = _excerpts_by_source(Excerpt.objects.filter(answer=record), paths, "answer_id")
     items = wave.instrument.open_items
     order = {item.id: index for index, item in enumerate(items)}
+    # Question by question, as the wave's page lists them; within a question, by reference.
     sequence = sorted(
         ordered_open_answers(wave), key=lambda pair: order.get(pair[0].item_id, len(order))
     )
@@ -391,6 +453,7 @@ def coding_source(*, viewer: Any, wave: Wave, record: Answer | InterviewNote) ->
         text=record.text,
         excerpts=tuple(excerpts.get(record.pk, ())),
         next_ref=refs[position + 1] if 0 <= position < len(refs) - 1 else None,
+        previous_ref=refs[position - 1] if position > 0 else None,
     )
 
 
@@ -425,7 +488,7 @@ class ReviewExcerpt:
 
 
 def review_counts(*, viewer: Any, wave: Wave) -> dict[str, int]:
-    require_lead(viewer=viewer, programme=wave.programme)
+    _require_lead_of_closed(viewer=viewer, wave=wave)
     counts = dict(
         Excerpt.objects.filter(wave=wave)
         .order_by()
@@ -437,16 +500,21 @@ def review_counts(*, viewer: Any, wave: Wave) -> dict[str, int]:
 
 
 def excerpts_for_review(*, viewer: Any, wave: Wave, status: str) -> list[ReviewExcerpt]:
-    """Excerpts in one review state, each with the redacted version a report would quote."""
-    require_lead(viewer=viewer, programme=wave.programme)
+    """Excerpts in one review state, each with the redacted version a report would quote.
+
+    Answers first, question by question and in the order of their references (as on the
+    wave's page), then interview notes: never in the order excerpts were made, which for a
+    suggestion accepted in one go would follow the answers' ids.
+    """
+    _require_lead_of_closed(viewer=viewer, wave=wave)
     paths = code_paths(programme=wave.programme)
     redactor = redactor_for(programme=wave.programme)
     questions = {item.id: item.text for item in wave.instrument.open_items}
-    excerpts = (
+    question_order = {item.id: index for index, item in enumerate(wave.instrument.open_items)}
+    excerpts = list(
         Excerpt.objects.filter(wave=wave, status=status)
         .select_related("interview_note")
         .prefetch_related("assignments")
-        .order_by("id")
     )
     answer_items = dict(
         Answer.objects.filter(excerpts__wave=wave)
@@ -454,6 +522,20 @@ def excerpts_for_review(*, viewer: Any, wave: Wave, status: str) -> list[ReviewE
         .values_list("pk", "item_id")
         .distinct()
     )
+
+    def place(excerpt: Excerpt) -> tuple[int, int, str, int, int]:
+        if excerpt.answer_id is None:
+            return (1, 0, f"{excerpt.interview_note_id or 0:012d}", excerpt.start, excerpt.end)
+        item_id = answer_items.get(excerpt.answer_id, "")
+        return (
+            0,
+            question_order.get(item_id, len(question_order)),
+            answer_ref(excerpt.answer_id),
+            excerpt.start,
+            excerpt.end,
+        )
+
+    excerpts.sort(key=place)
     rows = []
     for excerpt in excerpts:
         if excerpt.interview_note is not None:
@@ -484,7 +566,7 @@ def excerpts_for_review(*, viewer: Any, wave: Wave, status: str) -> list[ReviewE
 
 
 def excerpt_for(*, viewer: Any, wave: Wave, excerpt_id: int) -> Excerpt:
-    require_lead(viewer=viewer, programme=wave.programme)
+    _require_lead_of_closed(viewer=viewer, wave=wave)
     excerpt = Excerpt.objects.filter(wave=wave, pk=excerpt_id).first()
     if excerpt is None:
         raise ProgrammeNotFound("No such excerpt in this wave.")
@@ -505,8 +587,12 @@ class SuggestionView:
 
 
 def theme_suggestions_for(*, viewer: Any, wave: Wave) -> list[SuggestionView]:
-    """Suggestions waiting for a decision, each with the texts of its answers (no identity)."""
-    require_lead(viewer=viewer, programme=wave.programme)
+    """Suggestions waiting for a decision, each with the texts of its answers (no identity).
+
+    The answers in the order of their references, like everywhere else: a suggestion keeps its
+    answers' ids in the order they were grouped, which must not show through.
+    """
+    _require_lead_of_closed(viewer=viewer, wave=wave)
     suggestions = list(
         ThemeSuggestion.objects.filter(wave=wave, status=SuggestionStatus.PENDING).order_by("id")
     )
@@ -517,7 +603,10 @@ def theme_suggestions_for(*, viewer: Any, wave: Wave) -> list[SuggestionView]:
             terms=tuple(suggestion.terms),
             label=", ".join(suggestion.terms[:3]),
             answers=tuple(
-                sorted((texts[pk] for pk in suggestion.answer_ids if pk in texts), key=str.casefold)
+                text
+                for _, text in sorted(
+                    (answer_ref(pk), texts[pk]) for pk in suggestion.answer_ids if pk in texts
+                )
             ),
         )
         for suggestion in suggestions
@@ -525,7 +614,7 @@ def theme_suggestions_for(*, viewer: Any, wave: Wave) -> list[SuggestionView]:
 
 
 def theme_suggestion_for(*, viewer: Any, wave: Wave, suggestion_id: int) -> ThemeSuggestion:
-    require_lead(viewer=viewer, programme=wave.programme)
+    _require_lead_of_closed(viewer=viewer, wave=wave)
     suggestion = ThemeSuggestion.objects.filter(
         wave=wave, pk=suggestion_id, status=SuggestionStatus.PENDING
     ).first()
@@ -535,16 +624,19 @@ def theme_suggestion_for(*, viewer: Any, wave: Wave, suggestion_id: int) -> Them
 
 
 def uncoded_answer_count(*, viewer: Any, wave: Wave) -> int:
-    require_lead(viewer=viewer, programme=wave.programme)
-    return uncoded_answers(wave=wave).count()
+    _require_lead_of_closed(viewer=viewer, wave=wave)
+    return _open_answers(wave).exclude(excerpts__assignments__isnull=False).count()
 
 
-def uncoded_answers(*, wave: Wave) -> QuerySet[Answer]:
-    """Open answers with no coded excerpt yet: what theme suggestions group.
+def uncoded_answers(*, wave: Wave) -> list[Answer]:
+    """Open answers with no coded excerpt yet, in the order of their references: what theme
+    suggestions group (the grouping, and the order of each group's answers, start from it).
 
-    No viewer: for services, which are reached only through views that checked the lead.
+    No viewer: for services, which are reached only through views that checked the lead. None
+    while the wave is open.
     """
-    return _open_answers(wave).exclude(excerpts__assignments__isnull=False).order_by("pk")
+    answers = _open_answers(wave).exclude(excerpts__assignments__isnull=False)
+    return sorted(answers, key=lambda answer: answer_ref(answer.pk))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -554,6 +646,113 @@ def uncoded_answers(*, wave: Wave) -> QuerySet[Answer]:
 
 def wave_respondents(*, wave: Wave) -> int:
     return wave.invitations.filter(status=InvitationStatus.SUBMITTED).count()
+
+
+# Every figure drawn from a wave's written answers — a theme count, a pair of themes, the
+# quotations — is one measure in the ledger: its population is the set of people who wrote.
+OPEN_ANSWERS = "open-answers"
+SURFACE = "coding.themes"
+
+
+@dataclass(frozen=True)
+class Writers:
+    """The participants who submitted at least one non-empty written answer to a closed wave.
+
+    `invitations` maps each one's invitation to (participant id, profession); the populations
+    are sets of participant ids (the ledger's members).
+    """
+
+    invitations: dict[int, tuple[int, str]]
+
+    @property
+    def everyone(self) -> frozenset[int]:
+        return frozenset(participant for participant, _ in self.invitations.values())
+
+    def in_group(self, profession: str) -> frozenset[int]:
+        return frozenset(p for p, group in self.invitations.values() if group == profession)
+
+
+class _WaveThemes:
+    """What the report-facing reads of one closed wave share, each read once per page."""
+
+    def __init__(self, wave: Wave, *, approved_only: bool = True) -> None:
+        self.wave = wave
+        self.scope = wave_scope(wave)
+        self.k = wave.programme.min_group_size
+        self.approved_only = approved_only
+
+    @cached_property
+    def nodes(self) -> list[CodeNode]:
+        return flatten(code_nodes(self.wave.programme))
+
+    @cached_property
+    def paths(self) -> dict[int, str]:
+        return {node.id: node.path for node in self.nodes}
+
+    @cached_property
+    def writers(self) -> Writers:
+        rows = (
+            _open_answers(self.wave)
+            .order_by()
+            .values_list(
+                "invitation_id",
+                "invitation__participant_id",
+                "invitation__participant__person__profession",
+            )
+            .distinct()
+        )
+        return Writers(
+            {invitation: (participant, group or "") for invitation, participant, group in rows}
+        )
+
+    @cached_property
+    def units(self) -> list[CodedUnit]:
+        """Every respondent who wrote and every interview, with the codes found in it.
+
+        Respondents who wrote nothing are left out: they could carry no code, and the
+        populations in the ledger are of people who wrote.
+        """
+        wave = self.wave
+        statuses = (
+            [ReviewStatus.APPROVED]
+            if self.approved_only
+            else [ReviewStatus.APPROVED, ReviewStatus.PENDING]
+        )
+        assignments = CodeAssignment.objects.filter(
+            excerpt__wave=wave, excerpt__status__in=statuses
+        ).values_list("code_id", "excerpt__answer__invitation_id", "excerpt__interview_note_id")
+        codes: dict[str, set[str]] = defaultdict(set)
+        for code_id, invitation_id, note_id in assignments:
+            unit = f"r{invitation_id}" if invitation_id is not None else f"n{note_id}"
+            codes[unit].add(str(code_id))
+        units = [
+            CodedUnit(
+                unit_id=f"r{pk}",
+                wave=str(wave.pk),
+                group=profession,
+                codes=frozenset(codes.get(f"r{pk}", ())),
+            )
+            for pk, (_, profession) in self.writers.invitations.items()
+        ]
+        units.extend(
+            CodedUnit(
+                unit_id=f"n{pk}",
+                wave=str(wave.pk),
+                group=profession or "",
+                codes=frozenset(codes.get(f"n{pk}", ())),
+            )
+            for pk, profession in InterviewNote.objects.filter(wave=wave).values_list(
+                "pk", "interviewee_profession"
+            )
+        )
+        return units
+
+    @cached_property
+    def everyone_refused(self) -> str | None:
+        """Why figures over everyone who wrote may not be shown (the ledger's words), or None."""
+        disclosure = Disclosure(programme=self.wave.programme, surface=SURFACE)
+        disclosure.add("everyone", piece(self.scope, OPEN_ANSWERS, self.writers.everyone))
+        return disclosure.decide().reason("everyone")
 
 
 @dataclass(frozen=True)
@@ -585,8 +784,15 @@ class ExcerptRelease(list[ReleasedExcerpt]):
 
 def released_excerpts(*, wave: Wave, group_size: int | None = None) -> ExcerptRelease:
     """Approved excerpts as redacted text, only when the group reaches k_text (see module doc)."""
+    return _released(_WaveThemes(wave), group_size)
+
+
+def _released(themes: _WaveThemes, group_size: int | None) -> ExcerptRelease:
+    wave = themes.wave
     k_text = wave.programme.min_text_group_size
     respondents = wave_respondents(wave=wave)
+    if not themes.scope.frozen:
+        return ExcerptRelease(reason=themes.scope.pending, respondents=respondents, k_text=k_text)
     size = respondents if group_size is None else min(group_size, respondents)
     if size < k_text:
         return ExcerptRelease(
@@ -597,7 +803,6 @@ def released_excerpts(*, wave: Wave, group_size: int | None = None) -> ExcerptRe
             respondents=respondents,
             k_text=k_text,
         )
-    paths = code_paths(programme=wave.programme)
     questions = {item.id: item.text for item in wave.instrument.open_items}
     order = {item.id: index for index, item in enumerate(wave.instrument.open_items)}
     # Only answers of submitted responses: a response withdrawn from the count leaves no quotes.
@@ -622,10 +827,18 @@ def released_excerpts(*, wave: Wave, group_size: int | None = None) -> ExcerptRe
                 else "Interviews"
             ),
             text=excerpt.redacted_text,
-            codes=tuple(sorted(paths[a.code_id] for a in excerpt.assignments.all())),
+            codes=tuple(sorted(themes.paths[a.code_id] for a in excerpt.assignments.all())),
         )
         for excerpt in excerpts
     ]
+    if not released:
+        return ExcerptRelease(respondents=respondents, k_text=k_text)
+    # The set of quotations is a reading over everyone who wrote: beside another reading over a
+    # population one person larger or smaller, the quotations that differ would be theirs.
+    if themes.everyone_refused is not None:
+        return ExcerptRelease(
+            reason=themes.everyone_refused, respondents=respondents, k_text=k_text
+        )
     released.sort(
         key=lambda e: (
             e.source != "answer",
@@ -635,43 +848,6 @@ def released_excerpts(*, wave: Wave, group_size: int | None = None) -> ExcerptRe
         )
     )
     return ExcerptRelease(released, respondents=respondents, k_text=k_text)
-
-
-def _coded_units(wave: Wave, *, approved_only: bool) -> list[CodedUnit]:
-    """Every submitted response and every interview of the wave, with the codes found in it."""
-    statuses = (
-        [ReviewStatus.APPROVED] if approved_only else [ReviewStatus.APPROVED, ReviewStatus.PENDING]
-    )
-    assignments = CodeAssignment.objects.filter(
-        excerpt__wave=wave, excerpt__status__in=statuses
-    ).values_list("code_id", "excerpt__answer__invitation_id", "excerpt__interview_note_id")
-    codes: dict[str, set[str]] = defaultdict(set)
-    for code_id, invitation_id, note_id in assignments:
-        unit = f"r{invitation_id}" if invitation_id is not None else f"n{note_id}"
-        codes[unit].add(str(code_id))
-    units = [
-        CodedUnit(
-            unit_id=f"r{pk}",
-            wave=str(wave.pk),
-            group=profession,
-            codes=frozenset(codes.get(f"r{pk}", ())),
-        )
-        for pk, profession in wave.invitations.filter(
-            status=InvitationStatus.SUBMITTED
-        ).values_list("pk", "participant__person__profession")
-    ]
-    units.extend(
-        CodedUnit(
-            unit_id=f"n{pk}",
-            wave=str(wave.pk),
-            group=profession or "",
-            codes=frozenset(codes.get(f"n{pk}", ())),
-        )
-        for pk, profession in InterviewNote.objects.filter(wave=wave).values_list(
-            "pk", "interviewee_profession"
-        )
-    )
-    return units
 
 
 @dataclass(frozen=True)
@@ -688,24 +864,62 @@ class CodeFrequencies:
     k: int
     approved_only: bool
     groups: tuple[tuple[str, str], ...]  # (profession value, label)
-    respondents: tuple[Cell, ...]  # responses and interviews per group
+    respondents: tuple[Cell, ...]  # people who wrote, and interviews, per group
     respondents_total: Cell
     rows: tuple[FrequencyRow, ...] = field(default_factory=tuple)
+    reason: str = ""  # why there is no table at all (the wave is still open)
+
+
+def _frequency_pieces(
+    table: CodeFrequencyTable, writers: Writers, scope: Scope
+) -> dict[Position, tuple[Piece, ...]]:
+    """The population behind every number of the table, overall figures first (precedence)."""
+    rows = [RESPONDENTS_ROW, *(row.code for row in table.rows)]
+    everyone = (piece(scope, OPEN_ANSWERS, writers.everyone),)
+    groups = {
+        group: (piece(scope, OPEN_ANSWERS, writers.in_group(group)),) for group in table.groups
+    }
+    pieces: dict[Position, tuple[Piece, ...]] = {Position.row_total(row): everyone for row in rows}
+    for row in rows:
+        for group in table.groups:
+            pieces[Position.cell(row, group)] = groups[group]
+    return pieces
 
 
 def code_frequencies(*, wave: Wave, approved_only: bool = True) -> CodeFrequencies:
-    """How many responses and interviews carry each code, by profession, suppressed for k."""
-    k = wave.programme.min_group_size
-    nodes = flatten(code_nodes(wave.programme))
-    units = _coded_units(wave, approved_only=approved_only)
-    table = frequency_tables(
-        units,
-        k=k,
-        codes=[str(node.id) for node in nodes],
-        groups=[value for value, _ in PROFESSION_GROUPS],
-    ).get(str(wave.pk))
-    labels = dict(PROFESSION_GROUPS)
-    if table is None:
+    """How many people who wrote (and interviews) carry each code, by profession.
+
+    Suppressed for k within the table, and through the ledger against every population already
+    shown for the wave's written answers; nothing while the wave is open.
+    """
+    return _frequencies(_WaveThemes(wave, approved_only=approved_only))
+
+
+def _frequencies(themes: _WaveThemes) -> CodeFrequencies:
+    wave, k, approved_only = themes.wave, themes.k, themes.approved_only
+    if not themes.scope.frozen:
+        return CodeFrequencies(
+            wave=wave,
+            k=k,
+            approved_only=approved_only,
+            groups=(),
+            respondents=(),
+            respondents_total=Cell(count=None, reason=themes.scope.pending),
+            reason=themes.scope.pending,
+        )
+
+    def build(forced: Iterable[Position]) -> CodeFrequencyTable | None:
+        return code_frequency_table(
+            themes.units,
+            k=k,
+            wave=str(wave.pk),
+            codes=[str(node.id) for node in themes.nodes],
+            groups=[value for value, _ in PROFESSION_GROUPS],
+            forced_hidden=forced,
+        )
+
+    first = build(())
+    if first is None:
         return CodeFrequencies(
             wave=wave,
             k=k,
@@ -714,20 +928,43 @@ def code_frequencies(*, wave: Wave, approved_only: bool = True) -> CodeFrequenci
             respondents=(),
             respondents_total=Cell(count=None, reason="no responses"),
         )
-    paths = {str(node.id): node.path for node in nodes}
+
+    def suppress(forced: Iterable[Position]) -> SuppressedTable:
+        table = build(forced)
+        assert table is not None and table.suppressed is not None  # the units are the same
+        return table.suppressed
+
+    _, refused = table_with_ledger(
+        programme=wave.programme,
+        surface=SURFACE,
+        suppress=suppress,
+        pieces=_frequency_pieces(first, themes.writers, themes.scope),
+    )
+    table = build(refused) or first
+
+    def cell(position: Position, found: Cell) -> Cell:
+        # The ledger's own words for what it refused; the table's for the rest.
+        return Cell(count=None, reason=refused[position]) if position in refused else found
+
+    labels = dict(PROFESSION_GROUPS)
     return CodeFrequencies(
         wave=wave,
         k=k,
         approved_only=approved_only,
         groups=tuple((group, labels.get(group, group)) for group in table.groups),
-        respondents=tuple(table.respondents[group] for group in table.groups),
-        respondents_total=table.respondents_total,
+        respondents=tuple(
+            cell(Position.cell(RESPONDENTS_ROW, group), table.respondents[group])
+            for group in table.groups
+        ),
+        respondents_total=cell(Position.row_total(RESPONDENTS_ROW), table.respondents_total),
         rows=tuple(
             FrequencyRow(
                 code_id=int(row.code),
-                label=paths[row.code],
-                cells=tuple(row.cells[group] for group in table.groups),
-                total=row.total,
+                label=themes.paths[int(row.code)],
+                cells=tuple(
+                    cell(Position.cell(row.code, group), row.cells[group]) for group in table.groups
+                ),
+                total=cell(Position.row_total(row.code), row.total),
             )
             for row in table.rows
         ),
@@ -748,29 +985,59 @@ class CodeCooccurrence:
     wave: Wave
     k: int
     rows: tuple[CooccurrenceRow, ...]
+    reason: str = ""  # why no pair is listed although some were found (open wave, ledger)
 
 
 def code_cooccurrence(*, wave: Wave, approved_only: bool = True) -> CodeCooccurrence:
-    """Pairs of codes in the same response or interview, with how many; fewer than k hidden."""
-    k = wave.programme.min_group_size
-    nodes = flatten(code_nodes(wave.programme))
-    paths = {str(node.id): node.path for node in nodes}
+    """Pairs of codes in the same response or interview, with how many; fewer than k hidden.
+
+    Every count is over everyone who wrote: when the ledger refuses that population, no pair is
+    listed (which pairs occur would itself be a reading).
+    """
+    return _cooccurrence(_WaveThemes(wave, approved_only=approved_only))
+
+
+def _cooccurrence(themes: _WaveThemes) -> CodeCooccurrence:
+    wave, k = themes.wave, themes.k
+    if not themes.scope.frozen:
+        return CodeCooccurrence(wave=wave, k=k, rows=(), reason=themes.scope.pending)
     pairs = cooccurrence_table(
-        _coded_units(wave, approved_only=approved_only),
-        k=k,
-        codes=[str(node.id) for node in nodes],
+        themes.units, k=k, codes=[str(node.id) for node in themes.nodes]
     ).get(str(wave.pk), ())
+    if not pairs:
+        return CodeCooccurrence(wave=wave, k=k, rows=())
+    if themes.everyone_refused is not None:
+        return CodeCooccurrence(wave=wave, k=k, rows=(), reason=themes.everyone_refused)
     return CodeCooccurrence(
         wave=wave,
         k=k,
         rows=tuple(
             CooccurrenceRow(
                 first_id=int(pair.first),
-                first=paths[pair.first],
+                first=themes.paths[int(pair.first)],
                 second_id=int(pair.second),
-                second=paths[pair.second],
+                second=themes.paths[int(pair.second)],
                 cell=pair.cell,
             )
             for pair in pairs
         ),
+    )
+
+
+@dataclass(frozen=True)
+class CodingSummary:
+    frequencies: CodeFrequencies
+    cooccurrence: CodeCooccurrence
+    release: ExcerptRelease
+
+
+def coding_summary(*, viewer: Any, wave: Wave, approved_only: bool = True) -> CodingSummary:
+    """The lead's summary page: the three reads above, sharing what they read (a closed wave)."""
+    _require_lead_of_closed(viewer=viewer, wave=wave)
+    themes = _WaveThemes(wave, approved_only=approved_only)
+    return CodingSummary(
+        frequencies=_frequencies(themes),
+        cooccurrence=_cooccurrence(themes),
+        # Quotations are of approved excerpts whatever the page counts: they use no units.
+        release=_released(themes, None),
     )

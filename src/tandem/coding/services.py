@@ -3,7 +3,8 @@
 The views reach these only after a selector has checked that the viewer leads the programme
 and has found the wave, answer, note, code or excerpt within it; the services check again that
 everything they are given belongs together (a code of another programme cannot be put on an
-answer of this one).
+answer of this one), and that the wave has closed: nothing of a wave is coded while people are
+still answering it.
 """
 
 from __future__ import annotations
@@ -142,7 +143,13 @@ def _source_text(source: Answer | InterviewNote) -> str:
     return source.text
 
 
+def _check_closed(wave: Wave) -> None:
+    if not wave.has_closed():
+        raise ValidationError(selectors.coding_closed_message(wave))
+
+
 def _check_source(*, wave: Wave, source: Answer | InterviewNote) -> None:
+    _check_closed(wave)
     if isinstance(source, InterviewNote):
         if source.wave_id != wave.pk:
             raise ValidationError("Those interview notes belong to another wave.")
@@ -281,7 +288,8 @@ def theme_suggestions_generate(*, wave: Wave) -> list[ThemeSuggestion]:
 
     A group of answers the lead has already rejected is not suggested again.
     """
-    answers = list(selectors.uncoded_answers(wave=wave).values_list("pk", "text"))
+    _check_closed(wave)
+    answers = [(answer.pk, answer.text) for answer in selectors.uncoded_answers(wave=wave)]
     # Names are not themes: "okafor" must not become a suggested code.
     names = selectors.redactor_for(programme=wave.programme).names
     suggestions = suggest_themes(answers, seed=THEME_SEED, extra_stop_words=names)
@@ -321,14 +329,17 @@ def theme_suggestion_accept(
     if suggestion.status != SuggestionStatus.PENDING:
         raise ValidationError("This suggestion has already been decided.")
     wave = suggestion.wave
+    _check_closed(wave)
     code = code_create(programme=wave.programme, name=name, description=description, parent=parent)
     answers = Answer.objects.filter(
         pk__in=suggestion.answer_ids,
         invitation__wave=wave,
         invitation__status=InvitationStatus.SUBMITTED,
         item_id__in=[item.id for item in wave.instrument.open_items],
-    ).order_by("pk")
-    for answer in answers:
+    )
+    # In the order of their references: excerpts made in the order of the answers' ids would
+    # carry that order (alphabetical by name) into every list sorted by excerpt.
+    for answer in sorted(answers, key=lambda answer: selectors.answer_ref(answer.pk)):
         start, end = _whole(answer.text)
         if end > start:
             excerpt = _excerpt_for_span(wave=wave, source=answer, start=start, end=end, actor=actor)

@@ -448,6 +448,7 @@ def theme_reject(request: HttpRequest, slug: str, wave_id: int, suggestion_id: i
 def summary(request: HttpRequest, slug: str, wave_id: int) -> HttpResponse:
     programme, wave = _lead_wave(request, slug, wave_id)
     approved_only = request.GET.get("include") != "pending"
+    found = selectors.coding_summary(viewer=request.user, wave=wave, approved_only=approved_only)
     return _render(
         request,
         "coding/summary.jinja",
@@ -455,9 +456,9 @@ def summary(request: HttpRequest, slug: str, wave_id: int) -> HttpResponse:
             "programme": programme,
             "wave": wave,
             "approved_only": approved_only,
-            "frequencies": selectors.code_frequencies(wave=wave, approved_only=approved_only),
-            "cooccurrence": selectors.code_cooccurrence(wave=wave, approved_only=approved_only),
-            "release": selectors.released_excerpts(wave=wave),
+            "frequencies": found.frequencies,
+            "cooccurrence": found.cooccurrence,
+            "release": found.release,
             "page_title": f"Coding summary: {wave.title}",
         },
     )
