@@ -167,3 +167,107 @@ def test_reliability_is_withheld_below_k_respondents(demo, amara, answers) -> No
 def test_only_the_lead_sees_the_indicator_evidence(demo, amara) -> None:
     with pytest.raises(selectors.TypeAccessDenied):
         selectors.indicator_evidence(viewer=user_of(amara), programme=demo.programme)
+
+
+# --- the indicator evidence over time (the disclosure ledger) ------------------------------
+
+TYPES = ["ENTJ", "INFP", "ESTP", "ISFJ", "ENFJ", "ISTP", "ESFP", "INTJ", "ENTP", "ISFP"]
+
+
+def participants_in_order(demo) -> list[Participant]:
+    return list(
+        Participant.objects.filter(programme=demo.programme, role=Role.PARTICIPANT).order_by("pk")
+    )
+
+
+def complete(people: list[Participant], answers, *, confirm: str | None = None) -> None:
+    """Each person takes the indicator; with `confirm`, confirms that best fit to its result."""
+    for index, person in enumerate(people):
+        profile = services.indicator_submit(
+            participant=person, answers=answers(TYPES[index % len(TYPES)])
+        )
+        if confirm is not None:
+            services.type_best_fit_confirm(profile=profile, best_fit=confirm)
+
+
+def evidence_for_lead(demo) -> selectors.IndicatorEvidence:
+    lead = Participant.objects.get(programme=demo.programme, role=Role.PROGRAMME_LEAD)
+    return selectors.indicator_evidence(viewer=user_of(lead), programme=demo.programme)
+
+
+def test_indicator_evidence_hides_after_one_more_person_and_returns_after_k_more(
+    demo, answers
+) -> None:
+    """Read, one more person answers and confirms, read again: the change would be theirs."""
+    people = participants_in_order(demo)
+    k = demo.programme.min_group_size
+    complete(people[:k], answers, confirm="ENTJ")
+    first = evidence_for_lead(demo)
+    assert first.reliability is not None and first.changed_any is not None
+
+    complete(people[k : k + 1], answers, confirm="ENTJ")
+    after_one = evidence_for_lead(demo)
+    assert after_one.respondents == k + 1  # counts of who has answered are status, still shown
+    assert after_one.reliability is None and after_one.changed_any is None
+    assert after_one.changed_by_pair is None and after_one.resolved is None
+    assert after_one.reliability_hidden == (
+        f"Shown again when at least {k} more people have answered than when it was last shown, "
+        "so that no one's answers can be worked out from the change."
+    )
+    assert after_one.changes_hidden is not None
+    assert after_one.changes_hidden.startswith(f"Shown again when at least {k} more people")
+
+    # k people more than the reading shown: k − 1 more are still too few.
+    complete(people[k + 1 : 2 * k - 1], answers, confirm="ENTJ")
+    assert evidence_for_lead(demo).reliability is None
+    complete(people[2 * k - 1 : 2 * k], answers, confirm="ENTJ")
+    again = evidence_for_lead(demo)
+    assert again.respondents == 2 * k
+    assert again.reliability is not None and again.changed_any is not None
+
+
+def test_the_same_population_is_shown_again_unchanged(demo, answers) -> None:
+    complete(participants_in_order(demo)[:6], answers, confirm="INTJ")
+    first = evidence_for_lead(demo)
+    second = evidence_for_lead(demo)
+    assert first.changed_by_pair == second.changed_by_pair is not None
+    assert second.reliability is not None
+
+
+def test_a_retake_or_a_new_best_fit_hides_the_evidence_until_k_more(demo, answers) -> None:
+    """Same people, one person's data changed: the figures would move by their change alone."""
+    people = participants_in_order(demo)
+    complete(people[:6], answers, confirm="INTJ")
+    assert evidence_for_lead(demo).changed_any is not None
+
+    profile = TypeProfile.objects.get(participant=people[0])
+    services.type_best_fit_confirm(profile=profile, best_fit="ESFP")
+    changed = evidence_for_lead(demo)
+    assert changed.changed_any is None and changed.changes_hidden is not None
+    assert changed.reliability is not None  # the answers did not change
+
+    services.indicator_submit(participant=people[1], answers=answers("ISTJ"))
+    assert evidence_for_lead(demo).reliability is None
+
+
+def test_confirming_the_same_best_fit_again_changes_nothing(demo, answers) -> None:
+    people = participants_in_order(demo)
+    complete(people[:6], answers, confirm="INTJ")
+    assert evidence_for_lead(demo).changed_any is not None
+    services.type_best_fit_confirm(
+        profile=TypeProfile.objects.get(participant=people[0]), best_fit="intj"
+    )
+    assert evidence_for_lead(demo).changed_any is not None
+
+
+def test_the_team_table_follows_each_new_sharer_by_design(demo) -> None:
+    """No ledger here: one more sharer shows only what that person chose to share."""
+    people = participants_in_order(demo)
+    k = demo.programme.min_group_size
+    for person in people[:k]:
+        give_type(person, "ENTJ")
+    before = selectors.team_table_for(viewer=user_of(people[0]), programme=demo.programme)
+    give_type(people[k], "ISFP")
+    after = selectors.team_table_for(viewer=user_of(people[0]), programme=demo.programme)
+    assert before.table is not None and after.table is not None
+    assert (before.table.n, after.table.n) == (k, k + 1)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from tandem.programmes.models import Participant, Role
 from tandem.typology import services
 from tandem.typology.models import TypeProfile
 
 from ..conftest import client_for
+from .conftest import answers_for_type
 
 
 def base(demo) -> str:
@@ -200,6 +202,22 @@ def test_the_lead_sees_the_evidence_page(lead_client: Client, seeded) -> None:
     assert "Cronbach&#39;s alpha" in body or "Cronbach's alpha" in body
     assert "3 people changed at least one letter" in body
     assert "ENTJ" not in body
+
+
+def test_the_evidence_page_says_when_its_figures_return(lead_client: Client, seeded) -> None:
+    """Read, one more person answers the indicator, read again: the figures wait for k more."""
+    first = lead_client.get(base(seeded) + "evidence/").content.decode()
+    assert "people changed at least one letter" in first
+    newcomer = (
+        Participant.objects.filter(programme=seeded.programme, role=Role.PARTICIPANT)
+        .exclude(indicator_response__isnull=False)
+        .first()
+    )
+    assert newcomer is not None
+    services.indicator_submit(participant=newcomer, answers=answers_for_type("ENTJ"))
+    body = lead_client.get(base(seeded) + "evidence/").content.decode()
+    assert "Shown again when at least 5 more people have answered than when it was last" in body
+    assert "Not computable" not in body and "95% confidence interval" not in body
 
 
 @pytest.mark.parametrize("who", ["sponsor_client", "coach_client", "participant_client"])

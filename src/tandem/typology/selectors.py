@@ -5,11 +5,15 @@
   team type table and appears on their pair's contrast card — if their partner shares too.
 - The team table counts shared types only, and is not shown at all below k sharers.
 - The programme lead sees how the indicator performs (alpha per pair, letters changed at best fit)
-  and who has a result, never anyone's type.
+  and who has a result, never anyone's type. Those figures move as each person answers or
+  confirms, and there is no wave to close, so they go through the disclosure ledger over time:
+  a reading is shown only over a population equal to, or at least k people away from, every
+  population already shown (and not when someone in it has changed their answers since).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,6 +37,8 @@ from tandem.analysis.typology import (
     team_table,
 )
 from tandem.audit.services import audit_record
+from tandem.disclosure.ledger import Disclosure, Scope, piece
+from tandem.disclosure.models import DisclosedPopulation
 from tandem.programmes.models import Pair, Participant, Profession, Programme, Role
 from tandem.programmes.selectors import (
     ProgrammeAccessDenied,
@@ -287,6 +293,15 @@ def team_table_for(*, viewer: Any, programme: Programme) -> TeamTableView:
     Within the table small cells are shown: everyone counted chose to share their type with the
     group (and their pair card names it), so a count of 1 reveals nothing they have not shared.
     k guards the table as a whole, as the programme promised.
+
+    Not through the disclosure ledger, by decision: the table can be read before and after one
+    person shares (or stops sharing), and the difference is that person's best-fit type, their
+    profession and whether the type was assessed elsewhere — the type is what they chose to
+    share with the group, and profession is public in the programme (every pair is a doctor and
+    a manager, and reports break down by it) — while people who have not shared are not in the
+    table at all, so no reading, or pair of readings, says anything about them. Putting it
+    through the ledger would hide the table after each new sharer until k more had shared,
+    protecting nothing.
     """
     _require_member(viewer=viewer, programme=programme)
     profiles = _shared_profiles(programme)
@@ -386,7 +401,11 @@ def pair_cards_for(*, viewer: Any, programme: Programme) -> PairCards:
 
 @dataclass(frozen=True)
 class IndicatorEvidence:
-    """How the open indicator performs in this programme: the lead's view, all aggregate."""
+    """How the open indicator performs in this programme: the lead's view, all aggregate.
+
+    `reliability` and the best-fit changes are None when hidden, with the reason in
+    `reliability_hidden` / `changes_hidden`.
+    """
 
     k: int
     participants: int
@@ -394,29 +413,132 @@ class IndicatorEvidence:
     external_results: int
     confirmed: int
     shared: int
-    changed_any: int | None  # people who changed at least one letter; None below k confirmed
+    changed_any: int | None  # people who changed at least one letter
     changed_by_pair: dict[str, int] | None
     resolved: int | None  # people whose "no clear preference" their best fit settled
     respondents: int
-    reliability: dict[str, PairReliability] | None  # None below k respondents
+    reliability: dict[str, PairReliability] | None
+    reliability_hidden: str | None = None
+    changes_hidden: str | None = None
+
+
+RELIABILITY = "indicator-reliability"
+BEST_FIT_CHANGES = "best-fit-changes"
+EVIDENCE_SURFACE = "typology.evidence"
+
+
+def indicator_scope(indicator: Indicator) -> Scope:
+    """The ledger's scope for one version of the indicator.
+
+    Frozen: there is no wave to close (people take the indicator and confirm a best fit when it
+    suits them), so the ledger's rule over time does the work a closed wave does elsewhere.
+    """
+    return Scope(key=f"typology:indicator:v{indicator.version}", frozen=True)
+
+
+def _changed_since_shown(
+    *, programme: Programme, scope: Scope, measure: str, changed_at: dict[int, dt.datetime]
+) -> bool:
+    """Whether this very population was shown before someone in it changed their data.
+
+    The ledger compares populations, not data: a person who retakes the indicator (or confirms a
+    different best fit) stays in the same population, but the figure moves by their change
+    alone. Such a reading waits, like any other, for k more people.
+    """
+    members = sorted(changed_at)
+    for shown, first_shown_at in DisclosedPopulation.objects.filter(
+        programme=programme, scope=scope.key, measure=measure, size=len(members)
+    ).values_list("members", "first_shown_at"):
+        if sorted(shown) == members:
+            return any(when > first_shown_at for when in changed_at.values())
+    return False
+
+
+def _evidence_decisions(
+    *, programme: Programme, scope: Scope, populations: dict[str, dict[int, dt.datetime]]
+) -> dict[str, str | None]:
+    """measure → None (show) or why not, for the evidence's populations (participant → changed).
+
+    A reading over fewer than k people waits for k; one that differs by 1 to k − 1 people from
+    a reading already shown (or equals it, with someone's data changed since) waits for k more.
+    """
+    k = programme.min_group_size
+    first_time = {
+        RELIABILITY: f"Shown once at least {k} people have answered the indicator.",
+        BEST_FIT_CHANGES: (
+            f"Shown once at least {k} people have confirmed a best fit to an indicator result."
+        ),
+    }
+    again = {
+        RELIABILITY: (
+            f"Shown again when at least {k} more people have answered than when it was last "
+            "shown, so that no one's answers can be worked out from the change."
+        ),
+        BEST_FIT_CHANGES: (
+            f"Shown again when at least {k} more people have confirmed a best fit than when it "
+            "was last shown, so that no one's choice can be worked out from the change."
+        ),
+    }
+    reasons: dict[str, str | None] = {}
+    disclosure = Disclosure(programme=programme, surface=EVIDENCE_SURFACE)
+    for measure, changed_at in populations.items():
+        if len(changed_at) < k:
+            reasons[measure] = first_time[measure]
+        elif _changed_since_shown(
+            programme=programme, scope=scope, measure=measure, changed_at=changed_at
+        ):
+            reasons[measure] = again[measure]
+        else:
+            disclosure.add(measure, piece(scope, measure, changed_at))
+    decisions = disclosure.decide()
+    for measure in populations:
+        if measure not in reasons:
+            reasons[measure] = None if decisions.shown(measure) else again[measure]
+    return reasons
 
 
 def indicator_evidence(
     *, viewer: Any, programme: Programme, indicator: Indicator | None = None
 ) -> IndicatorEvidence:
-    """Alpha per preference pair and best-fit changes, for the programme lead; each needs k people."""
+    """Alpha per preference pair and best-fit changes, for the programme lead.
+
+    Each is a reading over a population of people in the ledger (scope `indicator_scope`):
+    reliability over the people who answered this version of the indicator, best-fit changes
+    over those who confirmed a best fit to its result. Without the ledger the lead could read the
+    page before and after one person confirms, and see whether (and on which pair) they changed a
+    letter.
+    """
     if not can_manage(viewer=viewer, programme=programme):
         _require_member(viewer=viewer, programme=programme)
         raise TypeAccessDenied("Only the programme lead sees how the indicator performs.")
     indicator = indicator or get_indicator()
-    k = programme.min_group_size
     participants = Participant.objects.filter(programme=programme, role=Role.PARTICIPANT)
     profiles = list(TypeProfile.objects.filter(participant__in=participants))
     confirmed_indicator = [
-        p for p in profiles if p.source == TypeSource.INDICATOR and p.best_fit_type
+        p
+        for p in profiles
+        if p.source == TypeSource.INDICATOR
+        and p.best_fit_type
+        and p.instrument_version == indicator.version
     ]
+    responses = list(
+        IndicatorResponse.objects.filter(
+            participant__in=participants, instrument_version=indicator.version
+        ).values_list("participant_id", "answers", "submitted_at")
+    )
+    hidden = _evidence_decisions(
+        programme=programme,
+        scope=indicator_scope(indicator),
+        populations={
+            RELIABILITY: {participant: submitted for participant, _, submitted in responses},
+            BEST_FIT_CHANGES: {
+                p.participant_id: max(p.recorded_at, p.confirmed_at or p.recorded_at)
+                for p in confirmed_indicator
+            },
+        },
+    )
     changed_any = changed_by_pair = resolved = None
-    if len(confirmed_indicator) >= k:
+    if hidden[BEST_FIT_CHANGES] is None:
         changed_any = sum(1 for p in confirmed_indicator if p.changed)
         changed_by_pair = {
             pair.id: sum(1 for p in confirmed_indicator if pair.id in p.changed) for pair in PAIRS
@@ -424,24 +546,19 @@ def indicator_evidence(
         resolved = sum(
             1 for p in confirmed_indicator if resolved_letters(p.reported_type, p.best_fit_type)
         )
-    responses = list(
-        IndicatorResponse.objects.filter(
-            participant__in=participants, instrument_version=indicator.version
-        ).values_list("answers", flat=True)
-    )
     reliability = None
-    if len(responses) >= k:
+    if hidden[RELIABILITY] is None:
         frame = pd.DataFrame(
             [
                 {item_id: answers.get(item_id) for item_id in indicator.item_ids}
-                for answers in responses
+                for _, answers, _ in responses
             ],
             columns=list(indicator.item_ids),
         )
         values = answer_frame(frame, indicator.scoring_items)
         reliability = pair_reliability(values, indicator.scoring_items)
     return IndicatorEvidence(
-        k=k,
+        k=programme.min_group_size,
         participants=participants.count(),
         indicator_results=sum(1 for p in profiles if p.source == TypeSource.INDICATOR),
         external_results=sum(1 for p in profiles if p.is_external),
@@ -452,4 +569,6 @@ def indicator_evidence(
         resolved=resolved,
         respondents=len(responses),
         reliability=reliability,
+        reliability_hidden=hidden[RELIABILITY],
+        changes_hidden=hidden[BEST_FIT_CHANGES],
     )

@@ -93,10 +93,16 @@ def _type_or_error(code: str, field: str) -> str:
 
 @transaction.atomic
 def type_best_fit_confirm(*, profile: TypeProfile, best_fit: str) -> TypeProfile:
-    """Record the four letters the person judges fit them best (after seeing the report)."""
-    profile.best_fit_type = _type_or_error(best_fit, "best_fit")
-    profile.confirmed_at = timezone.now()
-    profile.save(update_fields=["best_fit_type", "confirmed_at"])
+    """Record the four letters the person judges fit them best (after seeing the report).
+
+    Confirming the same letters again changes nothing: `confirmed_at` dates the best fit itself,
+    and the lead's indicator evidence waits for k more people after any change to it.
+    """
+    letters = _type_or_error(best_fit, "best_fit")
+    if letters != profile.best_fit_type or profile.confirmed_at is None:
+        profile.best_fit_type = letters
+        profile.confirmed_at = timezone.now()
+        profile.save(update_fields=["best_fit_type", "confirmed_at"])
     audit_record(
         action="type_best_fit.confirm", subject=profile, programme=profile.participant.programme
     )
