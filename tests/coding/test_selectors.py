@@ -6,6 +6,7 @@ from tandem.analysis.anonymity import SuppressionReason
 from tandem.coding import selectors, services
 from tandem.coding.models import ThemeSuggestion
 from tandem.disclosure.models import DisclosedPopulation
+from tandem.gdpr.services import person_erase
 from tandem.programmes.models import Participant, Profession
 from tandem.programmes.selectors import ProgrammeAccessDenied, ProgrammeNotFound
 from tandem.surveys import services as survey_services
@@ -408,3 +409,20 @@ def test_the_same_figures_read_twice_stay_shown(baseline, codes, lead) -> None:
     first = selectors.code_frequencies(wave=baseline)
     again = selectors.code_frequencies(wave=baseline)
     assert first.rows == again.rows and first.respondents_total.count is not None
+
+
+def test_an_erasure_after_the_figures_were_read_hides_them_rather_than_moving_them(
+    demo, baseline, codes, lead
+) -> None:
+    """Erasure blanks the person's words and removes their excerpts: the theme counts would fall
+    by exactly that person's codes, so they are hidden instead."""
+    approve_everyone(baseline, codes, lead)
+    before = selectors.code_frequencies(wave=baseline)
+    assert all(row.total.count is not None for row in before.rows)
+    doctor = respondents_by_profession(baseline)["doctor"][0].invitation.participant.person
+    person_erase(person=doctor, actor=lead)
+
+    after = selectors.code_frequencies(wave=baseline)
+    assert after.respondents_total.count is None
+    assert all(row.total.count is None for row in after.rows)
+    assert "differs by fewer than" in (after.rows[0].total.reason or "")
