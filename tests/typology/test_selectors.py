@@ -195,7 +195,7 @@ def evidence_for_lead(demo) -> selectors.IndicatorEvidence:
     return selectors.indicator_evidence(viewer=user_of(lead), programme=demo.programme)
 
 
-def test_indicator_evidence_hides_after_one_more_person_and_returns_after_k_more(
+def test_indicator_evidence_does_not_move_for_one_more_person_only_for_k_more(
     demo, answers
 ) -> None:
     """Read, one more person answers and confirms, read again: the change would be theirs."""
@@ -203,27 +203,34 @@ def test_indicator_evidence_hides_after_one_more_person_and_returns_after_k_more
     k = demo.programme.min_group_size
     complete(people[:k], answers, confirm="ENTJ")
     first = evidence_for_lead(demo)
-    assert first.reliability is not None and first.changed_any is not None
+    assert first.reliability is not None and first.changed_by_pair is not None
+    assert first.reliability_note is None and first.changes_note is None
 
-    complete(people[k : k + 1], answers, confirm="ENTJ")
+    complete(people[k : k + 1], answers, confirm="ISFP")
     after_one = evidence_for_lead(demo)
     assert after_one.respondents == k + 1  # counts of who has answered are status, still shown
-    assert after_one.reliability is None and after_one.changed_any is None
-    assert after_one.changed_by_pair is None and after_one.resolved is None
-    assert after_one.reliability_hidden == (
-        f"Shown again when at least {k} more people have answered than when it was last shown, "
-        "so that no one's answers can be worked out from the change."
+    # The same reading as before, over the same people: nothing about the newcomer.
+    assert after_one.reliability == first.reliability
+    assert (after_one.changed_any, after_one.changed_by_pair, after_one.resolved) == (
+        first.changed_any,
+        first.changed_by_pair,
+        first.resolved,
     )
-    assert after_one.changes_hidden is not None
-    assert after_one.changes_hidden.startswith(f"Shown again when at least {k} more people")
+    assert after_one.reliability_note == (
+        f"Worked out over {k} of the {k + 1} people who have answered: updated when at least "
+        f"{k} more have answered, so that no one's answers can be worked out from the change."
+    )
+    assert after_one.changes_note is not None
 
     # k people more than the reading shown: k − 1 more are still too few.
-    complete(people[k + 1 : 2 * k - 1], answers, confirm="ENTJ")
-    assert evidence_for_lead(demo).reliability is None
-    complete(people[2 * k - 1 : 2 * k], answers, confirm="ENTJ")
+    complete(people[k + 1 : 2 * k - 1], answers, confirm="ISFP")
+    assert evidence_for_lead(demo).changed_by_pair == first.changed_by_pair
+    complete(people[2 * k - 1 : 2 * k], answers, confirm="ISFP")
     again = evidence_for_lead(demo)
-    assert again.respondents == 2 * k
-    assert again.reliability is not None and again.changed_any is not None
+    assert again.reliability_note is None and again.changes_note is None
+    assert again.changed_any is not None and again.changed_any > first.changed_any
+    assert again.reliability is not None
+    assert {r.result.n for r in again.reliability.values() if r.result} == {2 * k}
 
 
 def test_the_same_population_is_shown_again_unchanged(demo, answers) -> None:
@@ -243,7 +250,11 @@ def test_a_retake_or_a_new_best_fit_hides_the_evidence_until_k_more(demo, answer
     profile = TypeProfile.objects.get(participant=people[0])
     services.type_best_fit_confirm(profile=profile, best_fit="ESFP")
     changed = evidence_for_lead(demo)
-    assert changed.changed_any is None and changed.changes_hidden is not None
+    assert changed.changed_any is None
+    assert changed.changes_hidden == (
+        "Shown again when at least 5 more people have confirmed a best fit than when it was "
+        "last shown, so that no one's choice can be worked out from the change."
+    )
     assert changed.reliability is not None  # the answers did not change
 
     services.indicator_submit(participant=people[1], answers=answers("ISTJ"))

@@ -112,7 +112,7 @@ def require_lead(*, viewer: Any, programme: Programme) -> None:
 
 
 class CodingNotOpenYet(ProgrammeAccessDenied):
-    """The wave is still open (or not yet open): its written answers are not coded until it closes."""
+    """The wave has not closed yet: its written answers are not coded until it closes."""
 
 
 def coding_closed_message(wave: Wave) -> str:

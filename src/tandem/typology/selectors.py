@@ -8,7 +8,8 @@
   and who has a result, never anyone's type. Those figures move as each person answers or
   confirms, and there is no wave to close, so they go through the disclosure ledger over time:
   a reading is shown only over a population equal to, or at least k people away from, every
-  population already shown (and not when someone in it has changed their answers since).
+  population already shown (and not when someone in it has changed their answers since); in
+  between, the last reading shown stays as it was.
 """
 
 from __future__ import annotations
@@ -404,7 +405,8 @@ class IndicatorEvidence:
     """How the open indicator performs in this programme: the lead's view, all aggregate.
 
     `reliability` and the best-fit changes are None when hidden, with the reason in
-    `reliability_hidden` / `changes_hidden`.
+    `reliability_hidden` / `changes_hidden`; when they are an earlier reading shown again (over
+    fewer people than have now answered), `reliability_note` / `changes_note` say so.
     """
 
     k: int
@@ -420,6 +422,8 @@ class IndicatorEvidence:
     reliability: dict[str, PairReliability] | None
     reliability_hidden: str | None = None
     changes_hidden: str | None = None
+    reliability_note: str | None = None
+    changes_note: str | None = None
 
 
 RELIABILITY = "indicator-reliability"
@@ -436,65 +440,97 @@ def indicator_scope(indicator: Indicator) -> Scope:
     return Scope(key=f"typology:indicator:v{indicator.version}", frozen=True)
 
 
-def _changed_since_shown(
-    *, programme: Programme, scope: Scope, measure: str, changed_at: dict[int, dt.datetime]
-) -> bool:
-    """Whether this very population was shown before someone in it changed their data.
+@dataclass(frozen=True)
+class _Reading:
+    """What the evidence page shows of one measure: the people to work it out over (None: nothing),
+    why nothing is shown, or — for an earlier reading shown again — whom it covers."""
 
-    The ledger compares populations, not data: a person who retakes the indicator (or confirms a
-    different best fit) stays in the same population, but the figure moves by their change
-    alone. Such a reading waits, like any other, for k more people.
-    """
-    members = sorted(changed_at)
-    for shown, first_shown_at in DisclosedPopulation.objects.filter(
-        programme=programme, scope=scope.key, measure=measure, size=len(members)
-    ).values_list("members", "first_shown_at"):
-        if sorted(shown) == members:
-            return any(when > first_shown_at for when in changed_at.values())
-    return False
+    members: frozenset[int] | None
+    hidden: str | None = None
+    note: str | None = None
 
 
-def _evidence_decisions(
+def _evidence_readings(
     *, programme: Programme, scope: Scope, populations: dict[str, dict[int, dt.datetime]]
-) -> dict[str, str | None]:
-    """measure → None (show) or why not, for the evidence's populations (participant → changed).
+) -> dict[str, _Reading]:
+    """For each measure, the reading the lead may see; `populations` maps participant → when
+    their data last changed.
 
-    A reading over fewer than k people waits for k; one that differs by 1 to k − 1 people from
-    a reading already shown (or equals it, with someone's data changed since) waits for k more.
+    The ledger compares populations, not data: a person who retakes the indicator (or confirms
+    a different best fit) stays in the same population while the figure moves by their change
+    alone, so a population already shown counts again only if nobody in it has changed since.
+    When the current population may not be shown (it differs by 1 to k − 1 people from one
+    already shown), the latest earlier reading whose people are all still there, unchanged, is
+    shown again instead: the same figures over the same people, which tell nothing new.
     """
     k = programme.min_group_size
-    first_time = {
-        RELIABILITY: f"Shown once at least {k} people have answered the indicator.",
+    counted = {
+        RELIABILITY: ("answered", "answered the indicator", "answers"),
         BEST_FIT_CHANGES: (
-            f"Shown once at least {k} people have confirmed a best fit to an indicator result."
+            "confirmed a best fit",
+            "confirmed a best fit to an indicator result",
+            "choice",
         ),
     }
-    again = {
-        RELIABILITY: (
-            f"Shown again when at least {k} more people have answered than when it was last "
-            "shown, so that no one's answers can be worked out from the change."
-        ),
-        BEST_FIT_CHANGES: (
-            f"Shown again when at least {k} more people have confirmed a best fit than when it "
-            "was last shown, so that no one's choice can be worked out from the change."
-        ),
-    }
-    reasons: dict[str, str | None] = {}
+    shown_before: dict[str, list[tuple[frozenset[int], dt.datetime]]] = {m: [] for m in populations}
+    for measure, members, first_shown_at in (
+        DisclosedPopulation.objects.filter(
+            programme=programme, scope=scope.key, measure__in=list(populations)
+        )
+        .order_by("-first_shown_at", "-id")
+        .values_list("measure", "members", "first_shown_at")
+    ):
+        shown_before[measure].append((frozenset(members), first_shown_at))
+
+    def unchanged_since(
+        members: frozenset[int], when: dt.datetime, changed_at: dict[int, dt.datetime]
+    ) -> bool:
+        return members <= changed_at.keys() and all(changed_at[m] <= when for m in members)
+
     disclosure = Disclosure(programme=programme, surface=EVIDENCE_SURFACE)
     for measure, changed_at in populations.items():
-        if len(changed_at) < k:
-            reasons[measure] = first_time[measure]
-        elif _changed_since_shown(
-            programme=programme, scope=scope, measure=measure, changed_at=changed_at
-        ):
-            reasons[measure] = again[measure]
-        else:
-            disclosure.add(measure, piece(scope, measure, changed_at))
+        current = frozenset(changed_at)
+        same = [when for members, when in shown_before[measure] if members == current]
+        if len(current) >= k and all(unchanged_since(current, when, changed_at) for when in same):
+            disclosure.add(measure, piece(scope, measure, current))
     decisions = disclosure.decide()
-    for measure in populations:
-        if measure not in reasons:
-            reasons[measure] = None if decisions.shown(measure) else again[measure]
-    return reasons
+
+    readings: dict[str, _Reading] = {}
+    for measure, changed_at in populations.items():
+        did, did_in_full, what = counted[measure]
+        if decisions.shown(measure):
+            readings[measure] = _Reading(members=frozenset(changed_at))
+            continue
+        earlier = next(
+            (
+                members
+                for members, when in shown_before[measure]
+                if unchanged_since(members, when, changed_at)
+            ),
+            None,
+        )
+        if earlier is not None:
+            readings[measure] = _Reading(
+                members=earlier,
+                note=(
+                    f"Worked out over {len(earlier)} of the {len(changed_at)} people who have "
+                    f"{did}: updated when at least {k} more have {did}, so that no one's {what} "
+                    "can be worked out from the change."
+                ),
+            )
+        elif shown_before[measure]:
+            readings[measure] = _Reading(
+                members=None,
+                hidden=(
+                    f"Shown again when at least {k} more people have {did} than when it was last "
+                    f"shown, so that no one's {what} can be worked out from the change."
+                ),
+            )
+        else:
+            readings[measure] = _Reading(
+                members=None, hidden=f"Shown once at least {k} people have {did_in_full}."
+            )
+    return readings
 
 
 def indicator_evidence(
@@ -526,7 +562,7 @@ def indicator_evidence(
             participant__in=participants, instrument_version=indicator.version
         ).values_list("participant_id", "answers", "submitted_at")
     )
-    hidden = _evidence_decisions(
+    readings = _evidence_readings(
         programme=programme,
         scope=indicator_scope(indicator),
         populations={
@@ -538,20 +574,22 @@ def indicator_evidence(
         },
     )
     changed_any = changed_by_pair = resolved = None
-    if hidden[BEST_FIT_CHANGES] is None:
-        changed_any = sum(1 for p in confirmed_indicator if p.changed)
+    over = readings[BEST_FIT_CHANGES].members
+    if over is not None:
+        counted = [p for p in confirmed_indicator if p.participant_id in over]
+        changed_any = sum(1 for p in counted if p.changed)
         changed_by_pair = {
-            pair.id: sum(1 for p in confirmed_indicator if pair.id in p.changed) for pair in PAIRS
+            pair.id: sum(1 for p in counted if pair.id in p.changed) for pair in PAIRS
         }
-        resolved = sum(
-            1 for p in confirmed_indicator if resolved_letters(p.reported_type, p.best_fit_type)
-        )
+        resolved = sum(1 for p in counted if resolved_letters(p.reported_type, p.best_fit_type))
     reliability = None
-    if hidden[RELIABILITY] is None:
+    over = readings[RELIABILITY].members
+    if over is not None:
         frame = pd.DataFrame(
             [
                 {item_id: answers.get(item_id) for item_id in indicator.item_ids}
-                for _, answers, _ in responses
+                for participant, answers, _ in responses
+                if participant in over
             ],
             columns=list(indicator.item_ids),
         )
@@ -569,6 +607,8 @@ def indicator_evidence(
         resolved=resolved,
         respondents=len(responses),
         reliability=reliability,
-        reliability_hidden=hidden[RELIABILITY],
-        changes_hidden=hidden[BEST_FIT_CHANGES],
+        reliability_hidden=readings[RELIABILITY].hidden,
+        changes_hidden=readings[BEST_FIT_CHANGES].hidden,
+        reliability_note=readings[RELIABILITY].note,
+        changes_note=readings[BEST_FIT_CHANGES].note,
     )
