@@ -411,18 +411,26 @@ def test_the_same_figures_read_twice_stay_shown(baseline, codes, lead) -> None:
     assert first.rows == again.rows and first.respondents_total.count is not None
 
 
-def test_an_erasure_after_the_figures_were_read_hides_them_rather_than_moving_them(
+def test_an_erasure_moves_no_theme_figure_and_takes_the_words_out_of_the_quotations(
     demo, baseline, codes, lead
 ) -> None:
-    """Erasure blanks the person's words and removes their excerpts: the theme counts would fall
-    by exactly that person's codes, so they are hidden instead."""
+    """The erased person's words go; they stay among the people who wrote, with their codes, so
+    no count falls by exactly their themes."""
     approve_everyone(baseline, codes, lead)
     before = selectors.code_frequencies(wave=baseline)
-    assert all(row.total.count is not None for row in before.rows)
-    doctor = respondents_by_profession(baseline)["doctor"][0].invitation.participant.person
-    person_erase(person=doctor, actor=lead)
+    pairs_before = selectors.code_cooccurrence(wave=baseline)
+    doctor = respondents_by_profession(baseline)["doctor"][0]
+    theirs = set(doctor.excerpts.values_list("pk", flat=True))
+    assert theirs <= {excerpt.excerpt_id for excerpt in selectors.released_excerpts(wave=baseline)}
+    person_erase(person=doctor.invitation.participant.person, actor=lead)
 
     after = selectors.code_frequencies(wave=baseline)
-    assert after.respondents_total.count is None
-    assert all(row.total.count is None for row in after.rows)
-    assert "differs by fewer than" in (after.rows[0].total.reason or "")
+    assert (after.respondents, after.respondents_total, after.rows) == (
+        before.respondents,
+        before.respondents_total,
+        before.rows,
+    )
+    assert selectors.code_cooccurrence(wave=baseline).rows == pairs_before.rows
+    released = selectors.released_excerpts(wave=baseline)
+    assert released.reason == "" and released
+    assert not theirs & {excerpt.excerpt_id for excerpt in released}

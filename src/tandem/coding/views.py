@@ -459,6 +459,9 @@ def summary(request: HttpRequest, slug: str, wave_id: int) -> HttpResponse:
             "frequencies": found.frequencies,
             "cooccurrence": found.cooccurrence,
             "release": found.release,
+            # Approved excerpts, whatever an erasure did to their words: a count of quotations
+            # that fell after an erasure would say the erased person had been quoted.
+            "counts": selectors.review_counts(viewer=request.user, wave=wave),
             "page_title": f"Coding summary: {wave.title}",
         },
     )
