@@ -146,6 +146,7 @@ def json_tokens(content: bytes) -> list[str]:
 
 
 NUMBER = re.compile(r"\d")
+IDENTIFIER = re.compile(r"(?i)guid=")
 ERASED_LABEL = re.compile(r"Erased person \d+|erased-\d+@erased\.invalid")
 
 
@@ -156,7 +157,11 @@ def numbers_only(tokens: Iterable[str]) -> list[str]:
     not change is any number, so the numbers are compared as a multiset.
     """
     text = ERASED_LABEL.sub(" ", " ".join(tokens))
-    return sorted(token for token in text.split() if NUMBER.search(token))
+    # Identifiers (an export's GUIDs) are not figures: a passage whose words were erased takes
+    # its selection's GUID with it.
+    return sorted(
+        token for token in text.split() if NUMBER.search(token) and not IDENTIFIER.search(token)
+    )
 
 
 def chart_stub(chart: Any) -> str:
@@ -520,18 +525,20 @@ def read(client: Client, url: str, *, token: str | None = None) -> Reading:
     return Reading(200, (hashlib.sha256(content).hexdigest(),))
 
 
-EXPORT_TIME = re.compile(rb'creationDateTime="[^"]*"')
+# The moment of export, and where a coded passage sits in its source text: the positions move
+# only when text before them changes (an erasure removes words by law), never with a figure.
+EXPORT_NOISE = re.compile(rb'(creationDateTime|startPosition|endPosition)="[^"]*"')
 
 
 def zip_tokens(content: bytes) -> list[str]:
-    """An archive (a .qdpx project) member by member, less the moment it was exported."""
+    """An archive (a .qdpx project) member by member, less the export time and text offsets."""
     import io
     import zipfile
 
     tokens = []
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         for name in sorted(archive.namelist()):
-            data = EXPORT_TIME.sub(b"", archive.read(name))
+            data = EXPORT_NOISE.sub(b"", archive.read(name))
             tokens += [name, *data.decode("utf-8", "replace").split()]
     return tokens
 
