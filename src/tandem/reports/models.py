@@ -62,8 +62,8 @@ class FrozenEvaluation(models.Model):
     programme = models.OneToOneField(
         "programmes.Programme", on_delete=models.CASCADE, related_name="frozen_evaluation"
     )
-    before = models.ForeignKey(Wave, on_delete=models.PROTECT, related_name="+")
-    after = models.ForeignKey(Wave, on_delete=models.PROTECT, related_name="+")
+    before = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="+")
+    after = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="+")
     frozen_at = models.DateTimeField(auto_now_add=True)
     frozen_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

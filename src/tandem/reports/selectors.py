@@ -1,8 +1,10 @@
 """Who may read which report.
 
-The programme lead may read a wave's report at any time (to check it before release); everyone
+The programme lead may open a wave's report at any time (to check it before release); everyone
 else in the programme only once the lead has released it. A comparison needs both waves released.
-Nobody outside the programme learns that it exists.
+Nobody outside the programme learns that it exists. What a report *shows* is decided by the
+builders and the disclosure ledger, not here: while a wave is open its report has no figures, for
+the lead too (`reports.feedback`, DESIGN.md "over time too").
 """
 
 from __future__ import annotations
