@@ -97,6 +97,10 @@ RULES: dict[str, Rule] = {
         *EVERY_ROLE, method="POST", public=True, programme=False, ok=frozenset({302})
     ),
     "accounts:two_factor": r(*EVERY_ROLE, programme=False, ok=frozenset({302})),
+    # The e-mailed set-up link: roles that owe no second factor are sent on; a bad link is 400.
+    "accounts:two_factor_enrol": r(
+        *EVERY_ROLE, programme=False, args=("token=enrol_token",), ok=frozenset({302, 400})
+    ),
     "accounts:password_reset": r(public=True, programme=False),
     "accounts:password_reset_done": r(public=True, programme=False),
     "accounts:password_reset_confirm": r(
@@ -388,6 +392,7 @@ def _demo_world(demo: Any) -> dict[str, Any]:
         "section_id": invitation.wave.instrument.sections[0].id,
         "uuid": uuid.uuid4(),
         "unknown_api_path": "v0/no-such-endpoint",
+        "enrol_token": "not-a-token",
         "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
         "reset_token": default_token_generator.make_token(user),
         "service_id": own_pair.service_id,

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
 from django.test import Client
 from django_otp.oath import totp
@@ -95,16 +97,23 @@ def _code(device: TOTPDevice) -> str:
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
 
 
-def test_lead_without_a_device_is_sent_to_enrolment_before_any_programme_page(
+def test_lead_without_a_device_sets_one_up_only_through_an_e_mailed_link(
     lead_client: Client, demo, require_2fa: None
 ) -> None:
     response = lead_client.get(f"/programmes/{demo.programme.slug}/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/two-step/")
-    page = lead_client.get(response["Location"])
-    html = page.content.decode()
-    assert "Set up two-step log-in" in html
-    assert 'src="data:image/svg+xml' in html
+    # A password alone is not shown the secret: whoever holds it could enrol their own phone.
+    html = lead_client.get(response["Location"]).content.decode()
+    assert "Check your e-mail" in html
+    assert 'src="data:image/svg+xml' not in html and "Key:" not in html
+    assert not TOTPDevice.objects.filter(user__email=LEAD).exists()
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == [LEAD]
+    link = re.search(r"https?://\S+/accounts/two-step/set-up/\S+/", mail.outbox[0].body)
+    assert link is not None
+    path = link.group(0).split("://", 1)[1].split("/", 1)[1]
+    page = lead_client.get("/" + path, follow=True).content.decode()
+    assert "Set up two-step log-in" in page and 'src="data:image/svg+xml' in page
     device = TOTPDevice.objects.get(user__email=LEAD, confirmed=False)
     wrong = lead_client.post("/accounts/two-step/", {"token": "000000"})
     assert "That code is not right" in wrong.content.decode()
@@ -120,6 +129,34 @@ def test_lead_without_a_device_is_sent_to_enrolment_before_any_programme_page(
     device.refresh_from_db()
     assert device.confirmed
     assert AuditEvent.objects.filter(action="two_factor.enrol", actor__email=LEAD).exists()
+
+
+def test_an_enrolment_link_works_only_for_its_owner_fresh_and_before_a_password_change(
+    lead_client: Client, sponsor_client: Client, demo, require_2fa: None
+) -> None:
+    from django.contrib.auth import get_user_model
+
+    from tandem.accounts.two_factor import enrol_link_token
+
+    lead = get_user_model().objects.get(email=LEAD)
+    url = f"/accounts/two-step/set-up/{enrol_link_token(lead)}/"
+    # Someone else's session (the sponsor also owes a second factor) cannot use it.
+    assert sponsor_client.get(url).status_code == 400
+    # A session that logged in long ago must log in again first.
+    _age_session(lead_client, idle=60, since_login=45 * 60)
+    stale = lead_client.get(url)
+    assert stale.status_code == 302 and stale["Location"].startswith("/accounts/login/")
+    # A password change kills every link sent before it.
+    lead.set_password("a-new-password-for-tests")
+    lead.save()
+    fresh = client_for_password(LEAD, "a-new-password-for-tests")
+    assert fresh.get(url).status_code == 400
+
+
+def client_for_password(email: str, password: str) -> Client:
+    client = Client()
+    client.post("/accounts/login/", {"username": email, "password": password})
+    return client
 
 
 def test_enrolled_lead_enters_a_code_at_each_log_in(
@@ -151,3 +188,57 @@ def test_pages_carry_a_strict_content_security_policy(client: Client, db: None) 
     html = response.content.decode()
     assert html.count("<script>") == 0
     assert f'nonce="{nonce}"' in html
+
+
+def test_a_password_alone_reaches_nothing_but_the_two_step_page_for_any_role_that_owes_it(
+    demo, require_2fa: None, settings: Any
+) -> None:
+    from django.contrib.auth import get_user_model
+
+    from tandem.accounts.middleware import OPEN_URL_NAMES
+
+    from ..test_access_matrix import RULES, _demo_world, _url, url_names
+
+    values = _demo_world(demo)
+    values["enrol_token"] = "not-a-token"
+    people = [LEAD, email_for("Dr Miriam Achebe"), demo.superuser_email]
+    users = get_user_model().objects.filter(email__in=people)
+    assert users.count() == 3
+    for user in users:
+        # Enrolled: this is the every-log-in check, not enrolment.
+        TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    problems = []
+    for email in people:
+        client = Client()
+        client.force_login(get_user_model().objects.get(email=email))
+        for name in url_names():
+            if name in OPEN_URL_NAMES:
+                continue
+            rule = RULES[name]
+            url = _url(name, rule, values)
+            response = client.post(url, {}) if rule.method == "POST" else client.get(url)
+            if url.startswith("/api/"):
+                ok = response.status_code == 403 and response["Content-Type"].startswith(
+                    "application/json"
+                )
+            else:
+                ok = response.status_code == 302 and response["Location"].startswith(
+                    "/accounts/two-step/"
+                )
+            if not ok:
+                problems.append(f"{email} {name} {url}: {response.status_code}")
+    assert problems == []
+
+
+def test_a_token_cannot_be_made_with_a_password_alone(demo, require_2fa: None) -> None:
+    from django.contrib.auth import get_user_model
+
+    from tandem.api.models import ApiToken
+
+    user = get_user_model().objects.get(email=LEAD)
+    TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    client = Client()
+    client.force_login(user)
+    response = client.post("/accounts/tokens/new/", {"name": "script", "days": "30"})
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/two-step/")
+    assert not ApiToken.objects.filter(user=user, name="script").exists()

@@ -134,6 +134,7 @@ NOT_AGGREGATE: dict[str, tuple[str, ...]] = {
         "accounts:login",
         "accounts:logout",
         "accounts:two_factor",
+        "accounts:two_factor_enrol",
         "accounts:password_reset",
         "accounts:password_reset_done",
         "accounts:password_reset_confirm",

@@ -9,11 +9,11 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import reverse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.http import urlencode
 
-from tandem.accounts.two_factor import needs_two_factor
+from tandem.accounts.two_factor import second_factor_owed
 
 # Session keys (seconds since the epoch): when the person logged in, and their last request.
 LOGIN_AT = "tandem_login_at"
@@ -71,9 +71,40 @@ class SessionTimeoutMiddleware:
         return self.get_response(request)
 
 
-# Pages a person who still owes a second factor may reach: enrolment, verification, logging out,
-# and pages that need no log-in at all.
-_OPEN_PREFIXES = ("/accounts/", "/static/", "/assets/", "/healthz", "/s/")
+# Pages a person who still owes a second factor may reach, by name: logging in and out, setting a
+# password, the two-step pages themselves, and the pages that need no log-in at all (a
+# respondent's own link). Named, not by path prefix: a prefix let the API-token pages under
+# /accounts/ through, and a token made with a password alone reads all the API allows (issue 14).
+OPEN_URL_NAMES = frozenset(
+    {
+        "accounts:login",
+        "accounts:logout",
+        "accounts:two_factor",
+        "accounts:two_factor_enrol",
+        "accounts:password_reset",
+        "accounts:password_reset_done",
+        "accounts:password_reset_confirm",
+        "accounts:password_reset_complete",
+        "healthz",
+        "surveys:respond_start",
+        "surveys:respond_section",
+        "surveys:respond_autosave",
+        "surveys:respond_review",
+        "surveys:respond_submit",
+    }
+)
+# Files, not pages: the stylesheets and scripts the two-step page itself needs.
+_ASSET_PREFIXES = ("/static/", "/assets/")
+
+
+def _open_to_the_unverified(request: HttpRequest) -> bool:
+    if request.path.startswith(_ASSET_PREFIXES):
+        return True
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return False
+    return match.view_name in OPEN_URL_NAMES
 
 
 class TwoFactorMiddleware:
@@ -83,14 +114,14 @@ class TwoFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = request.user
-        if (
-            settings.TANDEM_REQUIRE_2FA
-            and user.is_authenticated
-            and not user.is_verified()  # type: ignore[union-attr,attr-defined,unused-ignore]
-            and not request.path.startswith(_OPEN_PREFIXES)
-            and needs_two_factor(user)
-        ):
+        if not _open_to_the_unverified(request) and second_factor_owed(request.user):
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {
+                        "detail": "Give the code from your authenticator app first (two-step log-in)."
+                    },
+                    status=403,
+                )
             target = reverse("accounts:two_factor")
             return HttpResponseRedirect(target + "?" + urlencode({"next": request.get_full_path()}))
         return self.get_response(request)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from tandem.accounts.two_factor import second_factor_owed
 from tandem.api import selectors, services
 from tandem.api.forms import TokenForm
 
@@ -41,6 +42,10 @@ def token_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def token_new(request: HttpRequest) -> HttpResponse:
+    if second_factor_owed(request.user):
+        # The middleware sends such a session to the two-step page first; this is the second lock:
+        # a token made with a password alone would read everything the person's role allows.
+        raise PermissionDenied("Give the code from your authenticator app before making a token.")
     form = TokenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
