@@ -66,8 +66,50 @@ def test_lead_download_leaves_out_the_text_of_coaching_notes(lead_client: Client
     response = lead_client.post(f"/programmes/{demo.programme.slug}/people/{me.pk}/data/")
     assert response.status_code == 200
     archive = _zip(response.content)
-    assert SECRET_NOTE not in archive.read("coaching/notes.json").decode()
-    assert "listed without their text" in archive.read("README.txt").decode()
+    everything = "".join(archive.read(name).decode() for name in archive.namelist())
+    assert SECRET_NOTE not in everything
+    assert "coaching/notes.json" not in archive.namelist()
+    assert "coaching/sessions.json" in archive.namelist()
+    assert (
+        "Coaching goals, agreed actions and notes are left out"
+        in archive.read("README.txt").decode()
+    )
+
+
+def test_the_leads_download_holds_nothing_the_lead_cannot_read_on_a_page(
+    lead_client: Client, demo
+) -> None:
+    from tandem.coaching.models import Goal
+    from tandem.coding.models import Excerpt
+
+    me = Participant.objects.get(programme=demo.programme, person__email=AMARA)
+    plan = CoachingPlan.objects.get(coachee=me)
+    goal = Goal.objects.filter(plan=plan).first()
+    assert goal is not None
+    Goal.objects.filter(pk=goal.pk).update(description="Chair the locality meeting with less fear")
+    goal.refresh_from_db()
+    CoachingSession.objects.filter(plan=plan).update(actions_agreed="Talk to the finance lead")
+    answer = Answer.objects.filter(invitation__participant=me).exclude(text="").first()
+    assert answer is not None
+    Excerpt.objects.get_or_create(
+        wave=answer.invitation.wave,
+        answer=answer,
+        start=0,
+        end=len(answer.text),
+        defaults={"text": answer.text},
+    )
+    response = lead_client.post(f"/programmes/{demo.programme.slug}/people/{me.pk}/data/")
+    archive = _zip(response.content)
+    names = set(archive.namelist())
+    everything = "".join(archive.read(name).decode() for name in names)
+    # Their coded written answer would tie anonymous words to their name.
+    assert not any(name.startswith("coding/") for name in names)
+    assert answer.text not in everything
+    # Coaching content: goals and agreed actions stay between coach and coachee.
+    assert goal.description not in everything
+    assert "Talk to the finance lead" not in everything
+    # Away-day feedback: not even when it was given.
+    assert "workshops/evaluations.json" not in names
 
 
 def test_erasure_pseudonymises_removes_free_text_and_keeps_numbers(demo) -> None:

@@ -128,7 +128,9 @@ def test_lead_download_leaves_out_roster_answers_evaluations_and_observation_wor
     assert not any(name.startswith(("surveys/answers", "typology/")) for name in archive.namelist())
     readme = archive.read("README.txt").decode()
     assert "answers about working with colleagues are left out" in readme
-    assert "Away-day evaluations and pair observations are listed without" in readme
+    assert "Away-day evaluations and pair observations are left out" in readme
+    assert "workshops/evaluations.json" not in archive.namelist()
+    assert "workshops/pair_observations.json" not in archive.namelist()
     assert "Questionnaire answers are left out" in readme
 
 

@@ -110,6 +110,16 @@ def coding_export(person: Any, context: GdprContext) -> dict[str, Section]:
     from tandem.coding.models import Excerpt
 
     excerpts = Excerpt.objects.filter(answer__invitation__participant__person=person)
+    if not context.include_confidential_notes:
+        # The lead codes written answers without knowing who wrote them; a list of this person's
+        # coded passages would tie their anonymous words to their name.
+        if excerpts.exists():
+            context.notes.append(
+                "Coded passages of their written answers are left out: the programme lead codes "
+                "answers without knowing who wrote them. The data protection officer's "
+                "`tandem gdpr export` includes them."
+            )
+        return {}
     return {"coded_excerpts": rows(excerpts, ["wave__title", "text", "status", "redacted_text"])}
 
 
@@ -188,11 +198,27 @@ def coaching_export(person: Any, context: GdprContext) -> dict[str, Section]:
         if context.include_confidential_notes:
             row["text"] = crypto.decrypt(note.ciphertext)
         note_rows.append(row)
-    if notes and not context.include_confidential_notes:
+    if not context.include_confidential_notes:
+        # The lead sees who coaches whom, when and where sessions are and who attended — never
+        # what coaching is about (goals, agreed actions, notes).
         context.notes.append(
-            "Coaching notes are listed without their text: only the coach and the person coached "
-            "may read them. The data protection officer's `tandem gdpr export` includes the text."
+            "Coaching goals, agreed actions and notes are left out: only the coach and the person "
+            "coached may read them. The data protection officer's `tandem gdpr export` includes "
+            "them."
         )
+        return {
+            "plans": rows(
+                plans,
+                [
+                    "programme__name",
+                    "coachee__person__name",
+                    "coach__person__name",
+                    "planned_sessions",
+                    "started_on",
+                ],
+            ),
+            "sessions": rows(sessions, ["starts_at", "duration_minutes", "place", "attendance"]),
+        }
     return {
         "plans": rows(
             plans,

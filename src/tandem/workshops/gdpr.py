@@ -72,20 +72,24 @@ def export(person: Any, context: GdprContext) -> dict[str, Section]:
     )
     for row, observation in zip(observation_rows, observations, strict=True):
         row["written_by_you"] = bool(person.user_id) and observation.author_id == person.user_id
-    evaluation_fields = ["away_day__title", "submitted_at"]
+    evaluations = Evaluation.objects.filter(participant__person=person).select_related("away_day")
+    confidential: dict[str, Section] = {}
     if context.include_confidential_notes:
-        evaluation_fields[1:1] = ["usefulness", "keep", "change"]
-    else:
-        for row in observation_rows:
-            row.pop("situation")
-            row.pop("notes")
-        if observation_rows or Evaluation.objects.filter(participant__person=person).exists():
-            context.notes.append(
-                "Away-day evaluations and pair observations are listed without what was written "
-                "in them: the programme lead may not read them. The data protection officer's "
-                "`tandem gdpr export` includes it."
-            )
+        confidential = {
+            "pair_observations": observation_rows,
+            "evaluations": rows(
+                evaluations, ["away_day__title", "usefulness", "keep", "change", "submitted_at"]
+            ),
+        }
+    elif observation_rows or evaluations.exists():
+        # The lead reads neither on any page: not even that (or when) someone gave feedback, which
+        # beside an aggregate read before and after would say what they answered.
+        context.notes.append(
+            "Away-day evaluations and pair observations are left out: the programme lead may not "
+            "read them. The data protection officer's `tandem gdpr export` includes them."
+        )
     return {
+        **confidential,
         "actions_owned": rows(
             Action.objects.filter(owner__person=person).select_related(
                 "programme", "away_day", "pair"
@@ -117,11 +121,6 @@ def export(person: Any, context: GdprContext) -> dict[str, Section]:
                 "supports",
                 "consulted",
             ],
-        ),
-        "pair_observations": observation_rows,
-        "evaluations": rows(
-            Evaluation.objects.filter(participant__person=person).select_related("away_day"),
-            evaluation_fields,
         ),
         "materials_uploaded": rows(
             Material.objects.filter(uploaded_by_id=person.user_id).select_related("away_day")
