@@ -324,11 +324,13 @@ def plan_candidates(*, programme: Programme) -> tuple[list[Participant], list[Pa
         Participant.objects.filter(
             programme=programme, role=Role.PARTICIPANT, coaching_plan__isnull=True
         )
+        .active()
         .select_related("person")
         .order_by("person__name")
     )
     coaches = list(
         Participant.objects.filter(programme=programme, role=Role.COACH)
+        .active()
         .select_related("person")
         .order_by("person__name")
     )

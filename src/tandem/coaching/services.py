@@ -76,6 +76,11 @@ def plan_create(
         raise ValidationError({"coach": f"{coach.person.name} is not a coach in this programme."})
     if coachee.role != Role.PARTICIPANT:
         raise ValidationError({"coachee": f"{coachee.person.name} is not a participant."})
+    for field, member in (("coachee", coachee), ("coach", coach)):
+        if member.person.erased_at is not None:
+            raise ValidationError(
+                {field: f"{member.person.name} has been withdrawn (their data was erased)."}
+            )
     if CoachingPlan.objects.filter(coachee=coachee).exists():
         raise ValidationError({"coachee": f"{coachee.person.name} already has a coaching plan."})
     plan = CoachingPlan(
@@ -396,6 +401,8 @@ def reminders_send(
         plan = state.plan
         if plan.reminded_at is not None and now - plan.reminded_at < REMINDER_INTERVAL:
             continue
+        if plan.coachee.person.erased_at is not None or plan.coach.person.erased_at is not None:
+            continue  # withdrawn: nobody is chased about a plan whose person was erased
         body = render_to_string(
             "coaching/email_reminder.txt",
             {

@@ -24,7 +24,7 @@ ERASED_DOMAIN = "erased.invalid"  # RFC 2606: can never receive mail
 
 
 def is_erased(person: Person) -> bool:
-    return person.email.endswith("@" + ERASED_DOMAIN)
+    return person.erased_at is not None
 
 
 def _csv(table: list[dict[str, Any]]) -> str:
@@ -97,7 +97,8 @@ def person_erase(*, person: Person, actor: Any = None) -> ErasureReport:
     person.name = report.label
     person.email = f"erased-{person.pk}@{ERASED_DOMAIN}"
     person.job_title = ""
-    person.save(update_fields=["name", "email", "job_title"])
+    person.erased_at = timezone.now()
+    person.save(update_fields=["name", "email", "job_title", "erased_at"])
     if person.user_id:
         user = get_user_model().objects.get(pk=person.user_id)
         user.email = person.email

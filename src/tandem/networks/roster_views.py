@@ -69,7 +69,7 @@ def roster_page(request: HttpRequest, invitation: Invitation, index: int) -> Htt
     section = instrument.sections[index]
     token = invitation.token
     members = selectors.roster_members(
-        programme=invitation.wave.programme, exclude=invitation.participant_id
+        programme=invitation.wave.programme, exclude=invitation.participant_id, askable=True
     )
     source = request.POST if request.method == "POST" else request.GET
     search_mode = len(members) > name_generator_above(section) or source.get("mode") == "search"

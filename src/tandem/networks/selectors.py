@@ -77,13 +77,21 @@ class NetworkNotAvailable(ProgrammeAccessDenied):
 # ---------------------------------------------------------------------------------------------
 
 
-def roster_members(*, programme: Programme, exclude: int | None = None) -> list[Participant]:
-    """Everyone a roster asks about: the programme's participants and sponsors, by service."""
+def roster_members(
+    *, programme: Programme, exclude: int | None = None, askable: bool = False
+) -> list[Participant]:
+    """Everyone a roster covers: the programme's participants and sponsors, by service.
+
+    `askable` leaves out withdrawn (erased) people: a respondent is never asked about them, while
+    the networks of waves already answered keep them (their ties count in the indices).
+    """
     queryset = (
         Participant.objects.filter(programme=programme, role__in=ROSTER_ROLES)
         .select_related("person__service__locality")
         .order_by("person__service__locality__name", "person__service__name", "person__name")
     )
+    if askable:
+        queryset = queryset.active()
     if exclude is not None:
         queryset = queryset.exclude(pk=exclude)
     return list(queryset)

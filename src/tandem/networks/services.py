@@ -44,6 +44,7 @@ def _roster_section(invitation: Invitation, section_id: str) -> Section:
 def _roster_ids(invitation: Invitation) -> set[int]:
     return set(
         Participant.objects.filter(programme_id=invitation.wave.programme_id, role__in=ROSTER_ROLES)
+        .active()
         .exclude(pk=invitation.participant_id)
         .values_list("pk", flat=True)
     )

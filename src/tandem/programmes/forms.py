@@ -64,7 +64,11 @@ class PairForm(forms.Form):
         self.fields["service"].queryset = Service.objects.filter(  # type: ignore[attr-defined]
             organisation=programme.organisation
         ).select_related("locality")
-        members = Participant.objects.filter(programme=programme).select_related("person__service")
+        members = (
+            Participant.objects.filter(programme=programme)
+            .active()
+            .select_related("person__service")
+        )
         # Every member is offered, so that choosing the wrong profession gets a clear error
         # rather than an empty list.
         self.fields["doctor"].queryset = members  # type: ignore[attr-defined]

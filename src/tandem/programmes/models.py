@@ -107,6 +107,10 @@ class Person(models.Model):
         blank=True,
         related_name="person",
     )
+    # Set by erasure (tandem.gdpr): the person is withdrawn from every programme — no invitation,
+    # reminder, plan, action or pair, never offered in a picker — while the numbers of what they
+    # answered stay in the aggregates.
+    erased_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering: ClassVar = ["name"]
@@ -185,8 +189,16 @@ class Role(models.TextChoices):
     PARTICIPANT = "participant", "Participant"
 
 
+class ParticipantQuerySet(models.QuerySet["Participant"]):
+    def active(self) -> ParticipantQuerySet:
+        """Everyone who can still be asked, invited, paired or given work: not the erased."""
+        return self.filter(person__erased_at__isnull=True)
+
+
 class Participant(models.Model):
     """A person's place in one programme, with the role that decides what they may see there."""
+
+    objects = ParticipantQuerySet.as_manager()
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="participants")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="participations")
@@ -203,6 +215,10 @@ class Participant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} ({self.get_role_display()}, {self.programme})"
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.person.erased_at is not None
 
 
 class Pair(models.Model):
@@ -269,6 +285,8 @@ def pair_errors(
     for field, member in (("doctor", doctor), ("manager", manager)):
         if member is not None and programme is not None and member.programme_id != programme.pk:
             errors[field] = f"{member.person.name} is not in this programme."
+        elif member is not None and member.person.erased_at is not None:
+            errors[field] = f"{member.person.name} has been withdrawn (their data was erased)."
     if (
         service is not None
         and programme is not None

@@ -93,7 +93,7 @@ def wave_create(
     )
     invitations_add(
         wave=wave,
-        participants=Participant.objects.filter(programme=programme, role__in=list(roles)),
+        participants=Participant.objects.filter(programme=programme, role__in=list(roles)).active(),
     )
     audit_record(action="wave.create", subject=wave, actor=actor, extra={"kind": kind})
     return wave
@@ -101,12 +101,22 @@ def wave_create(
 
 @transaction.atomic
 def invitations_add(*, wave: Wave, participants: Iterable[Participant]) -> int:
-    """Invite people to a wave (those already invited are left as they are). Returns how many were new."""
+    """Invite people to a wave (those already invited are left as they are). Returns how many were new.
+
+    Withdrawn (erased) people and people of other programmes are never invited.
+    """
     already = set(wave.invitations.values_list("participant_id", flat=True))
+    may = set(
+        Participant.objects.filter(
+            pk__in=[p.pk for p in participants], programme_id=wave.programme_id
+        )
+        .active()
+        .values_list("pk", flat=True)
+    )
     new = [
         Invitation(wave=wave, participant=participant)
         for participant in participants
-        if participant.pk not in already and participant.programme_id == wave.programme_id
+        if participant.pk not in already and participant.pk in may
     ]
     Invitation.objects.bulk_create(new)
     if new:
@@ -221,7 +231,9 @@ def invitations_send(
     *, wave: Wave, base_url: str | None = None, resend: bool = False
 ) -> SendResult:
     """E-mail each invited person their own link (those not yet sent one, unless `resend`)."""
-    invitations = wave.invitations.select_related("participant__person", "wave__programme")
+    invitations = wave.invitations.filter(
+        participant__person__erased_at__isnull=True
+    ).select_related("participant__person", "wave__programme")
     if not resend:
         invitations = invitations.filter(sent_at__isnull=True)
     return _send(
@@ -237,8 +249,10 @@ def invitations_remind(*, wave: Wave, base_url: str | None = None) -> SendResult
     """Remind everyone who has not submitted; people who have finished are never chased."""
     if not wave.is_open():
         raise WaveClosed("Reminders can only be sent while the wave is open.")
-    invitations = wave.invitations.exclude(status=InvitationStatus.SUBMITTED).select_related(
-        "participant__person", "wave__programme"
+    invitations = (
+        wave.invitations.exclude(status=InvitationStatus.SUBMITTED)
+        .filter(participant__person__erased_at__isnull=True)
+        .select_related("participant__person", "wave__programme")
     )
     return _send(
         invitations=list(invitations),

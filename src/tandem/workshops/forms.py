@@ -151,6 +151,7 @@ def _people_field(programme: Programme, label: str, *, required: bool = True) ->
     return PersonChoiceField(
         label=label,
         queryset=Participant.objects.filter(programme=programme)
+        .active()
         .select_related("person")
         .order_by("person__name"),
         empty_label="Choose a person" if required else "Nobody in particular",
@@ -304,6 +305,7 @@ class ActionFilterForm(forms.Form):
         owner.empty_label = "Anyone"
         owner.queryset = (
             Participant.objects.filter(programme=programme, actions__isnull=False)
+            .active()
             .select_related("person")
             .order_by("person__name")
             .distinct()

@@ -175,7 +175,7 @@ def away_day_create(
         AwayDayInvitation(away_day=away_day, participant=participant)
         for participant in Participant.objects.filter(
             programme=programme, role__in=list(invite_roles)
-        )
+        ).active()
     )
     audit_record(
         action="away_day.create",
@@ -321,6 +321,10 @@ def _check_away_day(programme: Programme, away_day: AwayDay) -> None:
 def _check_owner(programme: Programme, owner: Participant | None) -> None:
     if owner is not None and owner.programme_id != programme.pk:
         raise ValidationError({"owner": f"{owner.person.name} is not in this programme."})
+    if owner is not None and owner.person.erased_at is not None:
+        raise ValidationError(
+            {"owner": f"{owner.person.name} has been withdrawn (their data was erased)."}
+        )
 
 
 @transaction.atomic
@@ -592,6 +596,7 @@ def overdue_reminders_send(
     now = timezone.now()
     overdue = (
         Action.objects.filter(programme=programme, status__in=ACTIVE_STATUSES, due_on__lt=today)
+        .filter(owner__person__erased_at__isnull=True)
         .select_related("owner__person")
         .order_by("due_on", "id")
     )
