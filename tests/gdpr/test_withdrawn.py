@@ -68,7 +68,7 @@ def test_no_invitation_or_reminder_is_sent_to_them(demo) -> None:
 
 
 def test_they_are_offered_in_no_coaching_picker_and_get_no_plan_or_nudge(demo, ben) -> None:
-    coachees, coaches = plan_candidates(programme=demo.programme)
+    coachees, _ = plan_candidates(programme=demo.programme)
     assert ben not in coachees
     CoachingPlan.objects.filter(coachee=ben).delete()
     coach = Participant.objects.get(programme=demo.programme, person__name="Nadia Foster")

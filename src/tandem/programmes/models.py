@@ -198,12 +198,12 @@ class ParticipantQuerySet(models.QuerySet["Participant"]):
 class Participant(models.Model):
     """A person's place in one programme, with the role that decides what they may see there."""
 
-    objects = ParticipantQuerySet.as_manager()
-
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="participants")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="participations")
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.PARTICIPANT)
     joined_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ParticipantQuerySet.as_manager()
 
     class Meta:
         ordering: ClassVar = ["person__name"]
