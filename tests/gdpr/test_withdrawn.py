@@ -154,3 +154,114 @@ def test_the_lead_still_sees_them_listed_as_erased(demo, ben, lead_client) -> No
     page = lead_client.get(f"/programmes/{demo.programme.slug}/people/").content.decode()
     assert f"Erased person {ben.person.pk}" in page
     assert ben.role == Role.PARTICIPANT
+
+
+def test_erasure_removes_their_log_in_traces_tokens_and_authenticator(demo) -> None:
+    from axes.models import AccessAttempt, AccessLog
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tandem.api.models import ApiToken
+    from tandem.api.services import api_token_create
+
+    ben = Participant.objects.select_related("person__user").get(
+        programme=demo.programme, person__name=ERASED
+    )
+    email, user = ben.person.email, ben.person.user
+    AccessAttempt.objects.create(
+        username=email, ip_address="10.0.0.1", user_agent="Firefox", failures_since_start=2
+    )
+    AccessLog.objects.create(username=email, ip_address="10.0.0.1", user_agent="Firefox")
+    api_token_create(user=user, name=f"{email}'s laptop", days=30)
+    TOTPDevice.objects.create(user=user, name="Ben's phone", confirmed=True)
+    person_erase(person=ben.person)
+    assert not AccessAttempt.objects.filter(username__iexact=email).exists()
+    assert not AccessLog.objects.filter(username__iexact=email).exists()
+    assert not ApiToken.objects.filter(user=user).exists()
+    assert not TOTPDevice.objects.filter(user=user).exists()
+
+
+def test_others_words_that_name_them_lose_the_name_and_a_bare_surname_is_flagged(demo) -> None:
+    from tandem.coding.models import Excerpt
+    from tandem.surveys.models import Answer, InvitationStatus
+
+    ben = Participant.objects.select_related("person").get(
+        programme=demo.programme, person__name=ERASED
+    )
+    other = (
+        Answer.objects.filter(invitation__status=InvitationStatus.SUBMITTED)
+        .exclude(text="")
+        .exclude(invitation__participant=ben)
+        .select_related("invitation__wave")
+        .first()
+    )
+    assert other is not None
+    Answer.objects.filter(pk=other.pk).update(
+        text="Before the away day, Dr Hartley chaired it well. Ben Hartley listens."
+    )
+    second = (
+        Answer.objects.exclude(text="")
+        .exclude(pk=other.pk)
+        .exclude(invitation__participant=ben)
+        .first()
+    )
+    assert second is not None
+    Answer.objects.filter(pk=second.pk).update(text="The Hartley unit is short of beds.")
+    other.refresh_from_db()
+    passage = "Ben Hartley listens."
+    start = other.text.index(passage)
+    excerpt = Excerpt.objects.create(
+        wave=other.invitation.wave,
+        answer=other,
+        start=start,
+        end=start + len(passage),
+        text=passage,
+        redacted_text=passage,
+    )
+    report = person_erase(person=ben.person)
+    other.refresh_from_db()
+    excerpt.refresh_from_db()
+    assert other.text == "Before the away day, [name] chaired it well. [name] listens."
+    assert excerpt.text == "[name] listens."
+    assert other.text[excerpt.start : excerpt.end] == excerpt.text
+    second.refresh_from_db()
+    assert second.text == "The Hartley unit is short of beds."  # a place, perhaps: the lead decides
+    assert report.counts["texts by others naming them (name replaced)"] == 2
+    assert report.counts["texts by others with their surname, left for the lead to review"] >= 1
+
+
+def test_after_erasure_their_e_mail_is_nowhere_in_the_database_files(tmp_path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = dict(
+        os.environ,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'tandem.sqlite3'}",
+        TANDEM_HOME=str(tmp_path),
+        TANDEM_MEDIA_ROOT=str(tmp_path / "media"),
+    )
+    run = [sys.executable, "-c", "import sys; from tandem.cli import main; sys.exit(main())"]
+    subprocess.run([*run, "demo", "--no-serve"], env=env, check=True, capture_output=True)
+    email = "ben.hartley@riverside-fells.example"
+    # Log-in traces first: a wrong password leaves his address in django-axes' records.
+    subprocess.run(
+        [
+            *run,
+            "manage",
+            "shell",
+            "-c",
+            "from axes.models import AccessAttempt; AccessAttempt.objects.create("
+            f"username='{email}', ip_address='10.0.0.1', user_agent='x', failures_since_start=1)",
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    files = [p for p in tmp_path.iterdir() if p.name.startswith("tandem.sqlite3")]
+    assert any(email.encode() in p.read_bytes() for p in files)
+    subprocess.run(
+        [*run, "gdpr", "erase", "--email", email, "--yes"], env=env, check=True, capture_output=True
+    )
+    files = [p for p in tmp_path.iterdir() if p.name.startswith("tandem.sqlite3")]
+    found = [p.name for p in files if email.encode() in p.read_bytes()]
+    assert found == []

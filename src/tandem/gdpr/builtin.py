@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.db import models
@@ -280,6 +281,120 @@ def audit_export(person: Any, context: GdprContext) -> dict[str, Section]:
     }
 
 
+# --- accounts: what the log-in machinery keeps about a person -------------------------------
+
+
+def accounts_erase(person: Any, context: GdprContext) -> dict[str, int]:
+    """Log-in traces that carry the e-mail address, browser or IP: gone with the person.
+
+    Runs before the core replaces the name and e-mail, so it can still find them by address.
+    """
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.sessions.models import Session
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tandem.api.models import ApiToken
+
+    counts = {"log-in records removed": 0}
+    for model in (AccessAttempt, AccessLog, AccessFailureLog):
+        deleted, _ = model.objects.filter(username__iexact=person.email).delete()
+        counts["log-in records removed"] += deleted
+    if person.user_id:
+        counts["API tokens removed"] = ApiToken.objects.filter(user_id=person.user_id).delete()[0]
+        counts["authenticator apps removed"] = TOTPDevice.objects.filter(
+            user_id=person.user_id
+        ).delete()[0]
+        ended = [
+            session.pk
+            for session in Session.objects.all()
+            if str(session.get_decoded().get("_auth_user_id")) == str(person.user_id)
+        ]
+        counts["sessions ended"] = Session.objects.filter(pk__in=ended).delete()[0]
+    # The admin's own history names what it changed ("Dr Ben Hartley (Participant …)").
+    counts["admin history entries renamed"] = LogEntry.objects.filter(
+        models.Q(object_repr__icontains=person.name) | models.Q(object_repr__icontains=person.email)
+    ).update(object_repr=f"Erased person {person.pk}", change_message="")
+    return counts
+
+
+def _mention_pattern(person: Any) -> re.Pattern[str] | None:
+    """The person's full name, and a title with their surname ("Dr Hartley"), as whole words."""
+    words = [w for w in re.split(r"\s+", person.name.strip()) if w]
+    if words and words[0].rstrip(".").lower() in TITLES:
+        words = words[1:]
+    if not words:
+        return None
+    full = r"\s+".join(map(re.escape, words))
+    titled = rf"(?:{'|'.join(TITLES)})\.?\s+{re.escape(words[-1])}"
+    return re.compile(rf"\b(?:(?:{'|'.join(TITLES)})\.?\s+)?{full}\b|\b{titled}\b", re.I)
+
+
+TITLES = ("dr", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "sister", "nurse")
+NAME_REMOVED = "[name]"
+
+
+def mentions_erase(person: Any, context: GdprContext) -> dict[str, int]:
+    """Other people's words that name the erased person lose the name (issue 14).
+
+    The full name and "title + surname" are replaced with "[name]" wherever others wrote them —
+    open answers, coded passages, interview notes, away-day feedback, observations, action
+    updates. A surname alone may be a ward or a place, so those are only counted, for the lead
+    to review (`possible mentions left for review`).
+    """
+    from tandem.coding.models import Excerpt
+    from tandem.surveys.models import Answer, InterviewNote
+    from tandem.workshops.models import ActionUpdate, Evaluation, PairObservation
+
+    pattern = _mention_pattern(person)
+    if pattern is None:
+        return {}
+    # Candidates by the surname (portable across SQLite and PostgreSQL), then the exact pattern.
+    surname = person.name.split()[-1]
+    changed = 0
+    texts = [
+        (Answer.objects.exclude(invitation__participant__person=person), ["text"]),
+        (InterviewNote.objects.all(), ["text"]),
+        (Evaluation.objects.exclude(participant__person=person), ["keep", "change"]),
+        (PairObservation.objects.all(), ["situation", "notes"]),
+        (ActionUpdate.objects.all(), ["note"]),
+    ]
+    possible = 0
+    for queryset, fields in texts:
+        candidates = Q()
+        for name in fields:
+            candidates |= Q(**{f"{name}__icontains": surname})
+        for record in queryset.filter(candidates):
+            if not any(pattern.search(getattr(record, name)) for name in fields):
+                possible += 1
+                continue
+            for name in fields:
+                setattr(record, name, pattern.sub(NAME_REMOVED, getattr(record, name)))
+            record.save(update_fields=fields)
+            changed += 1
+            if any(surname.lower() in getattr(record, name).lower() for name in fields):
+                possible += 1
+    for excerpt in Excerpt.objects.filter(
+        Q(text__icontains=surname) | Q(redacted_text__icontains=surname)
+    ).select_related("answer", "interview_note"):
+        if not (pattern.search(excerpt.text) or pattern.search(excerpt.redacted_text)):
+            continue
+        excerpt.text = pattern.sub(NAME_REMOVED, excerpt.text)
+        excerpt.redacted_text = pattern.sub(NAME_REMOVED, excerpt.redacted_text)
+        origin = excerpt.answer or excerpt.interview_note
+        source = origin.text if origin is not None else ""
+        # The passage moved with the replacement: find it again so that exports keep it.
+        start = source.find(excerpt.text) if excerpt.text else -1
+        if start >= 0:
+            excerpt.start, excerpt.end = start, start + len(excerpt.text)
+        excerpt.save(update_fields=["text", "redacted_text", "start", "end"])
+        changed += 1
+    return {
+        "texts by others naming them (name replaced)": changed,
+        "texts by others with their surname, left for the lead to review": possible,
+    }
+
+
 def register_all() -> None:
     register("programmes", export=programmes_export)
     register("surveys", export=surveys_export, erase=surveys_erase)
@@ -287,3 +402,5 @@ def register_all() -> None:
     register("typology", export=typology_export, erase=typology_erase)
     register("coaching", export=coaching_export, erase=coaching_erase)
     register("audit", export=audit_export)
+    register("accounts", erase=accounts_erase)
+    register("mentions", erase=mentions_erase)

@@ -45,6 +45,16 @@ def erase(request: HttpRequest, slug: str, participant_id: int) -> HttpResponse:
     if request.method == "POST" and request.POST.get("confirm") == "erase":
         report = services.person_erase(person=person, actor=request.user)
         messages.success(request, f"Erased: the person is now “{report.label}”.")
+        review = report.counts.get(
+            "texts by others with their surname, left for the lead to review"
+        )
+        if review:
+            messages.warning(
+                request,
+                f"{review} written answers or notes by others contain their surname on its own "
+                "(perhaps a ward or a place): review them when coding and redact the name if it "
+                "is theirs.",
+            )
         return redirect("programmes:people", slug=slug)
     return render(
         request,
