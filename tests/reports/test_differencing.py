@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 
@@ -200,3 +201,43 @@ def test_a_population_shown_earlier_is_protected_against_a_later_one_person_chan
     trust = next(s for s in second["scales"] if s["id"] == "trust")
     assert trust["overall"]["value"] is None
     assert "differs by fewer than 5 people" in trust["overall"]["hidden"]
+
+
+def test_dont_know_does_not_count_towards_k_and_one_real_answer_crashes_nothing(
+    client, lead_client, demo, lead_token, nothing_read_yet
+) -> None:
+    # 14 people: a question with 12 "don't know" and 2 real answers, and a scale that only one
+    # person answered at all. Issue 14: shown as 50%/50% over 2, and a 500 for every reader.
+    today = dt.date.today()
+    wave = services.wave_create(
+        programme=demo.programme,
+        title="Sparse stock take",
+        kind="baseline",
+        instrument_id="stock-take",
+        opens_on=today - dt.timedelta(days=2),
+        closes_on=today + dt.timedelta(days=2),
+    )
+    invitations = list(wave.invitations.order_by("pk"))[:14]
+    for index, invitation in enumerate(invitations):
+        # comm1: exactly one real answer; comm3: two real answers beside 12 "don't know".
+        services.answer_save(
+            invitation=invitation, item_id="comm1", value="dont_know" if index < 13 else "4"
+        )
+        services.answer_save(invitation=invitation, item_id="comm2", value="3")
+        services.answer_save(
+            invitation=invitation, item_id="comm3", value="dont_know" if index < 12 else "2"
+        )
+        if index == 0:
+            services.answer_save(invitation=invitation, item_id="trust1", value="5")
+        assert services.response_submit(invitation=invitation)
+    services.wave_close(wave=wave)
+    report = api(client, lead_token, f"programmes/{demo.programme.slug}/reports/{wave.pk}/feedback")
+    for item_id in ("comm1", "comm3"):
+        item = next(item for item in report["items"] if item["id"] == item_id)
+        assert item["percentages"] == {}
+        assert item["hidden"] == "Hidden: fewer than 5 people answered."
+    trust = next(scale for scale in report["scales"] if scale["id"] == "trust")
+    assert trust["overall"]["value"] is None
+    assert trust["reliability"]["alpha"] is None and trust["reliability"]["hidden"]
+    page = lead_client.get(f"/programmes/{demo.programme.slug}/reports/waves/{wave.pk}/")
+    assert page.status_code == 200
