@@ -101,3 +101,35 @@ def test_upload_form_refuses_a_file_over_the_limit_before_reading_it(settings) -
     form = ParticipantImportForm(files={"file": SimpleUploadedFile("p.csv", b"x" * 200)})
     assert not form.is_valid()
     assert "larger than" in str(form.errors["file"])
+
+
+WIDE_ROW = (
+    b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+    b'2006/main"><sheetData><row r="1">'
+    + b"".join(b"<c><v>%d</v></c>" % (i * 7919 % 1_000_003) for i in range(300_000))
+    + b"</row></sheetData></worksheet>"
+)
+
+
+def test_a_row_of_300000_cells_is_refused_before_openpyxl_builds_it(monkeypatch) -> None:
+    # Issue 14: a 3 MB workbook with one huge row tied up a worker for 7 s before refusal.
+    import openpyxl
+
+    wide = _replace_member(xlsx_bytes([["a"]]), "xl/worksheets/sheet1.xml", WIDE_ROW)
+    assert len(wide) < 3 * 1024 * 1024
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("openpyxl was asked to open a workbook that should have been refused")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", never)
+    with pytest.raises(UploadError, match="Row 1 has more than 500 columns"):
+        read_table(wide, "wide.xlsx")
+
+
+def test_a_cell_placed_far_to_the_right_is_refused_before_parsing() -> None:
+    far = (
+        b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+        b'2006/main"><sheetData><row r="3"><c r="XFD3"><v>1</v></c></row></sheetData></worksheet>'
+    )
+    with pytest.raises(UploadError, match="Row 3 has more than 500 columns"):
+        read_table(_replace_member(xlsx_bytes([["a"]]), "xl/worksheets/sheet1.xml", far), "f.xlsx")

@@ -216,14 +216,15 @@ PASSWORD_HASHERS = [
 ]
 
 # Log-in throttling (django-axes): after TANDEM_LOGIN_FAILURE_LIMIT wrong passwords for one
-# e-mail address, that address is locked for TANDEM_LOGIN_LOCKOUT_MINUTES. Locking by address
-# rather than by IP: behind an NHS trust's proxy everyone shares a few addresses.
+# e-mail address *from one client* (IP address and browser together), that client is locked out
+# of that address for TANDEM_LOGIN_LOCKOUT_MINUTES. Not by address alone: then anyone could lock
+# a named lead out by typing five wrong passwords (issue 14). Not by IP alone: behind an NHS
+# trust's proxy everyone shares a few addresses. An attacker who rotates browsers gets five tries
+# per browser against Argon2 hashes, and a lead's, sponsor's or superuser's password alone opens
+# nothing without their authenticator.
 AXES_FAILURE_LIMIT = env_int("TANDEM_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("TANDEM_LOGIN_LOCKOUT_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username"]
-# axes.W006 warns that locking without the IP address can be dodged by rotating user agents or
-# cookies; Tandem locks by e-mail address alone, which neither affects.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address", "user_agent"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "tandem.accounts.lockout.username_from_request"
 AXES_LOCKOUT_CALLABLE = "tandem.accounts.lockout.locked_out"

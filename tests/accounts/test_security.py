@@ -47,6 +47,23 @@ def test_repeated_wrong_passwords_lock_the_address_with_a_clear_message(
     assert "_auth_user_id" not in client.session
 
 
+def test_wrong_passwords_elsewhere_do_not_lock_the_real_person_out(
+    client: Client, demo, axes_on: None
+) -> None:
+    attacker = Client(HTTP_USER_AGENT="curl/8.0", REMOTE_ADDR="203.0.113.9")
+    for _ in range(3):
+        attacker.post("/accounts/login/", {"username": LEAD, "password": "guess"})
+    assert (
+        attacker.post("/accounts/login/", {"username": LEAD, "password": PASSWORD}).status_code
+        == 429
+    )
+    # The lead, in their own browser, is not locked out by someone else's guesses.
+    mine = Client(HTTP_USER_AGENT="Mozilla/5.0 (Windows NT 10.0) Edge/120")
+    assert (
+        mine.post("/accounts/login/", {"username": LEAD, "password": PASSWORD}).status_code == 302
+    )
+
+
 def test_lock_out_is_per_address_and_axes_reset_lifts_it(
     client: Client, demo, axes_on: None
 ) -> None:

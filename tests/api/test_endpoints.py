@@ -275,3 +275,21 @@ def test_feedback_themes_are_suppressed_like_the_page(
             assert (cell["hidden"] is None) is page_cell.shown
     if body["quotations_hidden"]:
         assert body["quotations"] == []
+
+
+def test_an_unexpected_error_is_answered_as_json_without_a_stack_trace(
+    call, lead_token, demo, monkeypatch
+) -> None:
+    from tandem.reports import selectors as report_selectors
+
+    def broken(**kwargs):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(report_selectors, "reports_for", broken)
+    response = call(f"programmes/{demo.programme.slug}/reports", lead_token)
+    assert response.status_code == 500
+    assert response["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert body["detail"].startswith("Something went wrong on the server")
+    assert "secret internals" not in response.content.decode()
+    assert "Traceback" not in response.content.decode()

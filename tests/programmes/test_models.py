@@ -36,6 +36,13 @@ def test_database_refuses_k_below_three_even_past_validation() -> None:
 
 
 @pytest.mark.django_db
+def test_database_refuses_k_text_below_three_even_past_validation() -> None:
+    programme = ProgrammeFactory()
+    with pytest.raises(IntegrityError):
+        Programme.objects.filter(pk=programme.pk).update(min_text_group_size=2)
+
+
+@pytest.mark.django_db
 def test_programme_cannot_end_before_it_starts() -> None:
     organisation = ProgrammeFactory().organisation
     with pytest.raises(ValidationError, match="end on or after"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from importlib import import_module
 from typing import Any
 
@@ -32,6 +33,8 @@ programme's minimum group size (k) are hidden exactly as in the reports, with th
 """
 
 
+logger = logging.getLogger(__name__)
+
 DEFAULT_DETAIL = {
     401: "Log in, or send a personal API token as `Authorization: Bearer <token>`.",
     403: "You may not see this.",
@@ -46,6 +49,21 @@ def _json_error(api: NinjaAPI, status: int) -> Any:
         if status == 401:
             response["WWW-Authenticate"] = 'Bearer realm="tandem"'
         return response
+
+    return handler
+
+
+def _server_error(api: NinjaAPI) -> Any:
+    """Anything unexpected: logged with its request id, answered as JSON without a stack trace."""
+
+    def handler(request: HttpRequest, exc: Exception) -> HttpResponse:
+        from tandem.audit.context import current_request_id
+
+        request_id = current_request_id() or ""
+        logger.exception("API error (request %s) on %s", request_id, request.path)
+        detail = "Something went wrong on the server. It has been logged"
+        detail += f" (request {request_id})." if request_id else "."
+        return api.create_response(request, {"detail": detail}, status=500)
 
     return handler
 
@@ -65,6 +83,7 @@ def build_api(*, urls_namespace: str = "api-v1") -> NinjaAPI:
     api.add_exception_handler(Http404, _json_error(api, 404))
     api.add_exception_handler(PermissionDenied, _json_error(api, 403))
     api.add_exception_handler(AuthenticationError, _json_error(api, 401))
+    api.add_exception_handler(Exception, _server_error(api))
     for module in ROUTERS:
         api.add_router("", import_module(module).router)
     return api

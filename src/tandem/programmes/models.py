@@ -160,6 +160,11 @@ class Programme(models.Model):
                 condition=models.Q(min_group_size__gte=MIN_REPORTING_GROUP_FLOOR),
                 name="programmes_programme_k_at_least_3",
             ),
+            # The same floor for quotations as for every other figure (`clean` also asks k_text ≥ k).
+            models.CheckConstraint(
+                condition=models.Q(min_text_group_size__gte=MIN_REPORTING_GROUP_FLOOR),
+                name="programmes_programme_k_text_at_least_3",
+            ),
             models.CheckConstraint(
                 condition=models.Q(end_date__gte=models.F("start_date")),
                 name="programmes_programme_ends_after_start",
