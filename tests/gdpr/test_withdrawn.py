@@ -265,3 +265,24 @@ def test_after_erasure_their_e_mail_is_nowhere_in_the_database_files(tmp_path) -
     files = [p for p in tmp_path.iterdir() if p.name.startswith("tandem.sqlite3")]
     found = [p.name for p in files if email.encode() in p.read_bytes()]
     assert found == []
+
+
+def test_attendance_of_a_past_away_day_neither_offers_nor_changes_them(demo, lead_client) -> None:
+    from tandem.workshops.models import AwayDay
+
+    day = AwayDay.objects.get(programme=demo.programme, title="First away day")
+    ben = Participant.objects.select_related("person").get(
+        programme=demo.programme, person__name=ERASED
+    )
+    invitation = AwayDayInvitation.objects.get(away_day=day, participant=ben)
+    attended = invitation.attended
+    person_erase(person=ben.person)
+    ben.person.refresh_from_db()
+    page = lead_client.get(
+        f"/programmes/{demo.programme.slug}/workshops/away-days/{day.pk}/attendance/"
+    )
+    assert page.status_code == 200
+    assert ben.person.name not in page.content.decode()
+    workshop_services.attendance_record(away_day=day, attended=[])
+    invitation.refresh_from_db()
+    assert invitation.attended == attended

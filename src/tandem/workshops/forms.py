@@ -119,8 +119,11 @@ class AttendanceForm(forms.Form):
 
     def __init__(self, *args: Any, invitations: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # A withdrawn (erased) person is offered in no picker; their attendance stays as recorded.
         self.fields["attended"].choices = [  # type: ignore[attr-defined]
-            (str(i.participant_id), i.participant.person.name) for i in invitations
+            (str(i.participant_id), i.participant.person.name)
+            for i in invitations
+            if i.participant.person.erased_at is None
         ]
 
 

@@ -258,8 +258,10 @@ def agenda_item_add(
 def attendance_record(*, away_day: AwayDay, attended: Iterable[int]) -> int:
     """Mark who came (by participant id); everyone else invited is marked absent."""
     came = set(attended)
-    invitations = list(away_day.invitations.all())
+    invitations = list(away_day.invitations.select_related("participant__person"))
     for invitation in invitations:
+        if invitation.participant.person.erased_at is not None:
+            continue  # withdrawn: not on the form, so their record stays as it was
         invitation.attended = invitation.participant_id in came
     AwayDayInvitation.objects.bulk_update(invitations, ["attended"])
     came_count = sum(1 for invitation in invitations if invitation.attended)
