@@ -209,6 +209,32 @@ def test_pdf_is_built_once_and_served_until_the_data_changes(lead_client, demo, 
     assert ReportPDF.objects.filter(wave=baseline).count() == 2
 
 
+def test_a_cached_pdf_is_rebuilt_when_a_quotation_is_withdrawn_or_its_writer_erased(
+    demo, baseline
+) -> None:
+    from tandem.coding.models import Excerpt, ReviewStatus
+    from tandem.gdpr.services import person_erase
+    from tandem.reports.pdf import fingerprint
+
+    services.wave_release(wave=baseline, actor=None)
+    first = fingerprint(baseline)
+    assert fingerprint(baseline) == first  # nothing changed, nothing to rebuild
+    quoted = (
+        Excerpt.objects.filter(wave=baseline, status=ReviewStatus.APPROVED, answer__isnull=False)
+        .exclude(redacted_text="")
+        .select_related("answer__invitation__participant__person")
+        .first()
+    )
+    assert quoted is not None, "the demo approves quotations from its baseline"
+    Excerpt.objects.filter(pk=quoted.pk).update(status=ReviewStatus.PENDING)
+    second = fingerprint(baseline)
+    assert second != first
+    Excerpt.objects.filter(pk=quoted.pk).update(status=ReviewStatus.APPROVED)
+    assert fingerprint(baseline) == first
+    person_erase(person=quoted.answer.invitation.participant.person)
+    assert fingerprint(baseline) not in {first, second}
+
+
 def test_while_the_pdf_is_being_made_the_page_says_so(
     lead_client, demo, baseline, settings
 ) -> None:

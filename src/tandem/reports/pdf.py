@@ -4,39 +4,35 @@ from __future__ import annotations
 
 import hashlib
 
-from django.db.models import Count, Max
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from tandem.reports.charts import comparison_charts, evaluation_charts, feedback_charts
 from tandem.reports.evaluation import EvaluationReport
 from tandem.reports.feedback import build_comparison, build_feedback
-from tandem.surveys.models import Answer, Wave
+from tandem.surveys.models import Wave
 
 # Bump when the report's layout or content changes, so cached PDFs are rebuilt.
 LAYOUT_VERSION = "3"  # 2: the network section; 3: its figures through the disclosure ledger
 
 
 def fingerprint(*waves: Wave) -> str:
-    """Changes whenever anything a report shows could change: answers, release, k."""
-    parts = [LAYOUT_VERSION]
-    for wave in waves:
-        stats = Answer.objects.filter(invitation__wave=wave).aggregate(
-            n=Count("id"), last=Max("updated_at")
-        )
-        submitted = wave.invitations.filter(status="submitted").aggregate(
-            n=Count("id"), last=Max("submitted_at")
-        )
-        parts += [
-            str(wave.pk),
-            str(wave.released_at),
-            str(wave.programme.min_group_size),
-            str(stats["n"]),
-            str(stats["last"]),
-            str(submitted["n"]),
-            str(submitted["last"]),
-        ]
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+    """Changes whenever anything the report's PDF shows would change.
+
+    Not a list of inputs (answers, release, k…): such a list missed excerpt approvals, codes,
+    k_text and roster data, so a withdrawn or erased quotation could survive in a cached PDF
+    (issue 15). It is the print HTML itself, less its charts (their figures are in its tables) and
+    the time it was made: whatever reaches the PDF is in it.
+    """
+    if len(waves) == 1:
+        report: object = build_feedback(waves[0])
+        template = "reports/feedback_print.jinja"
+    else:
+        report = build_comparison(*waves)
+        template = "reports/comparison_print.jinja"
+    html = render_to_string(template, {"report": report, "charts": {}, "generated": None})
+    released = "|".join(str(wave.released_at) for wave in waves)
+    return hashlib.sha256(f"{LAYOUT_VERSION}|{released}|{html}".encode()).hexdigest()
 
 
 def feedback_pdf(wave: Wave) -> bytes:
