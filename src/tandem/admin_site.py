@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Iterator
+from typing import Any, cast
 
 from django.contrib import admin
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
@@ -60,9 +60,9 @@ class AuditedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     ) -> Any:
         changes = _changes(form, formsets)
         setattr(request, _CHANGES, changes)
-        message = super().construct_change_message(request, form, formsets, add)
+        message: Any = super().construct_change_message(request, form, formsets, add)
         # Django lists inline rows after the form's own entry, in the order `_changes` does.
-        ids = iter([row["id"] for row in changes.get("inlines", [])])
+        ids: Iterator[str] = iter([str(row["id"]) for row in changes.get("inlines", [])])
         for entry in message:
             for detail in entry.values():
                 if isinstance(detail, dict) and "object" in detail:
@@ -71,7 +71,7 @@ class AuditedModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def _history(self, request: HttpRequest, obj: models.Model, flag: int, message: Any) -> Any:
         return LogEntry.objects.create(
-            user_id=request.user.pk,
+            user_id=cast(int, request.user.pk),  # the admin serves logged-in superusers only
             content_type_id=get_content_type_for_model(obj).pk,
             object_id=str(obj.pk),
             object_repr=neutral_repr(obj)[:200],
