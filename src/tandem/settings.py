@@ -90,13 +90,14 @@ if env_bool("TANDEM_BEHIND_PROXY", False):
 
 INSTALLED_APPS = [
     "tandem.apps.TandemAdminConfig",
+    # Before django.contrib.auth, so that its `changepassword` command is Tandem's (audited).
+    "tandem.accounts",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "tandem.accounts",
     "tandem.programmes",
     "tandem.surveys",
     "tandem.coding",

@@ -200,7 +200,8 @@ def test_report_reads_are_audited(
     event = AuditEvent.objects.filter(action="api.report.read").first()
     assert event is not None
     assert event.subject_id == str(baseline.pk)
-    assert event.actor_label == demo_module.email_for("Dr Miriam Achebe")
+    assert event.actor.email == demo_module.email_for("Dr Miriam Achebe")
+    assert event.actor_label == f"user {event.actor_id}"
     assert event.extra == {"via": "api", "token": tokens["sponsor"][:13], "report": "feedback"}
 
 

@@ -36,7 +36,8 @@ def test_milestone_created_on_the_page_is_audited_with_the_lead_and_request(
     )
     assert response.status_code in {200, 302}
     event = _events("milestone.create").get(request_id="req-milestone")
-    assert event.actor_label == LEAD
+    assert event.actor.email == LEAD
+    assert event.actor_label == f"user {event.actor_id}"
     assert event.programme_id == demo.programme.pk
     assert event.request_id == "req-milestone"
     assert event.subject_type == "programmes.milestone"
@@ -84,7 +85,7 @@ def test_reading_a_type_profile_is_audited(client: Client, demo) -> None:
     response = own.get(f"/programmes/{demo.programme.slug}/types/people/{participant.pk}/")
     assert response.status_code == 200
     event = _events("type_profile.read").get(subject_id=str(profile.pk))
-    assert event.actor_label == participant.person.email
+    assert event.actor_id == participant.person.user_id
 
 
 def test_refused_type_read_leaves_no_event(lead_client: Client, demo) -> None:

@@ -86,3 +86,14 @@ def api_token_touch(*, token: ApiToken) -> None:
         return
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     token.last_used_at = now
+
+
+@transaction.atomic
+def api_tokens_revoke_all(*, user: Any, actor: Any = None, via: str) -> int:
+    """Revoke every token of `user` still in force (each audited); how many were revoked."""
+    live = list(
+        ApiToken.objects.filter(user=user, revoked_at__isnull=True, expires_at__gt=timezone.now())
+    )
+    for token in live:
+        api_token_revoke(token=token, actor=actor, via=via)
+    return len(live)

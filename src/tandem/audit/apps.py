@@ -5,3 +5,13 @@ class AuditConfig(AppConfig):
     name = "tandem.audit"
     label = "audit"
     verbose_name = "Audit log"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from tandem.audit.triggers import reinstall_after_migrate
+
+        # Not business logic: keeping a database invariant that a table rebuild can undo.
+        post_migrate.connect(
+            reinstall_after_migrate, sender=self, dispatch_uid="tandem_audit_triggers"
+        )

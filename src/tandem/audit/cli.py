@@ -1,4 +1,5 @@
-"""`tandem audit export [--programme SLUG] [--since DATE] [--format csv|json] [--out FILE]`."""
+"""`tandem audit export [--programme SLUG] [--since DATE] [--format csv|json] [--out FILE]` and
+`tandem audit verify` (the hash chain and the append-only triggers)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from typing import Any
 FIELDS = (
     "at",
     "actor",
+    "actor_name",
     "action",
     "subject_type",
     "subject_id",
@@ -29,7 +31,7 @@ def export_events(*, programme: str | None, since: dt.date | None, fmt: str) -> 
     from tandem.exports import safe_row
     from tandem.programmes.models import Programme
 
-    events = AuditEvent.objects.select_related("programme").order_by("at", "id")
+    events = AuditEvent.objects.select_related("programme", "actor").order_by("at", "id")
     if programme:
         chosen = Programme.objects.filter(slug=programme).first()
         if chosen is None:
@@ -40,11 +42,14 @@ def export_events(*, programme: str | None, since: dt.date | None, fmt: str) -> 
     rows: list[dict[str, Any]] = [
         {
             "at": event.at.isoformat(),
+            # The stable label ("user 12") and who that account is now (after an erasure, its
+            # pseudonym): the event itself never holds a name or an e-mail address.
             "actor": event.actor_label,
+            "actor_name": event.actor_name,
             "action": event.action,
             "subject_type": event.subject_type,
             "subject_id": event.subject_id,
-            "programme": event.programme.slug if event.programme else "",
+            "programme": event.programme.slug if event.programme else str(event.programme_id or ""),
             "request_id": event.request_id,
             "extra": event.extra,
         }
@@ -81,8 +86,36 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_verify(args: argparse.Namespace) -> int:
+    """Exit 0 when the chain holds and the triggers are in place, 1 otherwise."""
+    from tandem.cli import _setup_django
+
+    _setup_django()
+    from tandem.audit.selectors import audit_chain_verify
+
+    report = audit_chain_verify()
+    if report.broken is None:
+        print(f"The audit log's chain holds: {report.events} events.")
+        print(f"Head: event {report.head_seq}, hash {report.head_hash}")
+        print("Keep the head somewhere the database's owners cannot write to compare it later.")
+    else:
+        broken = report.broken
+        print(
+            f"The audit log's chain is broken at event {broken.seq} (id {broken.event_id}): "
+            f"{broken.problem}. The {report.head_seq} events before it are intact."
+        )
+    if report.triggers != "installed":
+        print(
+            f"The append-only triggers are {report.triggers}: run `tandem manage migrate` "
+            "to put them back."
+        )
+    else:
+        print("The append-only triggers are installed.")
+    return 0 if report.intact else 1
+
+
 def add_parser(subparsers: Any) -> None:
-    """Add `audit export` to the `tandem` command's subcommands."""
+    """Add `audit export` and `audit verify` to the `tandem` command's subcommands."""
     audit = subparsers.add_parser("audit", help="the audit log").add_subparsers(
         dest="what", metavar="WHAT", required=True
     )
@@ -92,3 +125,7 @@ def add_parser(subparsers: Any) -> None:
     export.add_argument("--format", choices=["csv", "json"], default="csv")
     export.add_argument("--out", metavar="FILE", help="write here instead of the screen")
     export.set_defaults(func=cmd_export)
+    verify = audit.add_parser(
+        "verify", help="check that no audit event was changed, removed or slipped in"
+    )
+    verify.set_defaults(func=cmd_verify)

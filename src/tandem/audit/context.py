@@ -36,7 +36,11 @@ def current_actor_label() -> str:
 
 @contextmanager
 def acting_as(label: str) -> Iterator[None]:
-    """Name the actor of writes made outside a web request, e.g. "command line: tandem import"."""
+    """Name the actor of writes made outside a web request, e.g. "command line: tandem import".
+
+    The label is stored in audit events, which can never be changed: name the tool, never a
+    person (no name, no e-mail address), or an erasure could not remove it.
+    """
     token = _label.set(label)
     try:
         yield

@@ -11,9 +11,15 @@ from tandem.audit.models import AuditEvent
 
 
 def _actor_label(actor: Any) -> str:
+    """ "user 12" for an account, else the `acting_as` label: never an e-mail address or a name.
+
+    Audit events cannot be changed, and an erasure must leave no trace of the person's address,
+    so the label is stable and pseudonymous; pages show the account's current name through the
+    `actor` reference instead (`AuditEvent.actor_name`).
+    """
     if actor is None or not getattr(actor, "is_authenticated", False):
         return current_actor_label()
-    return str(getattr(actor, "email", "") or actor.pk)
+    return f"user {actor.pk}"
 
 
 def audit_record(

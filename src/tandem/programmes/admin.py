@@ -35,7 +35,11 @@ class PersonAdmin(admin.ModelAdmin[Person]):
     list_display = ["name", "email", "profession", "level", "service"]
     list_filter = ["profession", "level", "organisation"]
     search_fields = ["name", "email"]
-    raw_id_fields = ["user", "service"]
+    raw_id_fields = ["service"]
+    # Which account logs in as this person is set when they are imported (by e-mail address),
+    # never here: a superuser who pointed a coach's person at their own account would read the
+    # coach's notes as the coach.
+    readonly_fields = ["user"]
 
 
 class ParticipantInline(admin.TabularInline[Participant, Programme]):
