@@ -43,10 +43,6 @@ class Coarsened:
         """Whether per-person figures of `node` (ties named, degree, centrality…) may be shown."""
         return self.group_size.get(node, 0) >= self.k
 
-    def coarsened(self, node: str, attributes: Mapping[str, str]) -> bool:
-        """Whether `node` shows less than its own `attributes`."""
-        return len(self.shown.get(node, {})) < sum(1 for value in attributes.values() if value)
-
 
 def _values(attributes: Mapping[str, str], order: Sequence[str]) -> tuple[str | None, ...]:
     return tuple(attributes.get(name) or None for name in order)
@@ -174,7 +170,7 @@ def coarsen_attributes(
     cost every other person their level. Properties (tests/analysis/test_network_privacy.py):
     every group shown has at least k people, or is a whole pattern of fewer than k showing
     nothing; nothing changes when every combination already has k; with two attributes, if
-    dropping one of them for everyone would do, everyone keeps the other.
+    dropping one of them for everyone would do, everyone keeps at least one.
     """
     if k < 1:
         raise AnalysisInputError(f"k must be at least 1 (was {k}).")
