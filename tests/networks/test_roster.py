@@ -159,7 +159,7 @@ def test_a_submitted_response_refuses_roster_changes(
         services.roster_pick(invitation=invitation, section_id=SECTION, alter_ids=[1])
 
 
-def test_pair_ties_for_a_hand_built_network() -> None:
+def test_pair_ties_for_a_hand_built_network_say_who_names_whom_and_never_how_strongly() -> None:
     talk = Network(
         nodes=("D1", "M1", "D2", "M2"),
         edges=(("D1", "M1", 4.0), ("M1", "D1", 5.0), ("M2", "D2", 3.0)),
@@ -167,10 +167,10 @@ def test_pair_ties_for_a_hand_built_network() -> None:
     trust = Network(nodes=("D1", "M1", "D2", "M2"), edges=(("D1", "M1", 1.0),))
     rows = selectors.pair_tie_rows({"talk": talk, "trust": trust}, [("D1", "M1"), ("D2", "M2")])
     assert [(row.doctor, row.manager) for row in rows] == [("D1", "M1"), ("D2", "M2")]
-    assert rows[0].ties["talk"] == (True, True, True, 4.0, 5.0)
-    assert rows[0].ties["trust"] == (True, False, False, 1.0, None)
-    assert rows[1].ties["talk"] == (False, True, False, None, 3.0)
-    assert rows[1].ties["trust"] == (False, False, False, None, None)
+    assert rows[0].ties["talk"] == (True, True, True)
+    assert rows[0].ties["trust"] == (True, False, False)
+    assert rows[1].ties["talk"] == (False, True, False)
+    assert rows[1].ties["trust"] == (False, False, False)
 
 
 def test_pseudonyms_are_stable_distinct_and_not_in_name_order(
@@ -190,9 +190,12 @@ def test_pseudonyms_are_stable_distinct_and_not_in_name_order(
 def test_locality_cells_over_fewer_than_k_people_are_suppressed_with_the_reason(
     demo: demo_module.DemoProgramme, lead_client: Client
 ) -> None:
-    demo.programme.min_group_size = 9
+    demo.programme.min_group_size = 10
     demo.programme.save(update_fields=["min_group_size"])
     page = lead_client.get(
         reverse("networks:localities", args=[demo.programme.slug])
     ).content.decode()
-    assert "fewer than 9." in page
+    # Every locality has fewer than 10 doctors and 10 managers, so all are pooled; the repeat's
+    # 10 doctors and 9 managers (its 17 respondents and two sponsors) leave the managers short.
+    assert "All localities" in page and "Riverside North" not in page
+    assert "Not shown: 9 managers, fewer than 10." in page

@@ -1,7 +1,8 @@
 """The "Working relationships (network)" section of the feedback and comparison reports.
 
 Indices with their meaning in plain English, and a pseudonymised static map (the same SVG as the
-maps page). The whole section is left out, with the reason, when fewer than k people answered the
+maps page, drawn from `selectors.map_network`: people coarsened by `selectors.map_rules`, no tie
+strengths). The whole section is left out, with the reason, when fewer than k people answered the
 roster, or while a wave is open. Every figure goes through the disclosure ledger
 (`tandem.networks.ledger`): a relation's indices, a change or a map it refuses is left out and
 listed in `withheld` with the reason in words, on the page and in the PDF alike. Reports are shown
@@ -90,19 +91,21 @@ def _wave_sentences(indices: selectors.WaveIndices) -> list[str]:
 
 def _map(
     data: selectors.WaveNetworks,
-    hidden: set[str],
+    rules: selectors.MapRules,
     positions: dict[str, tuple[float, float]] | None = None,
     gained: set[tuple[str, str]] | None = None,
     lost: set[tuple[str, str]] | None = None,
 ) -> tuple[str, str]:
     relation = data.relation(MAP_RELATION)
     caption = f"{data.wave.title}: who names whom (“{relation.text}” — {relation.name})"
+    net = selectors.map_network(data.networks[MAP_RELATION], rules)
     svg = network_svg(
-        selectors.without(data.networks[MAP_RELATION], hidden),
+        net,
         title=caption,
         positions=positions,
         gained=gained or set(),
         lost=lost or set(),
+        counts_hidden=rules.counts_hidden(net.nodes),
     )
     return caption, svg
 
@@ -136,7 +139,8 @@ def wave_network_section(
         return ReportNetworkSection(
             respondents=data.respondents, k=k, hidden=_hidden(data.respondents, k)
         )
-    left_out = selectors.singled_out(wave.programme)
+    rules = selectors.map_rules(wave.programme)
+    left_out = set(rules.left_out)
     figures = NetworkFigures(programme=wave.programme, surface=surface)
     figures.indices(data)
     map_key = (
@@ -149,7 +153,7 @@ def wave_network_section(
     if map_key is not None:
         refused = decisions.reason(map_key)
         if refused is None:
-            maps.append(_map(data, left_out))
+            maps.append(_map(data, rules))
         else:
             withheld.append((f"{wave.title}: the map", refused))
     return ReportNetworkSection(
@@ -183,7 +187,8 @@ def comparison_network_section(
     fewest = min(first.respondents, second.respondents)
     if fewest < k:
         return ReportNetworkSection(respondents=fewest, k=k, hidden=_hidden(fewest, k))
-    left_out = selectors.singled_out(before.programme)
+    rules = selectors.map_rules(before.programme)
+    left_out = set(rules.left_out)
     figures = NetworkFigures(programme=before.programme, surface=surface)
     figures.indices(first)
     figures.indices(second)
@@ -228,7 +233,7 @@ def comparison_network_section(
     maps: list[tuple[str, str]] = []
     overlay = False
     if map_keys is not None:
-        maps, overlay, refused_maps = _comparison_maps(first, second, left_out, map_keys, decisions)
+        maps, overlay, refused_maps = _comparison_maps(first, second, rules, map_keys, decisions)
         withheld += refused_maps
     return ReportNetworkSection(
         respondents=fewest,
@@ -244,7 +249,7 @@ def comparison_network_section(
 def _comparison_maps(
     first: selectors.WaveNetworks,
     second: selectors.WaveNetworks,
-    left_out: set[str],
+    rules: selectors.MapRules,
     keys: tuple[FigureKey, FigureKey, FigureKey],
     decisions: Decisions,
 ) -> tuple[list[tuple[str, str]], bool, list[tuple[str, str]]]:
@@ -252,8 +257,8 @@ def _comparison_maps(
     allows those too. Returns the maps, whether the last carries the gains and losses, and what
     was withheld with the reasons."""
     first_key, second_key, change_key = keys
-    earlier = selectors.without(first.networks[MAP_RELATION], left_out)
-    later = selectors.without(second.networks[MAP_RELATION], left_out)
+    earlier = selectors.map_network(first.networks[MAP_RELATION], rules)
+    later = selectors.map_network(second.networks[MAP_RELATION], rules)
     drawn = [
         net for net, key in ((earlier, first_key), (later, second_key)) if decisions.shown(key)
     ]
@@ -270,7 +275,7 @@ def _comparison_maps(
     ]
     maps = []
     if decisions.shown(first_key):
-        maps.append(_map(first, left_out, positions))
+        maps.append(_map(first, rules, positions))
     overlay = False
     if decisions.shown(second_key):
         gained: set[tuple[str, str]] = set()
@@ -283,5 +288,5 @@ def _comparison_maps(
             gained, lost, overlay = now - then, then - now, True
         else:
             withheld.append(("The ties gained and lost drawn on the map", change_refused))
-        maps.append(_map(second, left_out, positions, gained, lost))
+        maps.append(_map(second, rules, positions, gained, lost))
     return maps, overlay, withheld

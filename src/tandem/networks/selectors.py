@@ -2,7 +2,8 @@
 
 Who sees what (DESIGN.md, privacy model):
 - the programme lead and sponsors see pseudonymised maps, pair ties and indices — nobody is named,
-  people are shown as codes such as "P07" with their profession and level only. The lead sees
+  people are shown as codes such as "P07" with as much of their profession and level as at
+  least k people share (`map_rules`), and no tie's strength is shown anywhere. The lead sees
   every closed wave (its scope frozen: `surveys.selectors.wave_scope`); sponsors only waves whose
   report has been released. Every figure passes through the disclosure ledger
   (`tandem.networks.ledger`), which hides, with the reason, any whose population differs by 1 to
@@ -32,7 +33,15 @@ from django.conf import settings
 from django.db import transaction
 
 from tandem.analysis.errors import AnalysisInputError
-from tandem.analysis.networks import Network, network_change, network_summary, pair_ties
+from tandem.analysis.networks import (
+    Coarsened,
+    Network,
+    coarsen_attributes,
+    network_change,
+    network_summary,
+    pair_ties,
+    pool_small_groups,
+)
 from tandem.audit.services import audit_record
 from tandem.disclosure.ledger import Decisions, Scope
 from tandem.networks.ledger import (
@@ -566,16 +575,7 @@ def closed_roster_waves(programme: Programme) -> list[Wave]:
     ]
 
 
-def singled_out(programme: Programme) -> set[str]:
-    """Codes of people who could be named by which waves they answered.
-
-    The lead knows by name who answered each wave (completion status), and codes are the same in
-    every wave; so someone who is, say, the only person to answer the repeat but not the baseline
-    would be recognisable on a map. Anyone whose pattern of waves answered is shared by fewer
-    than k people is left off every map and pair table (the indices still count them).
-    """
-    k = programme.min_group_size
-    built = [data for wave in closed_roster_waves(programme) if (data := wave_networks(wave=wave))]
+def _singled_out(built: list[WaveNetworks], k: int) -> set[str]:
     if len(built) < 2:
         return set()
     everyone = set().union(*(set(d.participant_of) for d in built))
@@ -584,6 +584,92 @@ def singled_out(programme: Programme) -> set[str]:
     for pattern in patterns.values():
         sizes[pattern] += 1
     return {code for code, pattern in patterns.items() if sizes[pattern] < k}
+
+
+def singled_out(programme: Programme) -> set[str]:
+    """Codes of people who could be named by which waves they answered.
+
+    The lead knows by name who answered each wave (completion status), and codes are the same in
+    every wave; so someone who is, say, the only person to answer the repeat but not the baseline
+    would be recognisable on a map. Anyone whose pattern of waves answered is shared by fewer
+    than k people is left off every map and pair table (the indices still count them).
+    """
+    built = [data for wave in closed_roster_waves(programme) if (data := wave_networks(wave=wave))]
+    return _singled_out(built, programme.min_group_size)
+
+
+# What a map shows of each person: the rest (locality, service, role) never appears beside a code.
+SHOWN_ATTRIBUTES = ("profession", "level")
+
+
+@dataclass(frozen=True)
+class MapRules:
+    """What maps may show of each person, the same on every map of the programme.
+
+    `left_out`: the codes `singled_out` finds, drawn on no map. `people`: for every other code on
+    a map, the attributes it may show (`tandem.analysis.networks.coarsen_attributes`) and whether
+    its per-person figures (ties named, named by, its size on the map) may be shown.
+    """
+
+    k: int
+    left_out: frozenset[str]
+    people: Coarsened
+
+    def shown(self, code: str) -> dict[str, str]:
+        return self.people.shown.get(code, {})
+
+    def counts_shown(self, code: str) -> bool:
+        return self.people.counts_shown(code)
+
+    def counts_hidden(self, nodes: Iterable[str]) -> frozenset[str]:
+        return frozenset(code for code in nodes if not self.counts_shown(code))
+
+    @property
+    def counts_reason(self) -> str:
+        return f"Not shown: fewer than {self.k} people share what is shown of this person."
+
+
+def map_rules(programme: Programme) -> MapRules:
+    """The programme's `MapRules`, from every closed wave with a roster.
+
+    Codes are the same on every wave and the lead knows who answered which, so a person is
+    compared only with people on the same maps (waves) who also answered the same ones (a node
+    that answered nothing names nobody, which shows): `coarsen_attributes` gets, per wave, the
+    people on its maps and its respondents as `visible_sets`. A person whose attributes would be
+    shared by fewer than k such people shows less of them; one in a pattern shared by fewer than
+    k people in all (the demo's two sponsors, who are never asked) shows nothing, and their
+    per-person figures are hidden. Sponsors see only released waves: deciding over every closed
+    wave compares people more finely than they can, never less.
+    """
+    k = programme.min_group_size
+    built = [data for wave in closed_roster_waves(programme) if (data := wave_networks(wave=wave))]
+    left_out = _singled_out(built, k)
+    attributes: dict[str, dict[str, str]] = {}
+    visible: list[set[str]] = []
+    for data in built:
+        drawn = set(data.participant_of) - left_out
+        answered = {c for c in drawn if data.participant_of[c] in data.respondent_ids}
+        visible += [drawn, answered]
+        # Any relation's network: all of a wave's relations have the same people.
+        net = next(iter(data.networks.values()), None)
+        for code in drawn:
+            own = net.attributes.get(code, {}) if net is not None else {}
+            attributes[code] = {name: own.get(name, "") for name in SHOWN_ATTRIBUTES}
+    people = coarsen_attributes(attributes, k=k, visible_sets=visible, preference=SHOWN_ATTRIBUTES)
+    return MapRules(k=k, left_out=frozenset(left_out), people=people)
+
+
+def map_network(net: Network, rules: MapRules) -> Network:
+    """The network as a map may draw it: without the people left out, each person with only the
+    attributes `rules` allow, and every tie of weight 1 — a tie's strength (how often two people
+    talk) is one person's answer about another, so no page, file or API shows it."""
+    kept = without(net, set(rules.left_out))
+    return Network(
+        nodes=kept.nodes,
+        edges=tuple((source, target, 1.0) for source, target, _ in kept.edges),
+        directed=kept.directed,
+        attributes={node: rules.shown(node) for node in kept.nodes},
+    )
 
 
 def without(net: Network, hidden: set[str]) -> Network:
@@ -602,30 +688,37 @@ def without(net: Network, hidden: set[str]) -> Network:
 class PairTie:
     doctor: str
     manager: str
-    # relation id → (doctor names manager, manager names doctor, mutual, doctor's value, manager's)
-    ties: dict[str, tuple[bool, bool, bool, float | None, float | None]]
+    # relation id → (doctor names manager, manager names doctor, mutual)
+    ties: dict[str, tuple[bool, bool, bool]]
 
 
 def pair_tie_rows(networks: dict[str, Network], pairs: Iterable[tuple[str, str]]) -> list[PairTie]:
-    """For each (doctor, manager) pair of codes: who names whom on each relation."""
-    rows: dict[tuple[str, str], dict[str, tuple[bool, bool, bool, float | None, float | None]]]
-    rows = {}
+    """For each (doctor, manager) pair of codes: who names whom on each relation — never how
+    strongly, which is one person's answer about the other."""
+    rows: dict[tuple[str, str], dict[str, tuple[bool, bool, bool]]] = {}
     for tie in pair_ties(networks, pairs):
         rows.setdefault((tie["doctor"], tie["manager"]), {})[tie["relation"]] = (
             bool(tie["doctor_names_manager"]),
             bool(tie["manager_names_doctor"]),
             bool(tie["mutual"]),
-            tie["weight_doctor_to_manager"],
-            tie["weight_manager_to_doctor"],
         )
     return [PairTie(doctor=d, manager=m, ties=ties) for (d, m), ties in rows.items()]
+
+
+@dataclass(frozen=True)
+class PairRow:
+    """One pair's ties by relation (doctor names manager, manager names doctor, mutual), without
+    the pair's codes: the columns would give each code's profession, which a map may not show,
+    and its partner's code."""
+
+    ties: dict[str, tuple[bool, bool, bool]]
 
 
 @dataclass(frozen=True)
 class PairTiesView:
     wave: Wave
     relations: tuple[Relation, ...]  # the relations shown
-    rows: list[PairTie]
+    rows: list[PairRow]
     left_out: int
     suppressed: bool
     k: int
@@ -633,13 +726,18 @@ class PairTiesView:
     pairs: int = 0  # pairs in which both people answered (listed when a relation is shown)
     # (relation, the ledger's reason in words) for each relation whose ties are not shown
     withheld: list[tuple[Relation, str]] = field(default_factory=list)
+    # Why no row is listed although relations are shown: fewer than k pairs in which both answered
+    too_few: str | None = None
 
 
 def pair_ties_for(*, viewer: Any, programme: Programme, wave: Wave) -> PairTiesView:
-    """Doctor–manager pairs (pseudonymised) and whether each names the other, per relation.
+    """Doctor–manager pairs and whether each names the other, per relation.
 
     Only pairs in which both people answered the roster are listed: for the others one side of
-    the tie is unknown. A relation whose table the ledger refuses is left out, with the reason.
+    the tie is unknown. Rows carry no codes and are sorted by what they show (mutual first), so
+    no row can be tied to a service, a person or a node on a map; with fewer than k such pairs
+    no row is listed (the lead knows which pairs answered, so a row would be a known pair's
+    answers). A relation whose table the ledger refuses is left out, with the reason.
     """
     _require_analyst(viewer, programme)
     data = wave_networks(wave=wave)
@@ -662,11 +760,27 @@ def pair_ties_for(*, viewer: Any, programme: Programme, wave: Wave) -> PairTiesV
         else:
             left_out += 1
     networks = {r.id: data.networks[r.id] for r in shown}
-    # Sorted by code so that row order says nothing about services or names.
-    rows = sorted(pair_tie_rows(networks, pairs), key=lambda row: row.doctor) if shown else []
+    rows = [PairRow(ties=row.ties) for row in pair_tie_rows(networks, pairs)] if shown else []
+    rows.sort(key=lambda row: [(not t[2], not t[0], not t[1]) for t in row.ties.values()])
     mutual = {r.id: sum(1 for row in rows if row.ties[r.id][2]) for r in shown}
+    too_few = None
+    if shown and len(pairs) < k:
+        rows, mutual = [], {}
+        too_few = (
+            f"Not shown: {len(pairs)} {'pair' if len(pairs) == 1 else 'pairs'} in which both "
+            f"answered, fewer than {k}."
+        )
     return PairTiesView(
-        wave, shown, rows, left_out, False, k, mutual, pairs=len(pairs), withheld=withheld
+        wave,
+        shown,
+        rows,
+        left_out,
+        False,
+        k,
+        mutual,
+        pairs=len(pairs),
+        withheld=withheld,
+        too_few=too_few,
     )
 
 
@@ -680,20 +794,39 @@ class MatrixCell:
 class LocalityMatrix:
     wave: Wave
     relation: Relation
-    localities: list[str]
-    rows: list[tuple[str, list[MatrixCell]]]
+    columns: list[str]  # managers' localities (pooled)
+    rows: list[tuple[str, list[MatrixCell]]]  # doctors' localities (pooled), with their cells
     k: int
     hidden: str | None = None  # the ledger's reason, in words, when the matrix is not shown
+
+
+OTHER_LOCALITIES = "Other localities"
+ALL_LOCALITIES = "All localities"
+
+
+def _pooled(groups: dict[str, set[str]], k: int) -> dict[str, set[str]]:
+    """Localities with fewer than k of these people pooled into "Other localities" (see
+    `pool_small_groups`); "All localities" when every one is."""
+    alone = pool_small_groups({name: len(people) for name, people in groups.items()}, k=k)
+    result = {name: groups[name] for name in sorted(groups) if alone[name]}
+    pooled = [groups[name] for name in sorted(groups) if not alone[name]]
+    if pooled:
+        result[OTHER_LOCALITIES if result else ALL_LOCALITIES] = set().union(*pooled)
+    return result
 
 
 def locality_matrix(
     *, viewer: Any, programme: Programme, wave: Wave, relation_id: str
 ) -> LocalityMatrix | None:
     """Doctor × manager ties by locality: cell (A, B) counts doctor–manager pairs, doctor in A and
-    manager in B, with a tie either way. A cell over fewer than k people is suppressed.
+    manager in B, with a tie either way.
 
-    Like the maps, it leaves out the people `singled_out` finds, and the ledger may refuse it
-    (`hidden`) if that leaves 1 to k − 1 people out of the wave's indices.
+    A row is the doctors of a locality and a column its managers: a locality with fewer than k
+    of them would make each of its cells a figure about those few (a row of one doctor is that
+    doctor's own count), so such localities are pooled (`_pooled`), and a row or column still
+    under k has its cells hidden with the reason. Like the maps, the matrix leaves out the
+    people `singled_out` finds, and the ledger may refuse it (`hidden`) if that leaves 1 to
+    k − 1 people out of the wave's indices.
     """
     _require_analyst(viewer, programme)
     data = wave_networks(wave=wave)
@@ -708,49 +841,56 @@ def locality_matrix(
         return LocalityMatrix(
             wave=wave,
             relation=data.relation(relation_id),
-            localities=[],
+            columns=[],
             rows=[],
             k=k,
             hidden=refused,
         )
     net = without(data.networks[relation_id], hidden)
     attrs = net.attributes
-    localities = sorted({attrs[node]["locality"] for node in net.nodes})
-    doctors: dict[str, set[str]] = defaultdict(set)
-    managers: dict[str, set[str]] = defaultdict(set)
+    by_locality: dict[str, dict[str, set[str]]] = {
+        Profession.DOCTOR: defaultdict(set),
+        Profession.MANAGER: defaultdict(set),
+    }
     for node in net.nodes:
-        if attrs[node]["profession"] == Profession.DOCTOR:
-            doctors[attrs[node]["locality"]].add(node)
-        elif attrs[node]["profession"] == Profession.MANAGER:
-            managers[attrs[node]["locality"]].add(node)
+        if attrs[node]["profession"] in by_locality:
+            by_locality[attrs[node]["profession"]][attrs[node]["locality"]].add(node)
+    doctors = _pooled(by_locality[Profession.DOCTOR], k)
+    managers = _pooled(by_locality[Profession.MANAGER], k)
     linked = {frozenset((s, t)) for s, t, _ in net.edges}
     rows = []
-    for doctor_locality in localities:
+    for row, row_people in doctors.items():
         cells = []
-        for manager_locality in localities:
-            people = len(doctors[doctor_locality]) + len(managers[manager_locality])
-            if people < k:
-                cells.append(MatrixCell(None, f"Not shown: {people} people, fewer than {k}."))
+        for column_people in managers.values():
+            if len(row_people) < k or len(column_people) < k:
+                few, who = min((len(row_people), "doctors"), (len(column_people), "managers"))
+                cells.append(MatrixCell(None, f"Not shown: {few} {who}, fewer than {k}."))
                 continue
-            count = sum(
-                1
-                for d in doctors[doctor_locality]
-                for m in managers[manager_locality]
-                if frozenset((d, m)) in linked
-            )
+            count = sum(1 for d in row_people for m in column_people if frozenset((d, m)) in linked)
             cells.append(MatrixCell(count))
-        rows.append((doctor_locality, cells))
+        rows.append((row, cells))
     return LocalityMatrix(
-        wave=wave, relation=data.relation(relation_id), localities=localities, rows=rows, k=k
+        wave=wave, relation=data.relation(relation_id), columns=list(managers), rows=rows, k=k
     )
+
+
+@dataclass(frozen=True)
+class MapPerson:
+    """One code on a map as its table and the interactive map show it: the attributes it may
+    show (`map_rules`), and its ties named and named by, None when those are not shown."""
+
+    code: str
+    attributes: dict[str, str]
+    ties_named: int | None
+    named_by: int | None
 
 
 @dataclass(frozen=True)
 class MapData:
     wave: Wave
     relation: Relation
+    # Drawn as `map_network` allows: no one left out, attributes coarsened, no tie strengths.
     network: Network
-    summary: dict[str, Any]
     gained: set[tuple[str, str]]
     lost: set[tuple[str, str]]
     compared_with: Wave | None
@@ -758,6 +898,29 @@ class MapData:
     # gained and lost are not.
     hidden: str | None = None
     change_hidden: str | None = None
+    people: tuple[MapPerson, ...] = ()
+    counts_reason: str = ""  # why a person's ties named and named by are not shown
+
+    @property
+    def counts_hidden(self) -> frozenset[str]:
+        return frozenset(p.code for p in self.people if p.ties_named is None)
+
+
+def _map_people(net: Network, rules: MapRules) -> tuple[MapPerson, ...]:
+    named: dict[str, int] = defaultdict(int)
+    named_by: dict[str, int] = defaultdict(int)
+    for source, target, _ in net.edges:
+        named[source] += 1
+        named_by[target] += 1
+    return tuple(
+        MapPerson(
+            code=code,
+            attributes=dict(net.attributes.get(code, {})),
+            ties_named=named[code] if rules.counts_shown(code) else None,
+            named_by=named_by[code] if rules.counts_shown(code) else None,
+        )
+        for code in net.nodes
+    )
 
 
 def network_map(
@@ -772,7 +935,8 @@ def network_map(
 
     None when there is no such network or fewer than k people answered its roster; a map the
     ledger refuses comes back empty with its reason (`hidden`), and ties gained and lost it
-    refuses are left off with theirs (`change_hidden`).
+    refuses are left off with theirs (`change_hidden`). What is drawn of each person follows
+    `map_rules`.
     """
     _require_analyst(viewer, programme)
     data = wave_networks(wave=wave)
@@ -780,7 +944,8 @@ def network_map(
         return None
     if data.respondents < programme.min_group_size:
         return None
-    hidden = singled_out(programme)
+    rules = map_rules(programme)
+    hidden = set(rules.left_out)
     figures = NetworkFigures(programme=programme, surface="networks.map")
     earlier = wave_networks(wave=compare_with) if compare_with is not None else None
     if earlier is not None and relation_id not in earlier.networks:
@@ -794,13 +959,13 @@ def network_map(
     refused = decisions.reason(map_key)
     if refused is not None:
         empty = Network(nodes=(), edges=(), directed=True, attributes={})
-        return MapData(wave, relation, empty, {}, set(), set(), compare_with, hidden=refused)
-    net = without(data.networks[relation_id], hidden)
+        return MapData(wave, relation, empty, set(), set(), compare_with, hidden=refused)
+    net = map_network(data.networks[relation_id], rules)
     gained: set[tuple[str, str]] = set()
     lost: set[tuple[str, str]] = set()
     change_hidden = decisions.reason(change_key) if change_key is not None else None
     if earlier is not None and change_hidden is None:
-        before = without(earlier.networks[relation_id], hidden)
+        before = map_network(earlier.networks[relation_id], rules)
         # Only people in both waves: a newcomer's ties are not "gained" by the programme.
         both = set(net.nodes) & set(before.nodes)
         now = {(s, t) for s, t, _ in net.edges if s in both and t in both}
@@ -810,33 +975,37 @@ def network_map(
         wave=wave,
         relation=relation,
         network=net,
-        summary=_summary(net),
         gained=gained,
         lost=lost,
         compared_with=compare_with,
         change_hidden=change_hidden,
+        people=_map_people(net, rules),
+        counts_reason=rules.counts_reason,
     )
 
 
 def map_elements(data: MapData) -> list[dict[str, Any]]:
-    """Cytoscape.js elements: pseudonymised nodes (code, profession, level, degree) and ties."""
+    """Cytoscape.js elements: pseudonymised nodes (code, the profession and level it may show —
+    null when not shown — and its number of ties, null when not shown) and ties, with no
+    strength."""
     degree: dict[str, int] = defaultdict(int)
     for source, target, _ in data.network.edges:
         degree[source] += 1
         degree[target] += 1
+    hidden = data.counts_hidden
     elements: list[dict[str, Any]] = [
         {
             "data": {
-                "id": node,
-                "label": node,
-                "profession": data.network.attributes[node].get("profession", ""),
-                "level": data.network.attributes[node].get("level", ""),
-                "degree": degree[node],
+                "id": person.code,
+                "label": person.code,
+                "profession": person.attributes.get("profession"),
+                "level": person.attributes.get("level"),
+                "degree": None if person.code in hidden else degree[person.code],
             }
         }
-        for node in data.network.nodes
+        for person in data.people
     ]
-    for source, target, weight in data.network.edges:
+    for source, target, _ in data.network.edges:
         status = "gained" if (source, target) in data.gained else "kept"
         elements.append(
             {
@@ -844,7 +1013,6 @@ def map_elements(data: MapData) -> list[dict[str, Any]]:
                     "id": f"{source}-{target}",
                     "source": source,
                     "target": target,
-                    "weight": weight,
                     "status": status,
                 }
             }
@@ -857,7 +1025,6 @@ def map_elements(data: MapData) -> list[dict[str, Any]]:
                         "id": f"{source}-{target}-lost",
                         "source": source,
                         "target": target,
-                        "weight": 1.0,
                         "status": "lost",
                     }
                 }
@@ -993,8 +1160,11 @@ __all__ = [
     "EgoNetwork",
     "LocalityMatrix",
     "MapData",
+    "MapPerson",
+    "MapRules",
     "NetworkNotAvailable",
     "NetworkOverview",
+    "PairRow",
     "PairTiesView",
     "WaveNetworks",
     "can_see_networks",
@@ -1002,6 +1172,8 @@ __all__ = [
     "ego_network",
     "locality_matrix",
     "map_elements",
+    "map_network",
+    "map_rules",
     "network_map",
     "network_overview",
     "network_wave_for",

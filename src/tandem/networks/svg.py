@@ -4,6 +4,10 @@ networkx's spring layout with a fixed seed, so the same network is drawn the sam
 and a baseline and a repeat map can be laid out on the same positions (people in the same place,
 ties changing between them). Nodes: colour by profession, shape by level, size by degree — the
 same encoding as the interactive map — and a text alternative that says what the map shows.
+
+A map shows what `selectors.map_rules` allows: a profession that is not shown is drawn hollow,
+a level that is not shown as a triangle (never as the colour or shape of a real category, which
+would say something false), and a person whose ties may not be counted at one fixed size.
 """
 
 from __future__ import annotations
@@ -25,6 +29,9 @@ PROFESSION_COLOURS = {
     "other": "#6B6B6B",
 }
 LEVEL_SHAPES = {"executive": "square", "senior": "diamond", "service": "circle"}
+NOT_SHOWN_SHAPE = "triangle"  # level not shown
+NOT_SHOWN_STROKE = "#4C6272"  # outline of a node whose profession is not shown (hollow)
+FIXED_RADIUS = 7.0  # a person whose number of ties is not shown
 STATUS_STYLES = {
     "kept": ('stroke="#8A8A8A"', "kept"),
     "gained": ('stroke="#007F3B" stroke-width="2.5"', "gained"),
@@ -58,13 +65,22 @@ def layout(
     }
 
 
-def _shape(kind: str, x: float, y: float, r: float, colour: str) -> str:
+def _shape(kind: str, x: float, y: float, r: float, paint: str) -> str:
     if kind == "square":
-        return f'<rect x="{x - r:.1f}" y="{y - r:.1f}" width="{2 * r:.1f}" height="{2 * r:.1f}" fill="{colour}"/>'
+        return f'<rect x="{x - r:.1f}" y="{y - r:.1f}" width="{2 * r:.1f}" height="{2 * r:.1f}" {paint}/>'
     if kind == "diamond":
         points = f"{x:.1f},{y - r * 1.3:.1f} {x + r * 1.3:.1f},{y:.1f} {x:.1f},{y + r * 1.3:.1f} {x - r * 1.3:.1f},{y:.1f}"
-        return f'<polygon points="{points}" fill="{colour}"/>'
-    return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{colour}"/>'
+        return f'<polygon points="{points}" {paint}/>'
+    if kind == NOT_SHOWN_SHAPE:
+        points = f"{x:.1f},{y - r * 1.3:.1f} {x + r * 1.2:.1f},{y + r * 0.8:.1f} {x - r * 1.2:.1f},{y + r * 0.8:.1f}"
+        return f'<polygon points="{points}" {paint}/>'
+    return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" {paint}/>'
+
+
+def _paint(profession: str | None) -> str:
+    if not profession:
+        return f'fill="#ffffff" stroke="{NOT_SHOWN_STROKE}" stroke-width="2"'
+    return f'fill="{PROFESSION_COLOURS.get(profession, PROFESSION_COLOURS["other"])}"'
 
 
 def network_svg(
@@ -74,8 +90,14 @@ def network_svg(
     positions: Mapping[str, tuple[float, float]] | None = None,
     gained: set[tuple[str, str]] | frozenset[tuple[str, str]] = frozenset(),
     lost: set[tuple[str, str]] | frozenset[tuple[str, str]] = frozenset(),
+    counts_hidden: Iterable[str] = frozenset(),
 ) -> str:
-    """An accessible SVG (role="img", <title> and <desc>) of a pseudonymised network."""
+    """An accessible SVG (role="img", <title> and <desc>) of a pseudonymised network.
+
+    `net` is drawn as given: pass the map's network (`selectors.map_network`), never the wave's.
+    People in `counts_hidden` are all drawn at one size, which says nothing of their ties.
+    """
+    fixed = set(counts_hidden)
     edges = [(s, t) for s, t, _ in net.edges]
     positions = positions or layout(net.nodes, [*edges, *lost])
     degree: dict[str, int] = defaultdict(int)
@@ -83,16 +105,34 @@ def network_svg(
         degree[source] += 1
         degree[target] += 1
     professions: dict[str, int] = defaultdict(int)
+    no_level = 0
     for node in net.nodes:
-        professions[net.attributes.get(node, {}).get("profession", "other")] += 1
+        attrs = net.attributes.get(node, {})
+        professions[attrs.get("profession") or ""] += 1
+        no_level += 0 if attrs.get("level") else 1
+    unshown = professions.pop("", 0)
+    groups = [
+        f"{count} {name.replace('_', ' ')}{'s' if count != 1 else ''}"
+        for name, count in sorted(professions.items())
+    ]
+    if unshown:
+        groups.append(
+            f"{unshown} {'person' if unshown == 1 else 'people'} whose profession is not shown"
+        )
     desc = (
         f"{len(net.nodes)} people and {len(edges)} ties. "
-        + ", ".join(
-            f"{count} {name.replace('_', ' ')}{'s' if count != 1 else ''}"
-            for name, count in sorted(professions.items())
+        + ", ".join(groups)
+        + ". Colour shows profession (blue doctors, orange managers"
+        + (", hollow not shown" if unshown else "")
+        + "), shape shows level (squares executives, diamonds senior, circles service"
+        + (", triangles not shown" if no_level else "")
+        + "), size shows the number of ties"
+        + (
+            f" (the same size for {len(fixed & set(net.nodes))} whose ties are not counted)"
+            if fixed & set(net.nodes)
+            else ""
         )
-        + ". Colour shows profession (blue doctors, orange managers), shape shows level (squares"
-        " executives, diamonds senior, circles service), size shows the number of ties."
+        + "."
     )
     if gained or lost:
         desc += f" {len(gained)} ties gained (green) and {len(lost)} lost (red, dashed)."
@@ -117,10 +157,10 @@ def network_svg(
             continue
         x, y = positions[node]
         attrs = net.attributes.get(node, {})
-        colour = PROFESSION_COLOURS.get(attrs.get("profession", ""), PROFESSION_COLOURS["other"])
-        shape = LEVEL_SHAPES.get(attrs.get("level", ""), "circle")
-        radius = 5 + 1.6 * math.sqrt(degree[node])
-        parts.append(_shape(shape, x, y, radius, colour))
+        level = attrs.get("level")
+        shape = LEVEL_SHAPES.get(level, "circle") if level else NOT_SHOWN_SHAPE
+        radius = FIXED_RADIUS if node in fixed else 5 + 1.6 * math.sqrt(degree[node])
+        parts.append(_shape(shape, x, y, radius, _paint(attrs.get("profession"))))
         parts.append(
             f'<text x="{x:.1f}" y="{y - radius - 3:.1f}" font-size="10" text-anchor="middle" '
             f'fill="#212B32" font-family="Arial, sans-serif">{escape(node)}</text>'

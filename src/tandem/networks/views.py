@@ -70,25 +70,6 @@ def _relation_choices(wave: Wave | None) -> list[tuple[str, str]]:
     return [(relation.id, relation.text) for relation in relations(section)]
 
 
-def _scale_labels(wave: Wave | None) -> dict[str, dict[int, str]]:
-    """relation id → {value: label}, to show "Weekly" rather than 4."""
-    section = selectors.roster_section_of(wave) if wave is not None else None
-    if section is None or wave is None:
-        return {}
-    from tandem.networks.roster import relations
-
-    scales = wave.instrument.response_scales
-    return {
-        relation.id: {
-            option.value: option.label
-            for option in scales[relation.response_scale].options
-            if option.value is not None
-        }
-        for relation in relations(section)
-        if relation.response_scale in scales
-    }
-
-
 def _chosen_relation(request: HttpRequest, choices: list[tuple[str, str]]) -> str | None:
     wanted = request.GET.get("relation")
     ids = [relation_id for relation_id, _ in choices]
@@ -133,7 +114,6 @@ def pairs(request: HttpRequest, slug: str) -> HttpResponse:
             "waves": waves,
             "wave": wave,
             "view": view,
-            "scale_labels": _scale_labels(wave),
             "page_title": "Pair ties",
         },
         crumb="Working relationships",
@@ -192,6 +172,7 @@ def _map_context(request: HttpRequest, programme: Programme) -> dict[str, Any]:
                     positions=positions,
                     gained=m.gained,
                     lost=m.lost,
+                    counts_hidden=m.counts_hidden,
                 ),
                 "json_url": reverse("networks:map_json", args=[programme.slug])
                 + f"?wave={m.wave.pk}&relation={relation_id}"
@@ -204,21 +185,17 @@ def _map_context(request: HttpRequest, programme: Programme) -> dict[str, Any]:
 
 
 def _node_rows(data: selectors.MapData) -> list[dict[str, Any]]:
-    summary_centrality = data.summary.get("centrality") or {}
-    rows = []
-    for node in data.network.nodes:
-        attrs = data.network.attributes.get(node, {})
-        centrality = summary_centrality.get(node, {})
-        rows.append(
-            {
-                "code": node,
-                "profession": attrs.get("profession", "").replace("_", " "),
-                "level": attrs.get("level", ""),
-                "in_degree": centrality.get("in_degree"),
-                "out_degree": centrality.get("out_degree"),
-            }
-        )
-    return rows
+    """ "The map as a table": what the map may show of each person, and nothing more."""
+    return [
+        {
+            "code": person.code,
+            "profession": person.attributes.get("profession", "").replace("_", " "),
+            "level": person.attributes.get("level", ""),
+            "ties_named": person.ties_named,
+            "named_by": person.named_by,
+        }
+        for person in data.people
+    ]
 
 
 @never_cache

@@ -13,7 +13,8 @@ from tandem.reports.feedback import build_comparison, build_feedback
 from tandem.surveys.models import Wave
 
 # Bump when the report's layout or content changes, so cached PDFs are rebuilt.
-LAYOUT_VERSION = "3"  # 2: the network section; 3: its figures through the disclosure ledger
+LAYOUT_VERSION = "4"  # 2: the network section; 3: its figures through the disclosure ledger;
+# 4: its maps drawn with coarsened attributes (networks.selectors.map_rules)
 
 
 def fingerprint(*waves: Wave) -> str:

@@ -40,6 +40,9 @@ Definitions (directed unless stated; n people, m ties):
 Large networks use igraph for betweenness, closeness, transitivity and Louvain (the same
 definitions; the tests check that both give networkx's numbers); everything else is vectorised
 numpy over the edge list, so nothing needs an n × n matrix.
+
+What a pseudonymised map may show about each person (attributes shared by at least k people,
+per-person figures only then) is `privacy.coarsen_attributes`.
 """
 
 from tandem.analysis.networks.change import network_change, qap_correlation
@@ -50,6 +53,7 @@ from tandem.analysis.networks.paths import (
     Backend,
     betweenness_error_bound,
 )
+from tandem.analysis.networks.privacy import Coarsened, coarsen_attributes, pool_small_groups
 from tandem.analysis.networks.rows import (
     FIRST_DATA_ROW,
     Network,
@@ -71,16 +75,19 @@ __all__ = [
     "FIRST_DATA_ROW",
     "IGRAPH_FROM_NODES",
     "Backend",
+    "Coarsened",
     "Network",
     "betweenness_error_bound",
     "brokerage_roles",
     "burt_constraint",
+    "coarsen_attributes",
     "dyad_census",
     "ei_index",
     "network_change",
     "network_from_rows",
     "network_summary",
     "pair_ties",
+    "pool_small_groups",
     "qap_correlation",
     "read_network_csv",
 ]

@@ -1,7 +1,11 @@
 // Interactive network maps: replaces each static SVG with a Cytoscape.js map (pan, zoom, drag)
 // once its pseudonymised elements have loaded. The SVG and the tables stay if anything fails.
+// As the SVG (networks/svg.py): a profession that is not shown (null) is drawn hollow, a level
+// that is not shown as a triangle, and a person whose ties are not counted (degree null) at one size.
 const COLOURS = { doctor: "#0072B2", manager: "#D55E00", other_clinician: "#009E73", other: "#6B6B6B" };
 const SHAPES = { executive: "rectangle", senior: "diamond", service: "ellipse" };
+const NOT_SHOWN = { fill: "#ffffff", stroke: "#4C6272", shape: "triangle", size: 14 };
+const size = (n) => (n.data("degree") == null ? NOT_SHOWN.size : 10 + 3 * Math.sqrt(n.data("degree")));
 
 async function enhance(container) {
   if (!window.cytoscape) return;
@@ -24,10 +28,13 @@ async function enhance(container) {
         style: {
           label: "data(label)",
           "font-size": 9,
-          "background-color": (n) => COLOURS[n.data("profession")] || COLOURS.other,
-          shape: (n) => SHAPES[n.data("level")] || "ellipse",
-          width: (n) => 10 + 3 * Math.sqrt(n.data("degree")),
-          height: (n) => 10 + 3 * Math.sqrt(n.data("degree")),
+          "background-color": (n) =>
+            n.data("profession") ? COLOURS[n.data("profession")] || COLOURS.other : NOT_SHOWN.fill,
+          "border-width": (n) => (n.data("profession") ? 0 : 2),
+          "border-color": NOT_SHOWN.stroke,
+          shape: (n) => (n.data("level") ? SHAPES[n.data("level")] || "ellipse" : NOT_SHOWN.shape),
+          width: size,
+          height: size,
         },
       },
       { selector: "edge", style: { width: 1, "line-color": "#8A8A8A", "curve-style": "straight", "target-arrow-shape": "triangle", "target-arrow-color": "#8A8A8A", "arrow-scale": 0.6, opacity: 0.7 } },
