@@ -1,4 +1,4 @@
-"""Every URL × every role × own / another programme's objects, against DESIGN.md's privacy model.
+"""Every URL × every role × own / another programme's objects, against docs/design.md's privacy model.
 
 The rule table (`RULES`) maps each URL name to who may reach it. The test walks every URL pattern
 the project has (admin and static files aside), so a URL added without a rule fails here until

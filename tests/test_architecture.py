@@ -1,4 +1,4 @@
-"""The analysis library must stay importable and testable without Django (DESIGN.md)."""
+"""The analysis library must stay importable and testable without Django (docs/design.md)."""
 
 from __future__ import annotations
 

@@ -152,7 +152,7 @@ def test_no_suppressed_number_can_be_worked_out_from_a_table(
 def test_every_shown_total_has_none_or_at_least_two_hidden_parts(
     counts: Counts, k: int, row_totals: bool, column_totals: bool, grand_total: bool
 ) -> None:
-    # METHODS.md's rule itself: a total shown never has exactly one hidden part.
+    # docs/methods.md's rule itself: a total shown never has exactly one hidden part.
     table = suppress_table(
         counts, k=k, row_totals=row_totals, column_totals=column_totals, grand_total=grand_total
     )

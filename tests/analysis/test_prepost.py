@@ -70,7 +70,7 @@ def test_effect_sizes_reproduce_lakens_within_subjects_example() -> None:
     assert change.d_z == pytest.approx(1.50, abs=5e-3)
     d_av = change.mean_diff / ((change.sd_before + change.sd_after) / 2)
     assert d_av == pytest.approx(1.13, abs=5e-3)
-    # METHODS.md: g_av = d_av · J, J = 1 − 3/(4(n − 1) − 1) = 1 − 3/35 with n = 10.
+    # docs/methods.md: g_av = d_av · J, J = 1 − 3/(4(n − 1) − 1) = 1 − 3/35 with n = 10.
     assert change.g_av == pytest.approx(d_av * (1 - 3 / 35), abs=1e-12)
 
 

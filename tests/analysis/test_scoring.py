@@ -1,4 +1,4 @@
-"""Scale scoring: reverse keys, "don't know", the at-least-half rule (METHODS.md, "Scoring")."""
+"""Scale scoring: reverse keys, "don't know", the at-least-half rule (docs/methods.md, "Scoring")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Type indicator scoring against hand-worked examples (METHODS.md, "Type indicator")."""
+"""Type indicator scoring against hand-worked examples (docs/methods.md, "Type indicator")."""
 
 from __future__ import annotations
 

@@ -173,7 +173,7 @@ NOT_AGGREGATE: dict[str, tuple[str, ...]] = {
         "api-v1:participant_detail",
         "api-v1:pair_list",
     ),
-    "Completion status: who has responded, never what (DESIGN.md); forms that run a wave": (
+    "Completion status: who has responded, never what (docs/design.md); forms that run a wave": (
         "surveys:waves",
         "surveys:wave_new",
         "surveys:wave",

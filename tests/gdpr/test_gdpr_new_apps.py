@@ -123,7 +123,7 @@ def test_lead_download_leaves_out_roster_answers_evaluations_and_observation_wor
     everything = "".join(archive.read(name).decode() for name in archive.namelist())
     assert OBSERVATION not in everything and KEEP not in everything
     assert UPDATE_NOTE in everything  # the lead reads action updates on the action's page
-    # Nor anyone's questionnaire answers or type (DESIGN.md: the lead sees who responded, not what).
+    # Nor anyone's questionnaire answers or type (docs/design.md: the lead sees who responded, not what).
     assert "surveys/invitations.json" in archive.namelist()
     assert not any(name.startswith(("surveys/answers", "typology/")) for name in archive.namelist())
     readme = archive.read("README.txt").decode()

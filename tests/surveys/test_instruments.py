@@ -104,7 +104,7 @@ def test_stock_take_social_capital_scales_have_three_to_six_items(scale_id: str)
 def test_stock_take_capability_scale_covers_the_four_skill_areas() -> None:
     texts = " ".join(item.text for item in get_instrument("stock-take").scale_items("capability"))
 
-    # influencing, communicating, finance, strategic planning (DESIGN.md coaching skill areas)
+    # influencing, communicating, finance, strategic planning (docs/design.md coaching skill areas)
     for marker in ("persuade", "explain a complicated issue", "money", "plan for where"):
         assert marker in texts
 
@@ -160,7 +160,7 @@ def test_stock_take_offers_dont_know_on_a_five_point_agreement_scale() -> None:
     ]
     assert agreement.values == (1, 2, 3, 4, 5)
     assert agreement.dont_know is not None
-    assert agreement.dont_know.value is None  # missing, never a score (METHODS.md "Scoring")
+    assert agreement.dont_know.value is None  # missing, never a score (docs/methods.md "Scoring")
 
 
 def test_reverse_keyed_answer_scores_six_minus_x_on_the_agreement_scale() -> None:

@@ -1,4 +1,4 @@
-"""Minimum group size and complementary suppression (METHODS.md, "Anonymity"; DESIGN.md, privacy).
+"""Minimum group size and complementary suppression (docs/methods.md, "Anonymity"; docs/design.md, privacy).
 
 A page shows a grid of counts — rows are groups (doctor / manager / other, or services), columns
 are waves, scales or a single "n" — and perhaps its row totals, column totals and grand total.
@@ -7,7 +7,7 @@ Every number on the page is a `Position`. Suppression decides which positions to
 1. Primary: any position with n < k ("fewer than k respondents"). A count of 0 is hidden too,
    unless `zeros_public` says the group's emptiness is public knowledge (e.g. a profession the
    programme has no members of): a 0 shows that nobody in a known group answered.
-2. Complementary (METHODS.md's rule): for every total shown, if exactly one of its parts is
+2. Complementary (docs/methods.md's rule): for every total shown, if exactly one of its parts is
    hidden, also hide the smallest part still shown ("hidden so that a smaller group cannot be
    worked out by subtraction"). Repeated over every margin until nothing changes, because each
    new hide can leave a lone hidden part in the other direction.
@@ -118,7 +118,7 @@ class SuppressedTable:
 
 
 def check_k(k: int) -> int:
-    """k itself, after checking it is a whole number of at least 3 (METHODS.md: never below 3)."""
+    """k itself, after checking it is a whole number of at least 3 (docs/methods.md: never below 3)."""
     if isinstance(k, bool) or not isinstance(k, int) or k < MIN_K:
         raise AnalysisInputError(
             f"The minimum group size k must be a whole number ≥ {MIN_K}; got {k!r}."

@@ -1,4 +1,4 @@
-"""Differencing between readings: over time, across pages and across filters (DESIGN.md, privacy).
+"""Differencing between readings: over time, across pages and across filters (docs/design.md, privacy).
 
 `anonymity.py` protects the figures of one table. This module protects figures from each other.
 Every figure is computed over a **population**: the set of people whose data enters it (the

@@ -1,4 +1,4 @@
-"""Two independent groups, e.g. doctors vs managers (METHODS.md, "Two groups").
+"""Two independent groups, e.g. doctors vs managers (docs/methods.md, "Two groups").
 
 Missing values (NaN) are dropped before anything is computed: they are people without a score.
 A statistic that is undefined for the data (an SD from one value, a t statistic when both
@@ -91,7 +91,7 @@ def hedges_g(a: np.ndarray, b: np.ndarray) -> float | None:
 
 
 def compare_groups(a: npt.ArrayLike, b: npt.ArrayLike) -> GroupComparison:
-    """Compare two independent groups (METHODS.md, "Two groups").
+    """Compare two independent groups (docs/methods.md, "Two groups").
 
     - Welch's t-test, scipy `ttest_ind(a, b, equal_var=False)` (R `t.test` default): t, the
       Welch–Satterthwaite df and the two-sided p. None when neither group varies.

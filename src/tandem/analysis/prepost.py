@@ -1,4 +1,4 @@
-"""Before/after comparison of two waves of the same instrument (METHODS.md, "Before/after").
+"""Before/after comparison of two waves of the same instrument (docs/methods.md, "Before/after").
 
 The main analysis is on matched people (a score on the scale in both waves): paired t-test, the
 Wilcoxon signed-rank test, d_z and g_av, Holm-adjusted across the scales compared together, and a
@@ -129,7 +129,7 @@ class _Paired:
 
 
 def g_av_correction(n: int) -> float:
-    """J = 1 − 3 / (4(n − 1) − 1), the small-sample correction for g_av (METHODS.md; Lakens 2013)."""
+    """J = 1 − 3 / (4(n − 1) − 1), the small-sample correction for g_av (docs/methods.md; Lakens 2013)."""
     return 1.0 - 3.0 / (4.0 * (n - 1) - 1.0)
 
 
@@ -218,7 +218,7 @@ def verdict_for(
     p_holm: float | None,
     n_scales_tested: int = 1,
 ) -> tuple[Verdict, str]:
-    """The verdict and the sentence that explains it (METHODS.md, "Verdict wording").
+    """The verdict and the sentence that explains it (docs/methods.md, "Verdict wording").
 
     "improved" / "declined" only when the Holm-adjusted p < 0.05 (direction by the sign of the
     mean difference); otherwise "no clear evidence of change". The sentence always quotes the

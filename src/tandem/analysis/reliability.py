@@ -1,6 +1,6 @@
 """Internal consistency of a scale: Cronbach's alpha, McDonald's omega, item–total correlations.
 
-METHODS.md, "Reliability". Input is the scale's items for one wave, already reverse-keyed
+docs/methods.md, "Reliability". Input is the scale's items for one wave, already reverse-keyed
 (`scoring.recode_reverse`): one row per respondent, one column per item, NaN for missing.
 
 Decisions worth knowing:

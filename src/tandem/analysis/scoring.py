@@ -1,4 +1,4 @@
-"""Instrument scoring: reverse keys, the missing-data rule, scale scores (METHODS.md, "Scoring").
+"""Instrument scoring: reverse keys, the missing-data rule, scale scores (docs/methods.md, "Scoring").
 
 Input is a wide table of answers: one row per respondent (the index is the respondent id), one
 column per item id, values on the item's Likert range (1–5 by default) or NaN for "don't know" and
@@ -115,7 +115,7 @@ def recode_reverse(answers: pd.DataFrame, scales: Sequence[ScaleDefinition]) -> 
 
 
 def score_items(answers: pd.DataFrame, scales: Sequence[ScaleDefinition]) -> pd.DataFrame:
-    """Scale scores: one column per scale, one row per respondent (METHODS.md, "Scoring").
+    """Scale scores: one column per scale, one row per respondent (docs/methods.md, "Scoring").
 
     score = mean of the answered items (after reverse keys, x → min + max − x) when the number of
     answered items a satisfies 2a ≥ m, m = the scale's number of items ("at least half": 2 of 4,

@@ -4,7 +4,7 @@ Three jobs, each a pure function over plain data:
 
 - **Redaction** (`NameRedactor`, `redact`, `redaction_spans`): before an excerpt of an open
   answer or an interview is released, people's names, e-mail addresses and phone numbers are
-  replaced ("Dr Okafor's idea" → "[name]'s idea"). DESIGN.md: "participants' names are redacted
+  replaced ("Dr Okafor's idea" → "[name]'s idea"). docs/design.md: "participants' names are redacted
   automatically". Redaction errs towards removing too much: a first name that is also a word
   ("Grace") is removed wherever it appears, and the lead sees the result before approving it.
 - **Theme suggestions** (`suggest_themes`): groups of answers that share vocabulary, from TF-IDF
@@ -12,7 +12,7 @@ Three jobs, each a pure function over plain data:
   the silhouette (Rousseeuw 1987) on cosine distances. Offline, no model download; reproducible.
 - **Summaries** (`code_frequencies`, `code_cooccurrence`): how many respondents' answers carry each
   code, by group (profession) and wave, and how often two codes occur in the same response, with
-  the anonymity rules of METHODS.md applied through `tandem.analysis.anonymity`.
+  the anonymity rules of docs/methods.md applied through `tandem.analysis.anonymity`.
 """
 
 from __future__ import annotations

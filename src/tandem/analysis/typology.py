@@ -1,6 +1,6 @@
 """Four-preference type scoring, clarity, the team type table and pair contrasts.
 
-METHODS.md, "Type indicator". Each bipolar item is a 5-point choice between two statements,
+docs/methods.md, "Type indicator". Each bipolar item is a 5-point choice between two statements,
 A and B, each written for one pole of a preference pair (E–I, S–N, T–F, J–P). Answers are coded
 1 (much more like A) … 3 (both equally) … 5 (much more like B).
 
@@ -13,10 +13,10 @@ A and B, each written for one pole of a preference pair (E–I, S–N, T–F, J�
 - Clarity = |sum| / maximum possible, the maximum being 2 × the items *answered*, banded slight
   (< 0.25), moderate (< 0.5), clear (< 0.75), very clear (≥ 0.75). Compared as exact fractions,
   so a boundary such as 4/16 = 0.25 is "moderate" on every platform.
-- Missing answers (blank): as for scale scores (METHODS.md, "Scoring"), a pair is scored when at
+- Missing answers (blank): as for scale scores (docs/methods.md, "Scoring"), a pair is scored when at
   least half of its items are answered; otherwise it is unscored (a ? in the reported type).
 
-Plain data in, dataclasses out; no Django (DESIGN.md).
+Plain data in, dataclasses out; no Django (docs/design.md).
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ PAIR_OF_LETTER: Final = {letter: pair for pair in PAIRS for letter in pair.lette
 
 
 class Band(StrEnum):
-    """How clearly a preference was reported (METHODS.md)."""
+    """How clearly a preference was reported (docs/methods.md)."""
 
     NONE = "no clear preference"
     SLIGHT = "slight"
@@ -220,7 +220,7 @@ def score_answers(
 ) -> TypeScore:
     """Score one person's answers (item id → 1…5, None or NaN for no answer).
 
-    A pair is scored when at least half its items are answered (METHODS.md, "Scoring");
+    A pair is scored when at least half its items are answered (docs/methods.md, "Scoring");
     items absent from `answers` count as unanswered.
     """
     preferences = []
@@ -321,7 +321,7 @@ def pair_reliability(
     """Alpha per preference pair over item scores pointed at the first pole.
 
     Pointing every item the same way is the bipolar form of reverse keying; alpha is then
-    `reliability.reliability` (pingouin `cronbach_alpha(nan_policy="pairwise")`, METHODS.md).
+    `reliability.reliability` (pingouin `cronbach_alpha(nan_policy="pairwise")`, docs/methods.md).
     """
     scored = item_scores(values, items)
     results = {}

@@ -2,7 +2,7 @@
 
 One `AuditEvent` per write to, or read of, something confidential (a coaching note, an
 ego-network, a person's type) and per export or report download. Events are written in the same
-transaction as what they record (STYLE.md), so an action and its record stand or fall together.
+transaction as what they record (docs/style.md), so an action and its record stand or fall together.
 They never hold confidential content: the subject is named by type and id, and `extra` carries
 only ids, counts and labels. Nor do they hold the actor's e-mail address or name: `actor_label` is
 "user 12" (or the command line's label), and the pages show the account's *current* name through

@@ -2,7 +2,7 @@
 
 The keys come from the environment (`TANDEM_NOTES_KEYS`, read in settings): the first encrypts,
 every key decrypts, so a key is rotated by putting the new one first and re-encrypting
-(`reencrypt`) before the old one is dropped. Read at call time, never at import (STYLE.md).
+(`reencrypt`) before the old one is dropped. Read at call time, never at import (docs/style.md).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Individual coaching: plans, goals, sessions, progress ratings, confidential notes, sponsor reviews.
 
-What is said in coaching stays between the coach and the coachee (DESIGN.md, privacy model). The
+What is said in coaching stays between the coach and the coachee (docs/design.md, privacy model). The
 note text is stored only as Fernet ciphertext (`crypto.py`) and reaches a page only through
 `selectors.coaching_notes_for`, which checks the viewer and writes an audit row. Everything else
 here is schedule and ratings: the programme lead runs the schedule, the sponsor reviews attendance

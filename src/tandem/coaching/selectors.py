@@ -607,7 +607,7 @@ class DoseRow:
 def coaching_dose_for(*, viewer: Any, programme: Programme) -> dict[int, DoseRow]:
     """{participant id: how much coaching they had} for everyone with a plan.
 
-    Counts and dates only, so the lead and sponsors may have it (DESIGN.md: coaching attendance).
+    Counts and dates only, so the lead and sponsors may have it (docs/design.md: coaching attendance).
     """
     roles = _roles(viewer, programme)
     if not roles & {Role.PROGRAMME_LEAD, Role.SPONSOR}:

@@ -1,4 +1,4 @@
-"""Writes for coaching: each one keyword-only and atomic (STYLE.md).
+"""Writes for coaching: each one keyword-only and atomic (docs/style.md).
 
 Services trust that the view has already found the plan through a selector for this viewer;
 they check the programme's own rules (a coach must be a coach, attendance cannot be logged for a

@@ -2,8 +2,8 @@
 
 An excerpt is a passage of one open answer or one interview note (never both), found by its
 character offsets. It reaches a report only after the programme lead approves it, and what is
-released is its `redacted_text`, computed at approval with people's names taken out (DESIGN.md,
-privacy model; METHODS.md, "Anonymity": quotations also need k_text respondents).
+released is its `redacted_text`, computed at approval with people's names taken out (docs/design.md,
+privacy model; docs/methods.md, "Anonymity": quotations also need k_text respondents).
 
 Nothing here links a passage to a person: an answer is reached through its invitation only to
 count respondents by profession (suppressed) and never shown with who gave it.

@@ -1,4 +1,4 @@
-"""Writes for qualitative coding: each keyword-only and atomic (STYLE.md).
+"""Writes for qualitative coding: each keyword-only and atomic (docs/style.md).
 
 The views reach these only after a selector has checked that the viewer leads the programme
 and has found the wave, answer, note, code or excerpt within it; the services check again that

@@ -1,4 +1,4 @@
-"""Every aggregate Tandem shows passes through here (DESIGN.md, privacy model: "over time too").
+"""Every aggregate Tandem shows passes through here (docs/design.md, privacy model: "over time too").
 
 A page (or PDF, export, API answer) says which figures it is about to show and, for each, the
 population it is computed over — per *scope* (where the data comes from: a questionnaire wave, an

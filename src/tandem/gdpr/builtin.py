@@ -79,7 +79,7 @@ def surveys_export(person: Any, context: GdprContext) -> dict[str, Section]:
             invitations, ["wave__title", "status", "sent_at", "started_at", "submitted_at"]
         ),
     }
-    # The lead may see who has responded, never what (DESIGN.md): answers go only into the
+    # The lead may see who has responded, never what (docs/design.md): answers go only into the
     # export made for the person themselves.
     if context.include_confidential_notes:
         sections["answers"] = rows(
@@ -95,7 +95,7 @@ def surveys_export(person: Any, context: GdprContext) -> dict[str, Section]:
 
 # What an erased person's written answer becomes. Not "": an empty answer drops out of the coding
 # pages' counts, and a figure that moved when someone was erased would say how many written
-# answers were theirs (DESIGN.md, "over time too"). The words go; every count stays.
+# answers were theirs (docs/design.md, "over time too"). The words go; every count stays.
 ERASED_TEXT = "[Removed at the writer's request.]"
 
 

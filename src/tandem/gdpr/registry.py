@@ -40,7 +40,7 @@ class GdprContext:
 
     actor: Any = None
     # The person's own coaching notes are theirs to have; a lead's download leaves them out,
-    # since the lead may never read notes (DESIGN.md). The command line (run by the data
+    # since the lead may never read notes (docs/design.md). The command line (run by the data
     # protection officer for the person) includes them.
     include_confidential_notes: bool = False
     notes: list[str] = field(default_factory=list)  # lines for the zip's README

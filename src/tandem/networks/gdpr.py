@@ -3,7 +3,7 @@
 Export: the person's own roster answers — which colleagues they named and how they rated working
 with each — since those are their own data. Who named *them* is left out: that is each other
 respondent's confidential answer, and showing it would reveal how a colleague rated them. The
-lead may never read individual answers (DESIGN.md), so the lead's download leaves the section out;
+lead may never read individual answers (docs/design.md), so the lead's download leaves the section out;
 the data protection officer's command-line export, made for the person, includes it.
 
 Erasure: no hook. Roster entries hold no free text (relation ids and scale values only), and the

@@ -1,4 +1,4 @@
-"""Every figure computed from roster answers goes through the disclosure ledger (DESIGN.md, privacy).
+"""Every figure computed from roster answers goes through the disclosure ledger (docs/design.md, privacy).
 
 `tandem.disclosure.ledger` refuses a figure whose scope can still change, or whose population
 differs by 1 to k − 1 people from one already shown for the same scope and measure. For networks

@@ -1,6 +1,6 @@
 """Roster answers: how one respondent works with each colleague they rate.
 
-Confidential, not anonymous (DESIGN.md): an entry names both the respondent (through the
+Confidential, not anonymous (docs/design.md): an entry names both the respondent (through the
 invitation) and the colleague. Only the network analysis, pseudonymised maps and the respondent's
 own ego-network read them; there is deliberately no admin page for this model.
 """

@@ -1,6 +1,6 @@
 """Reads for working-relationship networks: every permission rule of the networks app is here.
 
-Who sees what (DESIGN.md, privacy model):
+Who sees what (docs/design.md, privacy model):
 - the programme lead and sponsors see pseudonymised maps, pair ties and indices — nobody is named,
   people are shown as codes such as "P07" with as much of their profession and level as at
   least k people share (`map_rules`), and no tie's strength is shown anywhere. The lead sees
@@ -564,7 +564,7 @@ def closed_roster_waves(programme: Programme) -> list[Wave]:
     """Waves with a roster whose answers can no longer change (their ledger scope is frozen).
 
     Nothing computed from an open wave's roster is shown to anyone: two readings, before and
-    after someone submits, would give that person's answers away (DESIGN.md, "over time too").
+    after someone submits, would give that person's answers away (docs/design.md, "over time too").
     """
     return [
         wave

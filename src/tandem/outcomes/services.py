@@ -1,4 +1,4 @@
-"""Writes for service outcomes: each one keyword-only, in one transaction (STYLE.md)."""
+"""Writes for service outcomes: each one keyword-only, in one transaction (docs/style.md)."""
 
 from __future__ import annotations
 

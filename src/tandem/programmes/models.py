@@ -10,10 +10,10 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 
-# Below three, a "group" result is close to one person's answer (DESIGN.md, privacy model).
+# Below three, a "group" result is close to one person's answer (docs/design.md, privacy model).
 MIN_REPORTING_GROUP_FLOOR = 3
 DEFAULT_REPORTING_GROUP = 5
-# A quotation identifies its author more easily than a number does (METHODS.md, k_text).
+# A quotation identifies its author more easily than a number does (docs/methods.md, k_text).
 DEFAULT_TEXT_GROUP = 10
 
 

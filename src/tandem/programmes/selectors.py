@@ -1,7 +1,7 @@
 """Reads for programmes, scoped by the viewer's role in the programme.
 
 Every read that a page or export makes about a programme goes through here, so that the rule
-"who may see what" (DESIGN.md, privacy model) is written once. A viewer with no role in a
+"who may see what" (docs/design.md, privacy model) is written once. A viewer with no role in a
 programme is told it does not exist, rather than that it is forbidden: its name is none of
 their business either.
 """

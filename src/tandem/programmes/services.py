@@ -1,4 +1,4 @@
-"""Writes for programmes: each one a keyword-only function in one transaction (STYLE.md)."""
+"""Writes for programmes: each one a keyword-only function in one transaction (docs/style.md)."""
 
 from __future__ import annotations
 

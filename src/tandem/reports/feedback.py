@@ -124,7 +124,7 @@ class FeedbackReport:
     items: list[ItemDistribution]
     option_labels: list[str]
     notes: list[str] = field(default_factory=list)
-    # Set while the wave is open: why no figure is shown yet and when they will be (DESIGN.md).
+    # Set while the wave is open: why no figure is shown yet and when they will be (docs/design.md).
     pending: str = ""
     themes: Any = None  # tandem.coding.selectors.CodeFrequencies
     excerpts: Any = None  # tandem.coding.selectors.ExcerptRelease
@@ -428,7 +428,7 @@ def build_feedback(wave: Wave) -> FeedbackReport:
     """The feedback report's content for one wave, suppressed for the programme's k.
 
     While the wave is open it holds the response counts and the layout, and no figure: the
-    report must not move as people submit (DESIGN.md, "over time too").
+    report must not move as people submit (docs/design.md, "over time too").
     """
     k = wave.programme.min_group_size
     data = wave_data(wave)
@@ -601,7 +601,7 @@ def build_comparison(before: Wave, after: Wave) -> ComparisonReport:
 
     Both waves must have closed. Each wave's own report figures are put in the ledger first, so
     a matched group that differs by fewer than k people from a wave's respondents is hidden here,
-    whichever page was read first (DESIGN.md: no two readable figures over nested populations
+    whichever page was read first (docs/design.md: no two readable figures over nested populations
     that differ by fewer than k people).
     """
     k = before.programme.min_group_size

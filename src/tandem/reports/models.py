@@ -54,7 +54,7 @@ class FrozenEvaluation(models.Model):
 
     A correlation recomputed whenever a coaching session is recorded would move by that one
     person's data, and a reader who knew whose session it was could work out their change
-    (DESIGN.md, "over time too"). So it is computed once, on the data as it stood, and kept:
+    (docs/design.md, "over time too"). So it is computed once, on the data as it stood, and kept:
     `dose` holds only what the report shows (n, r and its interval, rho, the sentence, or why it
     is hidden), never anyone's values. Nothing changes it afterwards.
     """

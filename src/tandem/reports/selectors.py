@@ -4,7 +4,7 @@ The programme lead may open a wave's report at any time (to check it before rele
 else in the programme only once the lead has released it. A comparison needs both waves released.
 Nobody outside the programme learns that it exists. What a report *shows* is decided by the
 builders and the disclosure ledger, not here: while a wave is open its report has no figures, for
-the lead too (`reports.feedback`, DESIGN.md "over time too").
+the lead too (`reports.feedback`, docs/design.md "over time too").
 """
 
 from __future__ import annotations

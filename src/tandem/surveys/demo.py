@@ -165,7 +165,7 @@ def seed_waves(*, programme: Programme, seed: int = 2025) -> list[Wave]:
     # 17 of those 22 (one more started). Nobody answered the repeat only, and five answered only
     # the baseline: each wave's report and the comparison of the 17 matched people are over
     # populations that differ by none or by k people, so all of them can show their figures
-    # (DESIGN.md: nested populations may not differ by 1 to k − 1 people).
+    # (docs/design.md: nested populations may not differ by 1 to k − 1 people).
     invited = sorted(baseline.invitations.values_list("participant_id", flat=True))
     answered_baseline = set(rng.sample(invited, 22))
     answered_repeat = set(rng.sample(sorted(answered_baseline), 17))

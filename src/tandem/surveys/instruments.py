@@ -85,7 +85,7 @@ __all__ = [
 INSTRUMENT_KINDS: Final = ("stock_take", "pulse")
 RESPONSE_SCALE_KINDS: Final = ("likert", "choice", "bipolar")
 
-# Three items is the least for which a one-factor model (McDonald's omega, METHODS.md) is
+# Three items is the least for which a one-factor model (McDonald's omega, docs/methods.md) is
 # identified, and the least for which Cronbach's alpha says much about a scale.
 MIN_SCALE_ITEMS: Final = 3
 
@@ -139,7 +139,7 @@ class ResponseScale:
     def reversed_value(self, value: int) -> int:
         """The score of `value` on a reverse-keyed item: min + max − value.
 
-        METHODS.md codes Likert answers 1–5 and reverses as 6 − x; this is the same rule for a
+        docs/methods.md codes Likert answers 1–5 and reverses as 6 − x; this is the same rule for a
         scale of any length.
         """
         if value not in self.values:
@@ -717,7 +717,7 @@ def _read_response_scale(scale_id: str, raw: Any, source: str) -> ResponseScale:
     duplicates = sorted({value for value in values if values.count(value) > 1})
     if duplicates:
         raise fail(f"duplicate option value {', '.join(str(v) for v in duplicates)}")
-    # Consecutive, rising values make a reverse key well defined (min + max − x, METHODS.md).
+    # Consecutive, rising values make a reverse key well defined (min + max − x, docs/methods.md).
     if kind == "likert" and values != list(range(values[0], values[0] + len(values))):
         raise fail(
             "likert option values must be consecutive whole numbers in rising order, "

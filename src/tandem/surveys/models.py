@@ -2,7 +2,7 @@
 
 Answers are confidential: they are linked to an invitation (and so to a person) only so that a
 person can resume, and so that the analysis can match baseline and repeat. No page, export or API
-shows one person's answers to anyone else (DESIGN.md, privacy model).
+shows one person's answers to anyone else (docs/design.md, privacy model).
 """
 
 from __future__ import annotations

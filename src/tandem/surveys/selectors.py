@@ -243,7 +243,7 @@ def completion_counts(*, viewer: Any, programme: Programme) -> dict[int, dict[st
 
 
 def wave_scope(wave: Wave) -> Scope:
-    """The disclosure scope of a wave's answers: frozen once the wave has closed (DESIGN.md).
+    """The disclosure scope of a wave's answers: frozen once the wave has closed (docs/design.md).
 
     Until then nothing computed from its answers is shown to anyone, the lead included: a reading
     before and after one person submits would give their answers away.

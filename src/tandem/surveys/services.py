@@ -1,4 +1,4 @@
-"""Writes for waves, invitations and answers: each one keyword-only and atomic (STYLE.md).
+"""Writes for waves, invitations and answers: each one keyword-only and atomic (docs/style.md).
 
 "No answer ever lost": an answer is acknowledged to the respondent only after the transaction
 that stores it has committed, and every write is an idempotent upsert, so a retried or replayed

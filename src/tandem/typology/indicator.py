@@ -152,7 +152,7 @@ def parse_indicator(text: str, source: str = "<text>") -> Indicator:
                 source,
                 f"pair {pair.id} has {len(members)} items; it needs at least {MIN_ITEMS_PER_PAIR}",
             )
-        # Like a scale's reverse-keyed item (METHODS.md): each pole must appear as statement A.
+        # Like a scale's reverse-keyed item (docs/methods.md): each pole must appear as statement A.
         if {item.a_pole for item in members} != set(pair.letters):
             raise _fail(source, f"pair {pair.id}: each pole must be statement A in some item")
     return Indicator(

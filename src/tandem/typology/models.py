@@ -20,7 +20,7 @@ class IndicatorResponse(models.Model):
     """A participant's answers to the indicator (item id → 1…5), kept for reliability checks.
 
     Individual answers: read only by scoring and by the lead's aggregate reliability figures,
-    never shown to anyone (DESIGN.md, privacy model). Retaking the indicator replaces them.
+    never shown to anyone (docs/design.md, privacy model). Retaking the indicator replaces them.
     """
 
     participant = models.OneToOneField(

@@ -1,4 +1,4 @@
-"""Writes for type profiling: each keyword-only and atomic (STYLE.md).
+"""Writes for type profiling: each keyword-only and atomic (docs/style.md).
 
 Who may call which is decided by the views through `selectors.person_for` /
 `selectors.own_participant`; these functions keep the data consistent whoever calls them.

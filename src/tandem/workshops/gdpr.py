@@ -3,7 +3,7 @@
 Export: the actions they own (and the updates on them), their invitations and attendance, their
 pair's role agreements, the pair observations their pair wrote or was the subject of (both pairs
 may read those already), their own away-day evaluations and the materials they uploaded. The
-programme lead may read neither observations nor anyone's evaluation (DESIGN.md), so the lead's
+programme lead may read neither observations nor anyone's evaluation (docs/design.md), so the lead's
 download lists those without their words and scores; the data protection officer's command-line
 export, made for the person, includes them.
 

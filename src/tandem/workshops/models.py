@@ -35,7 +35,7 @@ class AwayDay(models.Model):
     outcomes = models.TextField(blank=True, help_text="What the day achieved, in a few lines.")
     # Feedback is taken from the day itself until the end of this date, and its results are
     # shown only afterwards: a result read while people still give feedback, and read again
-    # after one more person has, would give that person's answers away (DESIGN.md, privacy).
+    # after one more person has, would give that person's answers away (docs/design.md, privacy).
     evaluation_closes_on = models.DateField(
         "feedback closes on", help_text="The last day people can give feedback on the day."
     )

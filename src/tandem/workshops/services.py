@@ -94,7 +94,7 @@ def _feedback_window(
 ) -> dt.date:
     """The date feedback closes on, checked; `current` is the away day as it was before an edit.
 
-    Closed means closed (DESIGN.md, privacy): once the window has passed its results may have
+    Closed means closed (docs/design.md, privacy): once the window has passed its results may have
     been read, and reopening or extending it would let a second reading differ from the first by
     whoever gave feedback late.
     """

@@ -5,7 +5,7 @@ Months come from the day each pulse wave opened. A person who answered two pulse
 counts once (their scores averaged first), so k counts people, not responses.
 
 A month's figure appears only once the month is over and every pulse wave that opened in it has
-closed (DESIGN.md, privacy: "over time too"): a month read while answers still arrive, and read
+closed (docs/design.md, privacy: "over time too"): a month read while answers still arrive, and read
 again after one more person has answered, would give that person's score away. Each month shown
 is one figure in the disclosure ledger, with one piece per wave — the same scope and measure as
 the wave's own feedback report ("scale:meetings"), so the trend and each pulse wave's report are

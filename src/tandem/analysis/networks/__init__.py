@@ -1,4 +1,4 @@
-"""Whole-network and ego-network indices for social capital (METHODS.md, "Networks").
+"""Whole-network and ego-network indices for social capital (docs/methods.md, "Networks").
 
 A `Network` is a roster of people (string ids, with attributes such as profession and level) and
 the ties they named: (source, target, weight), where source named target and the weight is, for
