@@ -663,3 +663,30 @@ def test_igraph_and_networkx_agree_on_random_networks(net: Network, directed: bo
             assert fast["centrality"][person][index] == pytest.approx(
                 reference["centrality"][person][index], abs=1e-12
             )
+
+
+def test_bridging_counts_only_doctor_manager_ties_when_named() -> None:
+    # Two doctors, two managers, two other clinicians. Ties: d1→m1, m2→d2 (bridging), d1→o1 and
+    # o2→m2 (between professions, but not doctor–manager), d1→d2 (bonding).
+    from tandem.analysis.networks import Network, network_summary
+
+    people = ("d1", "d2", "m1", "m2", "o1", "o2")
+    profession = {"d": "doctor", "m": "manager", "o": "other_clinician"}
+    net = Network(
+        nodes=people,
+        edges=(
+            ("d1", "m1", 1.0),
+            ("m2", "d2", 1.0),
+            ("d1", "o1", 1.0),
+            ("o2", "m2", 1.0),
+            ("d1", "d2", 1.0),
+        ),
+        directed=True,
+        attributes={p: {"profession": profession[p[0]]} for p in people},
+    )
+    named = network_summary(net, group="profession", permutations=0, bridge=("doctor", "manager"))
+    # 2 doctor–manager ties of 2 × 2 × 2 = 8 possible.
+    assert named["bridging"]["density_between"] == pytest.approx(2 / 8)
+    # Without naming the two groups, any two professions count: 4 ties of 30 − 3 × 2 = 24.
+    anyone = network_summary(net, group="profession", permutations=0)
+    assert anyone["bridging"]["density_between"] == pytest.approx(4 / 24)

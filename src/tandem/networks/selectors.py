@@ -74,7 +74,15 @@ LEVEL = "level"  # linking: ties between executive, senior and service levels
 
 
 def _summary(net: Network) -> dict[str, Any]:
-    return network_summary(net, group=GROUP, level=LEVEL, permutations=PERMUTATIONS, seed=0)
+    # Bridging is about doctors and managers (DESIGN): other clinicians' ties are not counted.
+    return network_summary(
+        net,
+        group=GROUP,
+        level=LEVEL,
+        permutations=PERMUTATIONS,
+        seed=0,
+        bridge=(Profession.DOCTOR, Profession.MANAGER),
+    )
 
 
 class NetworkNotAvailable(ProgrammeAccessDenied):

@@ -173,6 +173,19 @@ def group_densities(
     return bonding, ratio(between, between_possible)
 
 
+def pair_density(ix: Indexed, groups: IntArray, a: int, b: int) -> float | None:
+    """Density of ties between two named groups only, both directions (METHODS: bridging).
+
+    Directed: (a→b ties + b→a ties) / (2·|a|·|b|); undirected: ties / (|a|·|b|). People of other
+    groups (other clinicians, others) count neither as ties nor as possible ties.
+    """
+    gs, gt = groups[ix.source], groups[ix.target]
+    ties = int((((gs == a) & (gt == b)) | ((gs == b) & (gt == a))).sum())
+    size_a, size_b = int((groups == a).sum()), int((groups == b).sum())
+    possible = size_a * size_b * (2 if ix.directed else 1)
+    return ratio(ties, possible)
+
+
 def normalised_mutual_information(first: IntArray, second: IntArray) -> float | None:
     """Normalised mutual information with the arithmetic mean of the entropies (sklearn default)."""
     if len(first) == 0:

@@ -24,6 +24,7 @@ from tandem.analysis.networks.structure import (
     ei_index,
     group_densities,
     normalised_mutual_information,
+    pair_density,
 )
 
 
@@ -44,13 +45,16 @@ def network_summary(
     seed: int = 0,
     betweenness_sample: int | None = None,
     backend: Backend = "auto",
+    bridge: tuple[str, str] | None = None,
 ) -> dict[str, Any]:
     """Every whole-network and per-person index of the module docstring, as plain JSON values.
 
     `group` names the attribute for E-I, bonding, bridging, brokerage and community alignment
     (e.g. "profession"); `level` the one for linking (e.g. "level"). `betweenness_sample` = k
     estimates betweenness from k random sources (Brandes & Pich 2007), with the error bound in
-    "betweenness_sampled". Keys: nodes, edges, directed, density, reciprocity, dyad_census,
+    "betweenness_sampled". `bridge` names the two groups bridging is about (e.g. doctor and
+    manager): its density counts only ties between those two, as METHODS defines bridging;
+    without it, ties between any two different groups. Keys: nodes, edges, directed, density, reciprocity, dyad_census,
     transitivity, isolates, ei_index, bonding, bridging, linking, centrality, communities,
     brokerage, constraint, betweenness_sampled, backend. Undefined values are None.
     """
@@ -85,6 +89,13 @@ def network_summary(
         groups, names = attribute_codes(net, group)
         ei = {"attribute": group, **ei_index(ix, groups, permutations=permutations, seed=seed)}
         bonding, between = group_densities(ix, groups, names)
+        if bridge is not None:
+            codes = {name: code for code, name in enumerate(names)}
+            between = (
+                pair_density(ix, groups, codes[bridge[0]], codes[bridge[1]])
+                if bridge[0] in codes and bridge[1] in codes
+                else None
+            )
         bridging = {"density_between": between, "ei_index": ei["value"]}
         roles = brokerage_roles(ix, groups)
         brokerage = {
