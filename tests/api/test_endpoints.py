@@ -275,3 +275,21 @@ def test_feedback_themes_are_suppressed_like_the_page(
             assert (cell["hidden"] is None) is page_cell.shown
     if body["quotations_hidden"]:
         assert body["quotations"] == []
+
+
+def test_quotations_are_redacted_under_todays_rules(
+    call: Callable[..., Any], tokens: dict[str, str | None], waves: dict[str, Wave]
+) -> None:
+    from tandem.coding.models import Excerpt, ReviewStatus
+
+    baseline = waves["baseline"]
+    # An excerpt approved before the rules knew titles, phone numbers and wards.
+    excerpt = Excerpt.objects.filter(wave=baseline, status=ReviewStatus.APPROVED).first()
+    assert excerpt is not None
+    Excerpt.objects.filter(pk=excerpt.pk).update(
+        redacted_text="Dr Smith said to ring 07700 900123 about Laurel Ward."
+    )
+    body = call(f"{ROOT}/reports/{baseline.pk}/feedback", tokens["participant"]).json()
+    texts = [quotation["text"] for quotation in body["quotations"]]
+    assert "[name] said to ring [phone] about [ward]." in texts
+    assert not any(word in text for text in texts for word in ("Smith", "07700", "Laurel"))
