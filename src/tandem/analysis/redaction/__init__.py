@@ -22,18 +22,22 @@
    "[ward]". Wards are often named after people (Jenner, Fleming, Nightingale), which no rule can
    tell from a person, and a ward places the writer in a small team; numbered wards ("Ward 7")
    stay;
-10. personal names that Tandem does not know (`_listed_names`): a capitalised word on the shipped
-    lists of given names and surnames (data/names.yaml, with its sources), or an unknown
+10. personal names that Tandem does not know (`names.claim_names`): a capitalised word on the
+    shipped lists of given names and surnames (`words.name_lists`: data/names.yaml, built by
+    tools/build_name_lists.py, which names its sources), or an unknown
     capitalised word where only a person fits ("I asked Chidi", "Chidi said"), with the
     capitalised name words next to it ("Sarah Jenkins") → "[name]".
 
 Rule 10 errs towards removing too much, within limits that keep the words the quotations are
 about: a listed name that is also an English word ("Grace", "Long", "Winter") counts as a name in
 the middle of a sentence unless it starts a proper-noun phrase ("Long Covid", "Winter Plan"), but
-at the start of a sentence only before another name or a verb of saying ("Grace said"); a
-capitalised word in all capitals is an acronym (NHS, CAMHS); organisational and group words
-("the Trust", "Crisis Team", "Finance said", "Staff told me"), weekdays and months in a date
-("in May") are never names on their own; a saint's name is a place ("St Mary's"). What it misses:
+at the start of a sentence only before another name or a verb of saying ("Grace said"); a word
+in capitals is an acronym (NHS, CAMHS, NICE) unless it is a listed name of four letters or more
+that is no English word ("SARAH"); organisational and group words ("the Trust", "Crisis Team",
+"Finance said", "Staff told me"), weekdays and months in a date ("in May", "June 2025") are never
+names on their own; a saint's name is a place ("St Mary's"). What it over-redacts, knowingly:
+capitalised words that are also names ("Bank staff", "Francis Report", "Devon"), wards, and
+every date with a day in it. What it misses:
 an unknown name with no title, outside the lists and with no verb of saying next to it, and
 names written in lower case ("sarah told me") unless Tandem knows the person. The lead reviews
 every excerpt before release, sees what was taken out, and can take out more.

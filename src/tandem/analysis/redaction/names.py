@@ -267,10 +267,7 @@ def claim_names(masked: str, claim: Claim) -> None:
         return (
             previous in DATE_WORDS
             or following in DATE_WORDS
-            or (
-                index + 1 < len(words)
-                and re.match(r"\s+\d", sentence.gap(index, index + 1)) is not None
-            )
+            or re.match(r"\s+\d", sentence.masked[words[index].stop :]) is not None
         )
 
     def saint(index: int) -> bool:
@@ -282,7 +279,12 @@ def claim_names(masked: str, claim: Claim) -> None:
 
     def is_name(index: int) -> bool:
         word = words[index]
-        if used[index] or not word.capitalised or word.key in KEEP_WORDS or saint(index):
+        if used[index] or word.key in KEEP_WORDS or saint(index):
+            return False
+        if word.acronym:
+            # "SARAH SAID SO": a listed name in capitals, long enough not to be an acronym.
+            return len(word.text) >= 4 and lists.listed(word.key) and word.key not in lists.common
+        if not word.capitalised:
             return False
         if word.key in MONTH_NAMES and month_in_a_date(index):
             return False
@@ -296,7 +298,9 @@ def claim_names(masked: str, claim: Claim) -> None:
             if initial:
                 return says or (following and not word.possessive and listed_name(index + 1))
             # "Long Covid", "Winter Plan": a common word that starts a proper-noun phrase.
-            next_capitalised = following and words[index + 1].capitalised
+            next_capitalised = following and (
+                words[index + 1].capitalised or words[index + 1].acronym
+            )
             return not next_capitalised or listed_name(index + 1)
         before = sentence.previous_key(index)
         if common or word.key in TITLE_SET or before in DETERMINERS:
