@@ -91,7 +91,9 @@ def crawl(
         page = _Page()
         if body:
             page.feed(body)
-        visits.append(Visit(url, route, response.status_code, kind.split(";")[0], " ".join(page.words)))
+        visits.append(
+            Visit(url, route, response.status_code, kind.split(";")[0], " ".join(page.words))
+        )
         for href in page.links:
             target = urldefrag(href)[0]
             if not target.startswith("/") or target.startswith("//"):

@@ -294,3 +294,21 @@ def test_an_unexpected_error_is_answered_as_json_without_a_stack_trace(
     assert body["detail"].startswith("Something went wrong on the server")
     assert "secret internals" not in response.content.decode()
     assert "Traceback" not in response.content.decode()
+
+
+def test_quotations_are_redacted_under_todays_rules(
+    call: Callable[..., Any], tokens: dict[str, str | None], waves: dict[str, Wave]
+) -> None:
+    from tandem.coding.models import Excerpt, ReviewStatus
+
+    baseline = waves["baseline"]
+    # An excerpt approved before the rules knew titles, phone numbers and wards.
+    excerpt = Excerpt.objects.filter(wave=baseline, status=ReviewStatus.APPROVED).first()
+    assert excerpt is not None
+    Excerpt.objects.filter(pk=excerpt.pk).update(
+        redacted_text="Dr Smith said to ring 07700 900123 about Laurel Ward."
+    )
+    body = call(f"{ROOT}/reports/{baseline.pk}/feedback", tokens["participant"]).json()
+    texts = [quotation["text"] for quotation in body["quotations"]]
+    assert "[name] said to ring [phone] about [ward]." in texts
+    assert not any(word in text for text in texts for word in ("Smith", "07700", "Laurel"))

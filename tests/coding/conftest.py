@@ -168,3 +168,20 @@ def code_answer(answer: Answer, codes: list[Code], quote: str = "", actor=None):
 
 def ref(answer: Answer) -> str:
     return selectors.answer_ref(answer.pk)
+
+
+LEAKY_ANSWER = "Dr Smith said to ring 07700 900123; Sarah Jenkins on Laurel Ward agreed the agenda."
+
+
+@pytest.fixture
+def leaky_answer(baseline: Wave) -> Answer:
+    """A submitted answer naming people Tandem does not know, a phone number and a ward.
+
+    The demo's answers are written through the survey services while the wave is open; a closed
+    wave's answers cannot be changed through them, so this one is rewritten in place.
+    """
+    answer = submitted_answers(baseline, "works_well").exclude(text=AGENDA_ANSWER).first()
+    assert answer is not None
+    Answer.objects.filter(pk=answer.pk).update(text=LEAKY_ANSWER)
+    answer.refresh_from_db()
+    return answer

@@ -14,6 +14,7 @@ from tandem.coding import exports, services
 from tandem.coding.refi import CODEBOOK_NAMESPACE, PROJECT_NAMESPACE
 from tandem.programmes.models import Person
 from tandem.programmes.selectors import ProgrammeAccessDenied
+from tandem.surveys import services as survey_services
 
 from ..conftest import participant_named
 from .conftest import code_answer, submitted_answers
@@ -168,3 +169,40 @@ def test_an_open_waves_answers_are_not_exported(demo, open_wave, lead) -> None:
         archive.read(name).decode() for name in archive.namelist() if name.startswith("sources/")
     )
     assert "The budget meeting runs to time now." not in everything
+
+
+def test_exports_carry_only_redacted_text(demo, baseline, codes, leaky_answer, lead) -> None:
+    code = services.code_create(
+        programme=demo.programme,
+        name="Dr Smith's clinic",
+        description="Sarah Jenkins, 07700 900123, born 12/03/1971, M1 1AE",
+    )
+    code_answer(leaky_answer, [code], quote="Sarah Jenkins on Laurel Ward")
+    note = survey_services.interview_note_add(
+        wave=baseline,
+        title="Interview with Sarah Jenkins",
+        interviewee_profession="manager",
+        text="Prof. Patel's NHS number is 943 476 5919.",
+        actor=lead,
+    )
+    services.excerpt_code(wave=baseline, source=note, quote="", codes=[code])
+    _, archive = project(demo, lead)
+    everything = archive.read("project.qde").decode() + "".join(
+        archive.read(name).decode() for name in archive.namelist() if name.startswith("sources/")
+    )
+    codebook = exports.codebook_export(viewer=lead, programme=demo.programme).decode()
+    for leaked in (
+        "Smith",
+        "Sarah",
+        "Jenkins",
+        "Laurel",
+        "Patel",
+        "07700",
+        "5919",
+        "1971",
+        "M1 1AE",
+    ):
+        assert leaked not in everything, leaked
+        assert leaked not in codebook, leaked
+    assert "[name]'s clinic" in codebook
+    assert "[name] on [ward]" in everything

@@ -434,3 +434,24 @@ def test_an_erasure_moves_no_theme_figure_and_takes_the_words_out_of_the_quotati
     released = selectors.released_excerpts(wave=baseline)
     assert released.reason == "" and released
     assert not theirs & {excerpt.excerpt_id for excerpt in released}
+
+
+def test_a_quotation_approved_under_older_rules_is_released_under_todays(
+    baseline, codes, leaky_answer
+) -> None:
+    # Stored as it was before the rules knew "Dr Smith", phone numbers and wards.
+    excerpt = code_before_the_rule(leaky_answer, codes["money"])
+    assert excerpt.redacted_text == leaky_answer.text
+    (quoted,) = [
+        e for e in selectors.released_excerpts(wave=baseline) if e.excerpt_id == excerpt.pk
+    ]
+    assert quoted.text == "[name] said to ring [phone]; [name] on [ward] agreed the agenda."
+
+
+def test_stored_suggestions_show_no_number_or_name_in_their_label(baseline, lead) -> None:
+    ThemeSuggestion.objects.create(
+        wave=baseline, terms=["07700", "900123", "smith", "rota", "gaps"], answer_ids=[]
+    )
+    (suggestion,) = selectors.theme_suggestions_for(viewer=lead, wave=baseline)
+    assert suggestion.terms == ("rota", "gaps")
+    assert suggestion.label == "rota, gaps"

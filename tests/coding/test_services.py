@@ -206,3 +206,42 @@ def test_accepting_a_suggestion_codes_the_answers_in_reference_order(baseline, l
     made = Excerpt.objects.filter(wave=baseline).order_by("pk").values_list("answer_id", flat=True)
     refs = [selectors.answer_ref(pk) for pk in made]
     assert len(refs) > 2 and refs == sorted(refs)
+
+
+def test_approval_takes_out_names_tandem_does_not_know_phone_numbers_and_wards(
+    codes, leaky_answer, lead
+) -> None:
+    excerpt = services.excerpt_approve(
+        excerpt=code_answer(leaky_answer, [codes["agenda"]]), actor=lead
+    )
+    assert excerpt.redacted_text == (
+        "[name] said to ring [phone]; [name] on [ward] agreed the agenda."
+    )
+
+
+def test_the_lead_can_take_out_more_before_approving_and_the_audit_keeps_no_words(
+    codes, agenda_answer, lead
+) -> None:
+    from tandem.audit.models import AuditEvent
+
+    excerpt = services.excerpt_approve(
+        excerpt=code_answer(agenda_answer, [codes["agenda"]]),
+        actor=lead,
+        also_redact=["business meeting", "  "],
+    )
+    assert excerpt.redacted_text == "[name] and I now agree the agenda for the [redacted] together."
+    event = AuditEvent.objects.filter(action="excerpt.approve").latest("pk")
+    assert event.extra == {"edited": False, "redacted_automatically": 1, "redacted_by_lead": 1}
+    assert "business" not in str(event.extra)
+
+
+def test_theme_suggestions_are_never_labelled_with_numbers_or_names(baseline) -> None:
+    for answer in submitted_answers(baseline):
+        Answer.objects.filter(pk=answer.pk).update(
+            text=f"{answer.text} Ring Dr Smith or Sarah on 07700 900123."
+        )
+    made = services.theme_suggestions_generate(wave=baseline)
+    terms = {term for suggestion in made for term in suggestion.terms}
+    assert made and terms
+    assert not any(char.isdigit() for term in terms for char in term)
+    assert not terms & {"smith", "sarah", "dr", "name", "phone"}

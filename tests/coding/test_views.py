@@ -396,3 +396,52 @@ def test_the_answer_page_links_to_the_answers_either_side(
     body = page.content.decode()
     assert f'answers/{refs[0]}/">Previous answer' in body
     assert f'answers/{refs[2]}/">Next answer' in body
+
+
+def test_the_review_page_marks_what_was_taken_out(
+    lead_client: Client, demo, baseline, codes, leaky_answer
+) -> None:
+    code_answer(leaky_answer, [codes["agenda"]])
+    html = lead_client.get(coding_url(demo, f"waves/{baseline.pk}/review/")).content.decode()
+    # The passage, with each redacted piece marked and what replaces it said.
+    assert "<mark>Dr Smith</mark>" in html
+    assert "<mark>07700 900123</mark>" in html
+    assert "<mark>Laurel Ward</mark>" in html
+    assert "(taken out as [ward])" in html
+    # What would be released, placeholders marked, and a count of what went.
+    assert "<mark>[name]</mark> said to ring <mark>[phone]</mark>" in html
+    assert "2 names, 1 phone number and 1 ward taken out" in html
+
+
+def test_a_preview_shows_the_leads_own_redaction_without_approving(
+    lead_client: Client, demo, baseline, codes, agenda_answer
+) -> None:
+    excerpt = code_answer(agenda_answer, [codes["agenda"]])
+    response = lead_client.post(
+        coding_url(demo, f"waves/{baseline.pk}/excerpts/{excerpt.pk}/review/"),
+        {"decision": "preview", f"e{excerpt.pk}-also_redact": "business meeting"},
+    )
+    assert response.status_code == 200
+    html = visible_text(response.content.decode())
+    assert "Preview with your changes" in html
+    assert "[name] and I now agree the agenda for the [redacted] together." in html
+    assert "(1 by you)" in html
+    excerpt.refresh_from_db()
+    assert (excerpt.status, excerpt.redacted_text) == (ReviewStatus.PENDING, "")
+
+
+def test_approving_with_words_to_take_out(
+    lead_client: Client, demo, baseline, codes, agenda_answer
+) -> None:
+    excerpt = code_answer(agenda_answer, [codes["agenda"]])
+    lead_client.post(
+        coding_url(demo, f"waves/{baseline.pk}/excerpts/{excerpt.pk}/review/"),
+        {
+            "decision": "approve",
+            f"e{excerpt.pk}-release_text": "Dr Okafor and I agree the agenda for the business meeting.",
+            f"e{excerpt.pk}-also_redact": "business meeting\nagenda",
+        },
+    )
+    excerpt.refresh_from_db()
+    assert excerpt.status == ReviewStatus.APPROVED
+    assert excerpt.redacted_text == "[name] and I agree the [redacted] for the [redacted]."

@@ -1,15 +1,15 @@
-"""Qualitative coding: name redaction, theme suggestions and coding summaries (no Django).
+"""Qualitative coding: theme suggestions and coding summaries (no Django).
 
-Three jobs, each a pure function over plain data:
+Each a pure function over plain data:
 
-- **Redaction** (`NameRedactor`, `redact`, `redaction_spans`): before an excerpt of an open
-  answer or an interview is released, people's names, e-mail addresses and phone numbers are
-  replaced ("Dr Okafor's idea" → "[name]'s idea"). docs/design.md: "participants' names are redacted
-  automatically". Redaction errs towards removing too much: a first name that is also a word
-  ("Grace") is removed wherever it appears, and the lead sees the result before approving it.
+- **Redaction** lives in `tandem.analysis.redaction` (re-exported here, where callers first found
+  it): people, contact details, NHS numbers, dates and postcodes out of a text before it is
+  quoted, exported or used for a theme label.
 - **Theme suggestions** (`suggest_themes`): groups of answers that share vocabulary, from TF-IDF
   (scikit-learn, English stop words) and k-means with a fixed seed, the number of groups chosen by
   the silhouette (Rousseeuw 1987) on cosine distances. Offline, no model download; reproducible.
+  Given a redactor, the texts are redacted before they are grouped, so no name, number or
+  contact detail can become a term of a label.
 - **Summaries** (`code_frequencies`, `code_cooccurrence`): how many respondents' answers carry each
   code, by group (profession) and wave, and how often two codes occur in the same response, with
   the anonymity rules of docs/methods.md applied through `tandem.analysis.anonymity`.
@@ -17,12 +17,9 @@ Three jobs, each a pure function over plain data:
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from itertools import combinations
 from typing import Generic, TypeVar
 
@@ -37,220 +34,46 @@ from tandem.analysis.anonymity import (
     suppress_table,
 )
 
+# Re-exported: redaction was first written here, and callers import it from here.
+from tandem.analysis.redaction import (
+    EMAIL_PLACEHOLDER as EMAIL_PLACEHOLDER,
+)
+from tandem.analysis.redaction import (
+    NAME_PLACEHOLDER as NAME_PLACEHOLDER,
+)
+from tandem.analysis.redaction import (
+    PHONE_PLACEHOLDER as PHONE_PLACEHOLDER,
+)
+from tandem.analysis.redaction import (
+    TITLES as TITLES,
+)
+from tandem.analysis.redaction import (
+    NameRedactor as NameRedactor,
+)
+from tandem.analysis.redaction import (
+    RedactedText as RedactedText,
+)
+from tandem.analysis.redaction import (
+    RedactionSpan as RedactionSpan,
+)
+from tandem.analysis.redaction import (
+    apply_redaction as apply_redaction,
+)
+from tandem.analysis.redaction import (
+    fold_accents as fold_accents,
+)
+from tandem.analysis.redaction import (
+    name_variants as name_variants,
+)
+from tandem.analysis.redaction import placeholder_free, redacted_name_words
+from tandem.analysis.redaction import (
+    redact as redact,
+)
+from tandem.analysis.redaction import (
+    redaction_spans as redaction_spans,
+)
+
 K = TypeVar("K", bound=Hashable)
-
-# ---------------------------------------------------------------------------------------------
-# Redaction
-# ---------------------------------------------------------------------------------------------
-
-NAME_PLACEHOLDER = "[name]"
-EMAIL_PLACEHOLDER = "[email]"
-PHONE_PLACEHOLDER = "[phone]"
-
-# Titles that may stand before a name in a roster or in what people write ("Dr Okafor").
-TITLES = ("Dr", "Doctor", "Prof", "Professor", "Mr", "Mrs", "Ms", "Miss", "Mx", "Sir", "Dame")
-_TITLE_SET = {title.lower() for title in TITLES}
-_APOSTROPHES = "'’‘`"
-_HYPHENS = "-‐‑–"
-
-_EMAIL = re.compile(r"[\w.%+'-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
-# A phone-number-like run: optional +country code and (area code), then digits with single
-# spaces, dots or hyphens between them. Only runs with 9–15 digits count (UK numbers have 10 or
-# 11), so dates ("20-01-2025"), years and money are left alone.
-_PHONE = re.compile(
-    r"(?<![\w+])(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,5}\)[ .-]?)?\d(?:[ .-]?\d){5,16}(?![\w])"
-)
-# Internal extensions and bleeps identify a person in a hospital as surely as a phone number.
-_EXTENSION = re.compile(
-    r"(?<!\w)(?:ext(?:ension|n)?|bleep|pager)\.?:?\s*(?:no\.?\s*)?\d{3,6}(?!\w)", re.I
-)
-_MIN_PHONE_DIGITS = 9
-_MAX_PHONE_DIGITS = 15
-
-
-@dataclass(frozen=True)
-class RedactionSpan:
-    """Characters `start`–`end` (end exclusive) of the original text, to be replaced."""
-
-    start: int
-    end: int
-    replacement: str
-
-
-def _fold_char(char: str) -> str:
-    decomposed = unicodedata.normalize("NFD", char)
-    return decomposed[0] if decomposed else char
-
-
-def fold_accents(text: str) -> str:
-    """`text` with accents removed, one character for one ("Siobhán" → "Siobhan"), so that
-    positions in the folded text are positions in the original."""
-    return "".join(_fold_char(char) for char in text)
-
-
-def name_variants(name: str) -> set[str]:
-    """The ways a person's name may be written: full, without middle names, first name, surname.
-
-    Titles are stripped ("Dr Amara Okafor" → "Amara Okafor", "Amara", "Okafor"); the matcher
-    allows any title before any variant. Parts of a double-barrelled surname count on their own
-    ("Smith-Jones" → "Smith", "Jones"). Single letters (initials) are not names to search for.
-    """
-    tokens = [token.strip(",;:()") for token in name.split()]
-    tokens = [token for token in tokens if token.strip(".")]
-    while tokens and tokens[0].rstrip(".").lower() in _TITLE_SET:
-        tokens = tokens[1:]
-    if not tokens:
-        return set()
-    words = [token.strip(".") for token in tokens]
-    variants = {" ".join(tokens), words[0], words[-1], *words[1:-1]}
-    if len(words) > 2:
-        variants.add(f"{words[0]} {words[-1]}")
-    for token in list(variants):
-        if " " not in token:
-            variants.update(part for part in re.split(f"[{_HYPHENS}]", token) if part)
-    return {
-        variant
-        for variant in variants
-        if len(variant) >= 2 and variant.rstrip(".").lower() not in _TITLE_SET
-    }
-
-
-def _variant_pattern(variant: str) -> str:
-    parts = []
-    for char in variant:
-        if char.isspace():
-            parts.append(r"\s+")
-        elif char in _APOSTROPHES:
-            parts.append(f"[{_APOSTROPHES}]")
-        elif char in _HYPHENS:
-            parts.append(f"[{_HYPHENS}]")
-        else:
-            parts.append(re.escape(char))
-    return "".join(parts)
-
-
-@dataclass(frozen=True)
-class NameRedactor:
-    """Redacts the given people's names (plus e-mail addresses and phone numbers) from texts.
-
-    Build one per programme and reuse it: the names are compiled into one regular expression.
-    Matching is case-insensitive and whole-word; the longest variant wins ("Dr Amara Okafor"
-    becomes one "[name]", not three); a possessive ending is kept ("Okafor's" → "[name]'s").
-    """
-
-    names: tuple[str, ...] = ()
-
-    @classmethod
-    def for_names(cls, names: Iterable[str]) -> NameRedactor:
-        return cls(names=tuple(sorted({name.strip() for name in names if name and name.strip()})))
-
-    @cached_property
-    def _pattern(self) -> re.Pattern[str] | None:
-        variants: set[str] = set()
-        for name in self.names:
-            variants |= name_variants(name)
-        if not variants:
-            return None
-        # Longest first, so that the alternation prefers "Amara Okafor" to "Amara".
-        # Accents are folded on both sides: a roster's "Zoë" is often typed "Zoe", and vice versa.
-        folded = {fold_accents(v) for v in variants}
-        alternation = "|".join(
-            _variant_pattern(v) for v in sorted(folded, key=lambda v: (-len(v), v))
-        )
-        titles = "|".join(sorted(TITLES, key=len, reverse=True))
-        return re.compile(
-            rf"(?<!\w)(?:(?:{titles})\.?\s+)?(?:{alternation})"
-            rf"(?P<possessive>[{_APOSTROPHES}]s(?!\w)|(?<=[sS])[{_APOSTROPHES}](?!\w))?(?!\w)",
-            re.IGNORECASE,
-        )
-
-    def spans(self, text: str) -> list[RedactionSpan]:
-        """What to replace in `text`, in order and never overlapping."""
-        spans: list[RedactionSpan] = []
-        taken = bytearray(len(text))
-
-        def claim(start: int, end: int, replacement: str) -> None:
-            if any(taken[start:end]):
-                return
-            taken[start:end] = b"\x01" * (end - start)
-            spans.append(RedactionSpan(start, end, replacement))
-
-        # E-mail addresses first: they contain names ("amara.okafor@…") that would otherwise be
-        # replaced piecemeal, leaving the domain behind.
-        for match in _EMAIL.finditer(text):
-            claim(match.start(), match.end(), EMAIL_PLACEHOLDER)
-        for match in _EXTENSION.finditer(text):
-            claim(match.start(), match.end(), PHONE_PLACEHOLDER)
-        for match in _PHONE.finditer(text):
-            digits = sum(char.isdigit() for char in match.group())
-            if _MIN_PHONE_DIGITS <= digits <= _MAX_PHONE_DIGITS:
-                claim(match.start(), match.end(), PHONE_PLACEHOLDER)
-        pattern = self._pattern
-        if pattern is not None:
-            # Names are searched in a copy with the parts already claimed blanked out (same length,
-            # so offsets agree): "Amara okafor@trust.example" still loses "Amara".
-            masked = "".join(
-                "\x00" if taken[i] else _fold_char(char) for i, char in enumerate(text)
-            )
-            for match in pattern.finditer(masked):
-                possessive = match.group("possessive") or ""
-                claim(match.start(), match.end(), NAME_PLACEHOLDER + possessive)
-        return sorted(spans, key=lambda span: span.start)
-
-    def redact(self, text: str) -> str:
-        return apply_redaction(text, self.spans(text)).text
-
-
-@dataclass(frozen=True)
-class RedactedText:
-    """A redacted text and the spans replaced, to move positions from the original into it."""
-
-    original: str
-    text: str
-    spans: tuple[RedactionSpan, ...]
-
-    def position(self, original_position: int, *, is_end: bool = False) -> int:
-        """Where a position of the original text falls in the redacted text.
-
-        A position inside a replaced span moves to the span's start (or, for the end of a
-        selection, its end), so a coded passage that began or ended inside a name still covers
-        the whole "[name]".
-        """
-        shift = 0
-        for span in self.spans:
-            new_start = span.start + shift
-            if original_position <= span.start:
-                break
-            if original_position < span.end:
-                return new_start + len(span.replacement) if is_end else new_start
-            shift += len(span.replacement) - (span.end - span.start)
-        return original_position + shift
-
-
-def apply_redaction(text: str, spans: Sequence[RedactionSpan]) -> RedactedText:
-    pieces = []
-    cursor = 0
-    for span in spans:
-        pieces.append(text[cursor : span.start])
-        pieces.append(span.replacement)
-        cursor = span.end
-    pieces.append(text[cursor:])
-    return RedactedText(original=text, text="".join(pieces), spans=tuple(spans))
-
-
-def redaction_spans(text: str, names: Iterable[str]) -> list[RedactionSpan]:
-    """The spans `redact` replaces. See `NameRedactor` for the rules."""
-    return NameRedactor.for_names(names).spans(text)
-
-
-def redact(text: str, names: Iterable[str]) -> str:
-    """`text` with the named people, e-mail addresses and phone numbers replaced.
-
-    Names become "[name]" (keeping a possessive "'s"), addresses "[email]", phone numbers,
-    extensions and bleeps "[phone]". For many texts, build a `NameRedactor` once instead.
-    """
-    return NameRedactor.for_names(names).redact(text)
-
 
 # ---------------------------------------------------------------------------------------------
 # Theme suggestions
@@ -284,12 +107,30 @@ def _analyzer_tokens(words: Iterable[str]) -> set[str]:
     return tokens
 
 
-def _top_terms(weights: np.ndarray, vocabulary: np.ndarray, count: int) -> tuple[str, ...]:
+# Words of two letters or more, no digits: a number is never a theme ("07700, 900123" was a label
+# made of a phone number's digits), and numbers do not make answers alike either.
+TERM_PATTERN = r"(?u)\b[^\W\d_][^\W\d_]+\b"
+
+
+def label_term_allowed(term: str, redactor: NameRedactor | None = None) -> bool:
+    """Whether a term may label a theme: a word without digits that is not a person's name."""
+    if any(char.isdigit() for char in term) or " " in term:
+        return False
+    return redactor is None or not redactor.is_name_term(term)
+
+
+def _top_terms(
+    weights: np.ndarray, vocabulary: np.ndarray, count: int, redactor: NameRedactor | None
+) -> tuple[str, ...]:
     # Single words only: word pairs sharpen the grouping, but as labels they repeat the words
     # ("agree, agree decides, decides"). Ties broken alphabetically, so that the label does not
     # depend on floating-point noise.
     order = sorted(
-        (i for i in range(len(vocabulary)) if weights[i] > 0 and " " not in str(vocabulary[i])),
+        (
+            i
+            for i in range(len(vocabulary))
+            if weights[i] > 0 and label_term_allowed(str(vocabulary[i]), redactor)
+        ),
         key=lambda i: (-round(float(weights[i]), 12), str(vocabulary[i])),
     )
     return tuple(str(vocabulary[i]) for i in order[:count])
@@ -303,6 +144,7 @@ def suggest_themes(
     top_terms: int = DEFAULT_TOP_TERMS,
     seed: int = 0,
     extra_stop_words: Iterable[str] = (),
+    redactor: NameRedactor | None = None,
 ) -> list[ThemeSuggestion[K]]:
     """Candidate themes among short texts: TF-IDF + k-means, k chosen by silhouette.
 
@@ -315,7 +157,13 @@ def suggest_themes(
     - k-means with `random_state=seed` and 10 starts: the same input gives the same themes.
     - Groups with fewer than `min_members` texts are dropped (one answer is not a theme); texts
       with no words left after stop words are left out. Themes are ordered largest first.
-    - Terms: the single words with the highest weights in the group's mean TF-IDF vector.
+    - Terms: the single words with the highest weights in the group's mean TF-IDF vector. Words
+      are letters only (`TERM_PATTERN`): no number is ever a term.
+    - With a `redactor`, each text is redacted first and its placeholders dropped, and every word
+      the redactor took out of any text as a name (or that names a person it knows) is a stop
+      word everywhere, so "smith" in "smith agreed" is not a term either because "Dr Smith" was
+      redacted elsewhere; terms that are names on the redactor's lists are skipped
+      (`label_term_allowed`).
 
     Handles 0, 1 and 2 texts: no themes, no themes (below `min_members`), one theme.
     """
@@ -327,12 +175,22 @@ def suggest_themes(
     pairs = [(key, text) for key, text in pairs if text and text.strip()]
     if len(pairs) < max(min_members, 1):
         return []
-    stop_words = sorted(set(ENGLISH_STOP_WORDS) | _analyzer_tokens(extra_stop_words))
+    extra = set(_analyzer_tokens(extra_stop_words))
+    if redactor is not None:
+        redacted_pairs = []
+        for key, text in pairs:
+            spans = redactor.spans(text)
+            extra |= _analyzer_tokens(redacted_name_words(text, spans))
+            redacted_pairs.append((key, placeholder_free(apply_redaction(text, spans).text)))
+        pairs = redacted_pairs
+        extra |= _analyzer_tokens(redactor.known_words)
+    stop_words = sorted(set(ENGLISH_STOP_WORDS) | extra)
     vectorizer = TfidfVectorizer(
         stop_words=stop_words,
         strip_accents="unicode",
         sublinear_tf=True,
         ngram_range=(1, 2),
+        token_pattern=TERM_PATTERN,
     )
     try:
         matrix = vectorizer.fit_transform([text for _, text in pairs])
@@ -365,7 +223,7 @@ def suggest_themes(
         groups.setdefault(label, []).append(index)
     suggestions = [
         ThemeSuggestion(
-            terms=_top_terms(dense[members].mean(axis=0), vocabulary, top_terms),
+            terms=_top_terms(dense[members].mean(axis=0), vocabulary, top_terms, redactor),
             member_ids=tuple(ids[i] for i in members),
             silhouette=None if best_score is None else round(best_score, 6),
         )

@@ -6,8 +6,12 @@ What leaves Tandem is de-identified:
   source per person, and nothing that says who wrote what or when;
 - a wave joins the project once it has closed, as it does the coding pages;
 - interview notes are one source each, named by the title the lead gave them;
-- people's names, e-mail addresses and phone numbers are redacted in every source, and the
-  coded selections are moved to the same words in the redacted text.
+- every text that leaves is redacted (`tandem.analysis.redaction`: people's names with or
+  without a title, named wards, e-mail addresses, phone and NHS numbers, dates, postcodes):
+  the sources, and the coded selections moved to the same words in the redacted text; the
+  selections' names (taken from the redacted text); interview notes' titles; and the codes'
+  names and descriptions, which the lead writes and may have taken from a theme suggestion or
+  a passage ("Dr Smith's clinic"), in the .qdpx and in the .qdc alike.
 """
 
 from __future__ import annotations
@@ -47,12 +51,12 @@ def code_guid(code_id: int) -> str:
     return stable_guid("code", code_id)
 
 
-def _refi_codes(programme: Programme) -> tuple[RefiCode, ...]:
+def _refi_codes(programme: Programme, redactor: NameRedactor) -> tuple[RefiCode, ...]:
     def convert(node: selectors.CodeNode) -> RefiCode:
         return RefiCode(
             guid=code_guid(node.id),
-            name=node.name,
-            description=node.description,
+            name=redactor.redact(node.name),
+            description=redactor.redact(node.description),
             colour=node.colour,
             children=tuple(convert(child) for child in node.children),
         )
@@ -64,7 +68,7 @@ def codebook_export(*, viewer: Any, programme: Programme) -> bytes:
     """The codebook as a REFI-QDA .qdc document (lead only)."""
     selectors.require_lead(viewer=viewer, programme=programme)
     audit_record(actor=viewer, action="coding.export", subject=programme, extra={"format": "qdc"})
-    return codebook_xml(_refi_codes(programme))
+    return codebook_xml(_refi_codes(programme, selectors.redactor_for(programme=programme)))
 
 
 def _user_guid(user_id: int | None) -> str:
@@ -157,7 +161,7 @@ def _wave_sources(wave: Wave, redactor: NameRedactor) -> list[RefiSource]:
         sources.append(
             RefiSource(
                 guid=stable_guid("interview", note.pk),
-                name=f"{wave.title}: {note.title}",
+                name=f"{wave.title}: {redactor.redact(note.title)}",
                 description="Interview notes",
                 text=redacted.text,
                 selections=tuple(
@@ -192,13 +196,13 @@ def refi_project(*, viewer: Any, programme: Programme) -> RefiProject:
     return RefiProject(
         name=programme.name,
         created_at=timezone.now(),
-        codes=_refi_codes(programme),
+        codes=_refi_codes(programme, redactor),
         sources=tuple(sources),
         users=users,
         creating_user=_user_guid(viewer.pk),
         description=(
             f"Exported from Tandem. Open answers are grouped by question, one source per question "
-            f"per wave; names are redacted. {Code.objects.filter(codebook__programme=programme).count()} codes."
+            f"per wave; names, contact details, NHS numbers, dates, postcodes and named wards are redacted. {Code.objects.filter(codebook__programme=programme).count()} codes."
         ),
     )
 

@@ -113,8 +113,22 @@ class ApproveForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Shorten or anonymise the passage further if you need to. "
-        "Names are taken out again when you approve.",
+        "Names, contact details, NHS numbers, dates and postcodes are taken out again when you "
+        "approve.",
     )
+    also_redact = forms.CharField(
+        label="Also take out (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Words or phrases that could identify someone, one on each line: a name the "
+        "automatic redaction missed, a nickname, a team or a place. Each becomes [redacted] "
+        "wherever it appears in this passage.",
+    )
+
+    def phrases(self) -> list[str]:
+        """The lines of "Also take out", trimmed, without blanks (call after `is_valid`)."""
+        text = self.cleaned_data.get("also_redact", "") if hasattr(self, "cleaned_data") else ""
+        return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 class AcceptSuggestionForm(CodeForm):

@@ -50,6 +50,7 @@ reviewed the coding. The lead's summary page reads all three at once (`coding_su
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -60,13 +61,19 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.crypto import salted_hmac
 
 from tandem.analysis.anonymity import Position, SuppressedTable
+from tandem.analysis.redaction import (
+    NameRedactor,
+    RedactedText,
+    apply_redaction,
+    phrase_spans,
+)
 from tandem.analysis.themes import (
     RESPONDENTS_ROW,
     Cell,
     CodedUnit,
     CodeFrequencyTable,
-    NameRedactor,
     code_frequency_table,
+    label_term_allowed,
 )
 from tandem.analysis.themes import code_cooccurrence as cooccurrence_table
 from tandem.coding.models import (
@@ -474,6 +481,106 @@ def redactor_for(*, programme: Programme) -> NameRedactor:
     return NameRedactor.for_names(names)
 
 
+# How the review page names what each placeholder stands for.
+REDACTION_KINDS = {
+    "[name]": ("name", "names"),
+    "[email]": ("e-mail address", "e-mail addresses"),
+    "[phone]": ("phone number", "phone numbers"),
+    "[NHS number]": ("NHS number", "NHS numbers"),
+    "[date]": ("date", "dates"),
+    "[postcode]": ("postcode", "postcodes"),
+    "[ward]": ("ward", "wards"),
+    "[redacted]": ("word or phrase you chose", "words or phrases you chose"),
+}
+
+
+@dataclass(frozen=True)
+class ReleasePreview:
+    """What approving an excerpt would release, and what was taken out on the way.
+
+    `segments` are the released text in pieces, each with whether it is a placeholder (for
+    marking them on the page); `automatic` is the automatic redaction of the text the lead
+    started from (its `segments()` show the words taken out beside their placeholders).
+    """
+
+    text: str
+    segments: tuple[tuple[str, bool], ...]
+    automatic: RedactedText
+    lead_count: int
+    edited: bool
+
+    @property
+    def automatic_count(self) -> int:
+        return len(self.automatic.spans)
+
+    @property
+    def summary(self) -> str:
+        return redaction_summary(self.segments)
+
+
+def redaction_summary(segments: Iterable[tuple[str, bool]]) -> str:
+    """What was taken out, in words ("2 names and 1 phone number taken out"); "" for nothing."""
+    counts: dict[str, int] = defaultdict(int)
+    for part, is_placeholder in segments:
+        if is_placeholder:
+            counts[part[: part.index("]") + 1]] += 1
+    parts = [
+        f"{counts[placeholder]} {one if counts[placeholder] == 1 else many}"
+        for placeholder, (one, many) in REDACTION_KINDS.items()
+        if counts.get(placeholder)
+    ]
+    if not parts:
+        return ""
+    joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return f"{joined} taken out"
+
+
+_MARKED = re.compile(
+    "(?:" + "|".join(re.escape(p) for p in REDACTION_KINDS) + ")(?:['’]s(?!\\w)|(?<=s\\])['’])?"
+)
+
+
+def marked_segments(text: str) -> tuple[tuple[str, bool], ...]:
+    """`text` in pieces, each with whether it is a placeholder ("[name]'s" is one piece)."""
+    pieces: list[tuple[str, bool]] = []
+    cursor = 0
+    for match in _MARKED.finditer(text):
+        if match.start() > cursor:
+            pieces.append((text[cursor : match.start()], False))
+        pieces.append((match.group(), True))
+        cursor = match.end()
+    if cursor < len(text):
+        pieces.append((text[cursor:], False))
+    return tuple(pieces)
+
+
+def release_preview(
+    *,
+    programme: Programme,
+    text: str,
+    release_text: str = "",
+    also_redact: Iterable[str] = (),
+    redactor: NameRedactor | None = None,
+) -> ReleasePreview:
+    """The text approving would release: the lead's edit (or the passage), redacted
+    automatically, then with the lead's own words and phrases taken out as "[redacted]".
+
+    No viewer: the caller has found the excerpt through `excerpt_for`, which checks the lead.
+    """
+    redactor = redactor or redactor_for(programme=programme)
+    edited = bool(release_text.strip())
+    source = " ".join(release_text.split()) if edited else text
+    automatic = apply_redaction(source, redactor.spans(source))
+    lead = apply_redaction(automatic.text, phrase_spans(automatic.text, also_redact))
+    return ReleasePreview(
+        text=lead.text,
+        segments=marked_segments(lead.text),
+        automatic=automatic,
+        lead_count=len(lead.spans),
+        edited=edited,
+    )
+
+
 @dataclass(frozen=True)
 class ReviewExcerpt:
     excerpt_id: int
@@ -485,6 +592,11 @@ class ReviewExcerpt:
     status_label: str
     codes: tuple[str, ...]
     reviewed_at: Any = None
+    # The passage in pieces, each with the placeholder that replaces it (None: kept).
+    passage: tuple[tuple[str, str | None], ...] = ()
+    # The released (or to-be-released) text in pieces, each with whether it is a placeholder.
+    release: tuple[tuple[str, bool], ...] = ()
+    redaction_summary: str = ""
 
 
 def review_counts(*, viewer: Any, wave: Wave) -> dict[str, int]:
@@ -538,6 +650,13 @@ def excerpts_for_review(*, viewer: Any, wave: Wave, status: str) -> list[ReviewE
     excerpts.sort(key=place)
     rows = []
     for excerpt in excerpts:
+        preview = release_preview(programme=wave.programme, text=excerpt.text, redactor=redactor)
+        if excerpt.status == ReviewStatus.APPROVED:
+            # What was stored at approval, with anything a later rule finds marked too.
+            release_text = redactor.redact(excerpt.redacted_text)
+            release = marked_segments(release_text)
+        else:
+            release_text, release = preview.text, preview.segments
         if excerpt.interview_note is not None:
             source: SourceKind = "interview"
             label = f"Interview: {excerpt.interview_note.title}"
@@ -551,15 +670,14 @@ def excerpts_for_review(*, viewer: Any, wave: Wave, status: str) -> list[ReviewE
                 source=source,
                 source_label=label,
                 text=excerpt.text,
-                release_text=(
-                    excerpt.redacted_text
-                    if excerpt.status == ReviewStatus.APPROVED
-                    else redactor.redact(excerpt.text)
-                ),
+                release_text=release_text,
                 status=excerpt.status,
                 status_label=excerpt.get_status_display(),
                 codes=tuple(sorted(paths[a.code_id] for a in excerpt.assignments.all())),
                 reviewed_at=excerpt.reviewed_at,
+                passage=tuple(preview.automatic.segments()),
+                release=release,
+                redaction_summary=redaction_summary(release),
             )
         )
     return rows
@@ -597,11 +715,17 @@ def theme_suggestions_for(*, viewer: Any, wave: Wave) -> list[SuggestionView]:
         ThemeSuggestion.objects.filter(wave=wave, status=SuggestionStatus.PENDING).order_by("id")
     )
     texts = dict(_open_answers(wave).values_list("pk", "text"))
+    redactor = redactor_for(programme=wave.programme)
+
+    def terms(suggestion: ThemeSuggestion) -> tuple[str, ...]:
+        # Suggestions stored before labels were filtered may hold a number or a name.
+        return tuple(t for t in suggestion.terms if label_term_allowed(str(t), redactor))
+
     return [
         SuggestionView(
             id=suggestion.pk,
-            terms=tuple(suggestion.terms),
-            label=", ".join(suggestion.terms[:3]),
+            terms=terms(suggestion),
+            label=", ".join(terms(suggestion)[:3]),
             answers=tuple(
                 text
                 for _, text in sorted(
@@ -688,6 +812,10 @@ class _WaveThemes:
     @cached_property
     def paths(self) -> dict[int, str]:
         return {node.id: node.path for node in self.nodes}
+
+    @cached_property
+    def redactor(self) -> NameRedactor:
+        return redactor_for(programme=self.wave.programme)
 
     @cached_property
     def writers(self) -> Writers:
@@ -826,7 +954,9 @@ def _released(themes: _WaveThemes, group_size: int | None) -> ExcerptRelease:
                 if excerpt.answer is not None
                 else "Interviews"
             ),
-            text=excerpt.redacted_text,
+            # Redacted again on the way out: an excerpt approved before a rule was added (or a
+            # person was imported) is quoted under today's rules. Idempotent, so no change else.
+            text=themes.redactor.redact(excerpt.redacted_text),
             codes=tuple(sorted(themes.paths[a.code_id] for a in excerpt.assignments.all())),
         )
         for excerpt in excerpts

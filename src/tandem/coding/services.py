@@ -243,15 +243,27 @@ def excerpt_delete(*, excerpt: Excerpt) -> None:
 
 
 @transaction.atomic
-def excerpt_approve(*, excerpt: Excerpt, actor: Any, release_text: str = "") -> Excerpt:
+def excerpt_approve(
+    *,
+    excerpt: Excerpt,
+    actor: Any,
+    release_text: str = "",
+    also_redact: Sequence[str] = (),
+) -> Excerpt:
     """Approve an excerpt for reports, storing the redacted text a report will quote.
 
-    The lead may shorten or further anonymise the quotation (`release_text`); names are
-    redacted from it again, so an edit cannot put one back.
+    The lead may shorten or further anonymise the quotation (`release_text`), and name words or
+    phrases to take out as well (`also_redact`, each replaced by "[redacted]" wherever it occurs).
+    The automatic redaction runs on the lead's text again, so an edit cannot put a name back.
+    The audit event records how many spans each step took out, never the words themselves.
     """
-    redactor = selectors.redactor_for(programme=excerpt.wave.programme)
-    source = " ".join(release_text.split()) if release_text.strip() else excerpt.text
-    excerpt.redacted_text = redactor.redact(source)
+    preview = selectors.release_preview(
+        programme=excerpt.wave.programme,
+        text=excerpt.text,
+        release_text=release_text,
+        also_redact=also_redact,
+    )
+    excerpt.redacted_text = preview.text
     excerpt.status = ReviewStatus.APPROVED
     excerpt.reviewed_by = _user(actor)
     excerpt.reviewed_at = timezone.now()
@@ -261,6 +273,11 @@ def excerpt_approve(*, excerpt: Excerpt, actor: Any, release_text: str = "") -> 
         subject=excerpt,
         actor=_user(actor),
         programme=excerpt.wave.programme,
+        extra={
+            "edited": preview.edited,
+            "redacted_automatically": preview.automatic_count,
+            "redacted_by_lead": preview.lead_count,
+        },
     )
     return excerpt
 
@@ -290,9 +307,10 @@ def theme_suggestions_generate(*, wave: Wave) -> list[ThemeSuggestion]:
     """
     _check_closed(wave)
     answers = [(answer.pk, answer.text) for answer in selectors.uncoded_answers(wave=wave)]
-    # Names are not themes: "okafor" must not become a suggested code.
-    names = selectors.redactor_for(programme=wave.programme).names
-    suggestions = suggest_themes(answers, seed=THEME_SEED, extra_stop_words=names)
+    # Names, numbers and contact details are not themes: the answers are redacted before they
+    # are grouped, and no redacted word ("okafor", "smith") or number ("07700") labels a theme.
+    redactor = selectors.redactor_for(programme=wave.programme)
+    suggestions = suggest_themes(answers, seed=THEME_SEED, redactor=redactor)
     ThemeSuggestion.objects.filter(wave=wave, status=SuggestionStatus.PENDING).delete()
     rejected = {
         frozenset(ids)
