@@ -12,10 +12,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404
 
+from tandem.programmes.access import (
+    ProgrammeAccessDenied,  # noqa: F401 - the apps import it from here
+    ProgrammeNotFound,
+    access_for,
+)
 from tandem.programmes.models import (
     Locality,
     Milestone,
@@ -27,35 +30,17 @@ from tandem.programmes.models import (
     Service,
 )
 
-
-class ProgrammeNotFound(Http404):
-    """The programme does not exist, or the viewer has no role in it (the two look the same)."""
-
-
-class ProgrammeAccessDenied(PermissionDenied):
-    """The viewer has a role in the programme, but not one that allows this."""
-
-
 # Roles that run the programme: they manage people, waves and events.
 MANAGING_ROLES = frozenset({Role.PROGRAMME_LEAD})
 
 
 def viewer_roles(*, viewer: Any, programme: Programme) -> frozenset[str]:
-    """The viewer's roles in the programme. Superusers act as programme leads everywhere.
+    """The viewer's roles in the programme (`access_for(...).roles`). Superusers act as leads.
 
     Superusers run the installation (they create programmes and fix data); giving them the lead's
     view, and never more, keeps confidential records (notes, answers) out of their reach too.
     """
-    if not getattr(viewer, "is_authenticated", False):
-        return frozenset()
-    roles = set(
-        Participant.objects.filter(programme=programme, person__user=viewer).values_list(
-            "role", flat=True
-        )
-    )
-    if viewer.is_superuser:
-        roles.add(Role.PROGRAMME_LEAD)
-    return frozenset(roles)
+    return access_for(viewer=viewer, programme=programme).roles
 
 
 def programmes_for(*, viewer: Any) -> QuerySet[Programme]:
@@ -72,16 +57,16 @@ def programme_for(*, viewer: Any, slug: str, manage: bool = False) -> Programme:
     programme = Programme.objects.select_related("organisation").filter(slug=slug).first()
     if programme is None:
         raise ProgrammeNotFound("No such programme.")
-    roles = viewer_roles(viewer=viewer, programme=programme)
-    if not roles:
-        raise ProgrammeNotFound("No such programme.")
-    if manage and not roles & MANAGING_ROLES:
-        raise ProgrammeAccessDenied("Only the programme lead can do this.")
+    access = access_for(viewer=viewer, programme=programme)
+    if manage:
+        access.require(access.can_manage, message="Only the programme lead can do this.")
+    elif not access.is_member:
+        access.not_found()
     return programme
 
 
 def can_manage(*, viewer: Any, programme: Programme) -> bool:
-    return bool(viewer_roles(viewer=viewer, programme=programme) & MANAGING_ROLES)
+    return access_for(viewer=viewer, programme=programme).can_manage
 
 
 @dataclass(frozen=True)
