@@ -14,11 +14,10 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
-from tandem.programmes.access import (
-    ProgrammeAccessDenied,  # noqa: F401 - the apps import it from here
-    ProgrammeNotFound,
-    access_for,
-)
+# The errors live with the access object; the apps import them from here too.
+from tandem.programmes.access import ProgrammeAccessDenied as ProgrammeAccessDenied
+from tandem.programmes.access import ProgrammeNotFound as ProgrammeNotFound
+from tandem.programmes.access import access_for
 from tandem.programmes.models import (
     Locality,
     Milestone,
