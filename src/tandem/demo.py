@@ -23,6 +23,7 @@ from tandem.programmes.models import (
     Programme,
     Role,
 )
+from tandem.registry import demo_steps
 
 DEMO_SLUG = "partnership-2025"
 DEMO_ORGANISATION = "Riverside and Fells NHS Foundation Trust"
@@ -214,32 +215,10 @@ def seed_demo(*, password: str = DEFAULT_PASSWORD) -> DemoProgramme:
             description=description,
         )
 
-    from tandem.surveys.demo import seed_waves
-
-    seed_waves(programme=programme)
-    from tandem.typology.demo import seed_types
-
-    seed_types(programme=programme)
-    from tandem.coaching.demo import seed_coaching
-
-    seed_coaching(programme=programme)
-    from tandem.networks.demo import seed_networks
-
-    seed_networks(programme=programme)
-    from tandem.outcomes.demo import seed_outcomes
-
-    seed_outcomes(programme=programme)
-    from tandem.workshops.demo import seed_workshops
-
-    seed_workshops(programme=programme)
-    # Both stock takes have closed and coaching has ended: the lead froze the evaluation, so its
-    # association between coaching and change is worked out once and does not move.
-    from tandem.reports.services import evaluation_freeze
-
-    lead = Participant.objects.select_related("person__user").get(
-        programme=programme, role=Role.PROGRAMME_LEAD
-    )
-    evaluation_freeze(programme=programme, actor=lead.person.user)
+    # Each app adds its part (questionnaires, coding, types, coaching, networks, KPIs, away days,
+    # the frozen evaluation), in the order it registered (tandem.registry).
+    for _name, step in demo_steps():
+        step(programme=programme)
 
     User = get_user_model()
     # One password for every demo account, so that a visitor can try each role. It is hashed once

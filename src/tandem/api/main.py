@@ -12,7 +12,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
 from tandem.api.auth import api_auth
-from tandem.api.routers import ROUTERS
+from tandem.api.routers import routers
 
 DESCRIPTION = """\
 Read-only access to a Tandem installation with the same rules as the web pages: what you may
@@ -84,6 +84,6 @@ def build_api(*, urls_namespace: str = "api-v1") -> NinjaAPI:
     api.add_exception_handler(PermissionDenied, _json_error(api, 403))
     api.add_exception_handler(AuthenticationError, _json_error(api, 401))
     api.add_exception_handler(Exception, _server_error(api))
-    for module in ROUTERS:
+    for module in routers():
         api.add_router("", import_module(module).router)
     return api

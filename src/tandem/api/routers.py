@@ -1,17 +1,15 @@
-"""The one list of routers that make up /api/v1/: each app keeps its endpoints in its own `api.py`.
+"""The routers that make up /api/v1/: the core's here, each domain app's from the registry.
 
-To add an app's endpoints, write `src/tandem/<app>/api.py` with `router = Router(tags=[...])`
-and add its module here (ARCHITECTURE.md, "The HTTP API"). Order is the order of the document.
+An app keeps its endpoints in its own `api.py` (`router = Router(tags=[...])`) and names that
+module as `api_router` in its registration (tandem.registry; ARCHITECTURE.md, "The HTTP API").
 """
 
-ROUTERS: tuple[str, ...] = (
-    "tandem.api.endpoints",
-    "tandem.programmes.api",
-    "tandem.surveys.api",
-    "tandem.reports.api",
-    "tandem.typology.api",
-    "tandem.coaching.api",
-    "tandem.networks.api",
-    "tandem.workshops.api",
-    "tandem.outcomes.api",
-)
+from __future__ import annotations
+
+CORE_ROUTERS: tuple[str, ...] = ("tandem.api.endpoints", "tandem.programmes.api")
+
+
+def routers() -> tuple[str, ...]:
+    from tandem.registry import api_routers
+
+    return (*CORE_ROUTERS, *api_routers())

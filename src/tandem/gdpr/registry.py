@@ -67,5 +67,9 @@ def register(
     _HOOKS[name] = GdprHooks(name=name, export=export, erase=erase, purge=purge)
 
 
+def unregister(name: str) -> None:
+    _HOOKS.pop(name, None)
+
+
 def registered() -> list[GdprHooks]:
     return list(_HOOKS.values())

@@ -14,8 +14,7 @@ class NetworksConfig(AppConfig):
 
         register_section_page("roster", roster_views.roster_page)
 
-        from tandem.gdpr.registry import register
-        from tandem.networks import gdpr
+        from tandem.networks.registration import contribution
+        from tandem.registry import register
 
-        # Export only: see tandem.networks.gdpr for why roster entries are kept on erasure.
-        register("networks", export=gdpr.export)
+        register(contribution())

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tandem.gdpr.builtin import rows
 from tandem.gdpr.registry import GdprContext, Section
+from tandem.gdpr.tables import rows
 
 
 def export(person: Any, context: GdprContext) -> dict[str, Section]:

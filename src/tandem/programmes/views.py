@@ -22,6 +22,8 @@ from tandem.programmes.forms import (
 )
 from tandem.programmes.importer import ImportFileError, plan_participant_import, template_csv
 from tandem.programmes.models import Programme, Role
+from tandem.registry import NextStep, next_steps
+from tandem.web import programme_page, render_page
 
 
 def _crumbs(programme: Programme | None = None, *extra: tuple[str, str]) -> list[dict[str, str]]:
@@ -56,24 +58,23 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def programme_overview(request: HttpRequest, slug: str) -> HttpResponse:
-    programme = selectors.programme_for(viewer=request.user, slug=slug)
+    programme, access = programme_page(request, slug)
     overview = selectors.programme_overview(viewer=request.user, programme=programme)
-    from tandem.surveys.selectors import open_invitations_for
-    from tandem.workshops.selectors import overdue_actions_for
-
-    return _render(
+    steps = next_steps(access)
+    groups: dict[str, list[NextStep]] = {}
+    for step in steps:
+        groups.setdefault(step.group, []).append(step)
+    return render_page(
         request,
         "programmes/overview.jinja",
         {
             "programme": programme,
             "overview": overview,
-            "my_invitations": open_invitations_for(viewer=request.user, programme=programme),
-            "overdue_actions": overdue_actions_for(
-                viewer=request.user, programme=programme, roles=overview.roles_of_viewer
-            ),
+            "step_groups": groups,
             "page_title": programme.name,
             "breadcrumbs": _crumbs(),
         },
+        access=access,
     )
 
 

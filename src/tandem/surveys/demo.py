@@ -187,9 +187,6 @@ def seed_waves(*, programme: Programme, seed: int = 2025) -> list[Wave]:
         shift=IMPROVED_SCALES,
         submitted_on=repeat.opens_on,
     )
-    from tandem.coding.demo import seed_coding
-
-    seed_coding(wave=baseline)
     # Both stock takes were fed back to the group, so their reports are released.
     services.wave_release(wave=baseline, actor=None)
     services.wave_release(wave=repeat, actor=None)

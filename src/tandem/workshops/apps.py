@@ -7,7 +7,7 @@ class WorkshopsConfig(AppConfig):
     verbose_name = "Away days"
 
     def ready(self) -> None:
-        from tandem.gdpr.registry import register
-        from tandem.workshops import gdpr
+        from tandem.registry import register
+        from tandem.workshops.registration import contribution
 
-        register("workshops", export=gdpr.export, erase=gdpr.erase, purge=gdpr.purge)
+        register(contribution())

@@ -19,8 +19,9 @@ from typing import Any
 
 from django.db.models import Q
 
-from tandem.gdpr.builtin import rows
+from tandem.gdpr.mentions import replace_mentions
 from tandem.gdpr.registry import GdprContext, Section
+from tandem.gdpr.tables import rows
 
 
 def export(person: Any, context: GdprContext) -> dict[str, Section]:
@@ -150,6 +151,16 @@ def erase(person: Any, context: GdprContext) -> dict[str, int]:
             .exclude(situation="", notes="")
             .update(situation="", notes="")
         )
+    # Others' words that name them lose the name (tandem.gdpr.mentions).
+    for found in (
+        replace_mentions(
+            person, Evaluation.objects.exclude(participant__person=person), ["keep", "change"]
+        ),
+        replace_mentions(person, PairObservation.objects.all(), ["situation", "notes"]),
+        replace_mentions(person, ActionUpdate.objects.all(), ["note"]),
+    ):
+        for what, n in found.items():
+            counts[what] = counts.get(what, 0) + n
     return counts
 
 
