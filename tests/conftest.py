@@ -25,6 +25,10 @@ def _fast_and_isolated(settings: Any, tmp_path: Any) -> None:
     # tests switch it back on. Two-factor log-in has its own tests (tests/accounts/).
     settings.AXES_ENABLED = False
     settings.TANDEM_REQUIRE_2FA = False
+    # One key for every run: keyed values (network codes, the order of written answers, the
+    # permutations that follow the codes) then come out the same on every machine, so a page
+    # snapshot taken on one holds on another. Each checkout's own var/secret.key would not.
+    settings.SECRET_KEY = "tandem-tests-fixed-key-not-a-secret-" + "x" * 20
 
 
 @pytest.fixture(scope="session")
