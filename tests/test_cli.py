@@ -206,3 +206,134 @@ def test_cli_reliability_matches_pingouin(run, tmp_path) -> None:
     assert result["alpha_ci"] == pytest.approx(
         list(ci), abs=1e-3
     )  # pingouin rounds its CI to 3 places
+
+
+# The command is built from the registry (docs/design.md, "Apps plug into one registry").
+
+
+def test_a_new_app_adds_a_sub_command_by_registering_itself(run, capsys) -> None:
+    from tandem.audit.context import current_actor_label
+    from tandem.cli.base import CommandError
+    from tandem.registry import AppContribution, CliGroups, register, unregister
+
+    def greet(args) -> int:
+        if args.name == "nobody":
+            raise CommandError("Nobody is not a name.")
+        print(f"Hello, {args.name}, from {current_actor_label()}.")
+        return 0
+
+    def add_commands(groups: CliGroups) -> None:
+        command = groups.commands.add_parser("throwaway", help="a throwaway app's command")
+        command.add_argument("--name", required=True)
+        command.set_defaults(func=greet)
+        groups.analyse.add_parser("throwaway", help="a throwaway analysis").set_defaults(
+            func=lambda args: print("analysed") or 0
+        )
+
+    register(AppContribution(name="throwaway", cli=add_commands))
+    try:
+        assert run("throwaway", "--name", "Ada") == (
+            0,
+            "Hello, Ada, from command line: tandem throwaway.\n",
+            "",
+        )
+        assert run("throwaway", "--name", "nobody") == (2, "", "tandem: Nobody is not a name.\n")
+        assert run("analyse", "throwaway") == (0, "analysed\n", "")
+        with pytest.raises(SystemExit):
+            run("--help")
+        assert "a throwaway app's command" in capsys.readouterr().out
+    finally:
+        unregister("throwaway")
+    with pytest.raises(SystemExit) as excinfo:
+        run("throwaway", "--name", "Ada")
+    assert excinfo.value.code == 2
+
+
+def test_the_command_package_imports_no_app_and_apps_import_only_its_base() -> None:
+    import ast
+    from pathlib import Path
+
+    import tandem
+
+    root = Path(tandem.__file__).parent
+    feature_apps = {
+        "surveys", "reports", "coding", "coaching", "typology", "networks", "outcomes", "workshops",
+    }  # fmt: skip
+
+    def imported(path: Path) -> set[str]:
+        names = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names.add(node.module)
+        return names
+
+    package = {
+        str(path.relative_to(root)): sorted(
+            name
+            for name in imported(path)
+            if name.split(".")[1:2] and name.split(".")[1] in feature_apps
+        )
+        for path in (root / "cli").glob("*.py")
+    }
+    assert {path: names for path, names in package.items() if names} == {}
+    app_modules = {
+        str(path.relative_to(root)): sorted(
+            name
+            for name in imported(path)
+            if (name == "tandem.cli" or name.startswith("tandem.cli."))
+            and name != "tandem.cli.base"
+        )
+        for path in root.glob("*/cli.py")
+    }
+    assert {path: names for path, names in app_modules.items() if names} == {}
+
+
+def test_demo_turns_two_factor_off_before_django_reads_its_settings(tmp_path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "from tandem.cli import main\n"
+        "try:\n    main(['{}', '--help'])\nexcept SystemExit:\n    pass\n"
+        "from django.conf import settings\nprint('2FA', settings.TANDEM_REQUIRE_2FA)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "TANDEM_REQUIRE_2FA"}
+    env.update(TANDEM_HOME=str(tmp_path), DJANGO_SETTINGS_MODULE="tandem.settings")
+    for command, required in (("demo", False), ("serve", True)):
+        done = subprocess.run(
+            [sys.executable, "-c", script.format(command)],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert done.stdout.splitlines()[-1] == f"2FA {required}"
+
+
+def test_report_compare_refuses_waves_the_comparison_rule_refuses(demo, run, tmp_path) -> None:
+    from tandem.reports.selectors import comparable
+    from tandem.surveys.models import Wave, WaveKind
+
+    waves = Wave.objects.filter(programme=demo.programme)
+    baseline = waves.get(kind=WaveKind.BASELINE)
+    repeat = waves.get(kind=WaveKind.REPEAT)
+    pulses = list(waves.filter(kind=WaveKind.PULSE).order_by("opens_on"))
+    first_pulse, second_pulse = next(
+        [wave, later]
+        for index, wave in enumerate(pulses)
+        for later in pulses[index + 1 :]
+        if later.instrument_id == wave.instrument_id
+    )
+    assert comparable(baseline, repeat) is None and comparable(repeat, baseline) is None
+    out = str(tmp_path / "comparison.pdf")
+    for before, after, message in (
+        (baseline, first_pulse, "not of the same questionnaire in the same programme"),
+        (baseline, baseline, "cannot be compared with itself"),
+        (first_pulse, second_pulse, "Pulse waves are not compared"),
+    ):
+        code, _, err = run("report", "compare", str(before.pk), str(after.pk), "--pdf", out)
+        assert code == 2 and message in err and "Traceback" not in err
+    assert not (tmp_path / "comparison.pdf").exists()

@@ -20,3 +20,9 @@ class ApiConfig(AppConfig):
         # A password set by an administrator ends every way the person was signed in, tokens
         # included: it is how an account is recovered after a compromise.
         on_password_set_by_admin("api_tokens", _revoke_tokens)
+
+        # Its `tandem api …` sub-commands, through the registry like every app's.
+        from tandem.api.cli import add_commands
+        from tandem.registry import AppContribution, register
+
+        register(AppContribution(name="api", cli=add_commands))

@@ -9,21 +9,17 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tandem.api.limits import DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS
+from tandem.cli.base import CommandError
 
-
-def _setup() -> None:
-    from tandem.cli import _setup_django
-
-    _setup_django()
+if TYPE_CHECKING:
+    from tandem.registry import CliGroups
 
 
 def _user(email: str) -> Any:
     from django.contrib.auth import get_user_model
-
-    from tandem.cli import CommandError
 
     user = get_user_model().objects.filter(email__iexact=email.strip()).first()
     if user is None:
@@ -32,11 +28,9 @@ def _user(email: str) -> Any:
 
 
 def cmd_create(args: argparse.Namespace) -> int:
-    _setup()
     from django.core.exceptions import ValidationError
 
     from tandem.api.services import api_token_create
-    from tandem.cli import CommandError
 
     user = _user(args.email)
     try:
@@ -68,7 +62,6 @@ def cmd_create(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    _setup()
     from django.utils import timezone
 
     from tandem.api.selectors import tokens_for
@@ -98,10 +91,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_revoke(args: argparse.Namespace) -> int:
-    _setup()
     from tandem.api.selectors import tokens_for
     from tandem.api.services import api_token_revoke
-    from tandem.cli import CommandError
 
     user = _user(args.email)
     tokens = tokens_for(viewer=user)
@@ -148,3 +139,8 @@ def add_parser(subparsers: Any) -> None:
     which.add_argument("--id", type=int, help="the token's id (from `list`)")
     which.add_argument("--prefix", help="the token's first characters, e.g. tandem_AbC123")
     revoke.set_defaults(func=cmd_revoke)
+
+
+def add_commands(groups: CliGroups) -> None:
+    """Add `api token create|list|revoke` to the `tandem` command (registered as this app's `cli`)."""
+    add_parser(groups.commands)

@@ -15,3 +15,9 @@ class AuditConfig(AppConfig):
         post_migrate.connect(
             reinstall_after_migrate, sender=self, dispatch_uid="tandem_audit_triggers"
         )
+
+        # Its `tandem audit …` sub-commands, through the registry like every app's.
+        from tandem.audit.cli import add_commands
+        from tandem.registry import AppContribution, register
+
+        register(AppContribution(name="audit", cli=add_commands))

@@ -9,7 +9,12 @@ import datetime as dt
 import io
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from tandem.cli.base import CommandError
+
+if TYPE_CHECKING:
+    from tandem.registry import CliGroups
 
 FIELDS = (
     "at",
@@ -27,7 +32,6 @@ FIELDS = (
 def export_events(*, programme: str | None, since: dt.date | None, fmt: str) -> str:
     """The audit log as CSV or JSON text, oldest first (every cell formula-safe in CSV)."""
     from tandem.audit.models import AuditEvent
-    from tandem.cli import CommandError
     from tandem.exports import safe_row
     from tandem.programmes.models import Programme
 
@@ -74,9 +78,6 @@ def _date(text: str) -> dt.date:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from tandem.cli import _setup_django
-
-    _setup_django()
     text = export_events(programme=args.programme, since=args.since, fmt=args.format)
     if args.out:
         with open(args.out, "w", encoding="utf-8", newline="") as handle:
@@ -88,9 +89,6 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     """Exit 0 when the chain holds and the triggers are in place, 1 otherwise."""
-    from tandem.cli import _setup_django
-
-    _setup_django()
     from tandem.audit.selectors import audit_chain_verify
 
     report = audit_chain_verify()
@@ -129,3 +127,8 @@ def add_parser(subparsers: Any) -> None:
         "verify", help="check that no audit event was changed, removed or slipped in"
     )
     verify.set_defaults(func=cmd_verify)
+
+
+def add_commands(groups: CliGroups) -> None:
+    """Add `audit export` and `audit verify` to the `tandem` command (registered as this app's `cli`)."""
+    add_parser(groups.commands)

@@ -11,3 +11,9 @@ class GdprConfig(AppConfig):
         from tandem.gdpr import builtin
 
         builtin.register_all()
+
+        # Its `tandem gdpr …` sub-commands, through the registry like every app's.
+        from tandem.gdpr.cli import add_commands
+        from tandem.registry import AppContribution, register
+
+        register(AppContribution(name="gdpr", cli=add_commands))

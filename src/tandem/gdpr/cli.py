@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from tandem.cli.base import CommandError
+
+if TYPE_CHECKING:
+    from tandem.registry import CliGroups
 
 
 def _person(email: str) -> Any:
-    from tandem.cli import CommandError
     from tandem.programmes.models import Person
 
     person = Person.objects.filter(email__iexact=email.strip()).first()
@@ -18,9 +22,6 @@ def _person(email: str) -> Any:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from tandem.cli import CommandError, _setup_django
-
-    _setup_django()
     from tandem.gdpr.services import subject_access_export
 
     out = Path(args.out)
@@ -33,9 +34,6 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_erase(args: argparse.Namespace) -> int:
-    from tandem.cli import _setup_django
-
-    _setup_django()
     from tandem.gdpr.services import person_erase
 
     person = _person(args.email)
@@ -54,9 +52,6 @@ def cmd_erase(args: argparse.Namespace) -> int:
 
 
 def cmd_purge(args: argparse.Namespace) -> int:
-    from tandem.cli import _setup_django
-
-    _setup_django()
     from tandem.gdpr.services import purge_apply, purge_plan, retention_ends_on
 
     plan = purge_plan()
@@ -91,3 +86,8 @@ def add_parser(subparsers: Any) -> None:
     purge = gdpr.add_parser("purge", help="erase people whose programmes are past retention")
     purge.add_argument("--apply", action="store_true", help="really erase (default: dry run)")
     purge.set_defaults(func=cmd_purge)
+
+
+def add_commands(groups: CliGroups) -> None:
+    """Add `gdpr export|erase|purge` to the `tandem` command (registered as this app's `cli`)."""
+    add_parser(groups.commands)

@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tandem.registry import CliGroups
 
 TOP_PEOPLE = 10
 
@@ -165,3 +168,8 @@ def add_parser(analyse: Any) -> None:
         help="estimate betweenness from K sampled people (for large networks)",
     )
     network.set_defaults(func=cmd_network)
+
+
+def add_commands(groups: CliGroups) -> None:
+    """Add `analyse network` to the `tandem` command (registered as this app's `cli`)."""
+    add_parser(groups.analyse)

@@ -7,6 +7,7 @@ from tandem.registry import AppContribution, NavEntry
 
 def contribution() -> AppContribution:
     from tandem.networks import gdpr
+    from tandem.networks.cli import add_commands
     from tandem.networks.demo import seed_networks
 
     return AppContribution(
@@ -26,6 +27,7 @@ def contribution() -> AppContribution:
             ),
         ),
         api_router="tandem.networks.api",
+        cli=add_commands,
         demo=seed_networks,
         demo_order=40,
         # Export only: see tandem.networks.gdpr for why roster entries are kept on erasure.

@@ -14,9 +14,13 @@ import sys
 from datetime import date
 from os import PathLike
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tandem.analysis.errors import AnalysisInputError
+from tandem.cli.base import CommandError
+
+if TYPE_CHECKING:
+    from tandem.registry import CliGroups
 
 
 def spc_command(
@@ -152,9 +156,6 @@ def _finite(text: str) -> float:
 
 def cmd_import_kpis(args: argparse.Namespace) -> int:
     """Check a file of KPI values against a programme's KPIs and (unless --dry-run) store it."""
-    from tandem.cli import CommandError, _setup_django
-
-    _setup_django()
     from tandem.outcomes import services
     from tandem.outcomes.importer import ImportFileError, plan_kpi_import
     from tandem.programmes.models import Programme
@@ -218,3 +219,8 @@ def add_parser(*, analyse: Any, imports: Any) -> None:
     kpis.add_argument("--programme", required=True, metavar="SLUG", help="the programme's slug")
     kpis.add_argument("--dry-run", action="store_true", help="check the file and write nothing")
     kpis.set_defaults(func=cmd_import_kpis)
+
+
+def add_commands(groups: CliGroups) -> None:
+    """Add `analyse spc` and `import kpis` to the `tandem` command (registered as this app's `cli`)."""
+    add_parser(analyse=groups.analyse, imports=groups.imports)

@@ -10,6 +10,7 @@ from tandem.registry import AppContribution, NavEntry
 
 
 def contribution() -> AppContribution:
+    from tandem.outcomes.cli import add_commands
     from tandem.outcomes.demo import seed_outcomes
 
     return AppContribution(
@@ -23,6 +24,7 @@ def contribution() -> AppContribution:
             ),
         ),
         api_router="tandem.outcomes.api",
+        cli=add_commands,
         demo=seed_outcomes,
         demo_order=50,
     )

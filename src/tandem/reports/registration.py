@@ -20,10 +20,13 @@ def _demo(*, programme: Any) -> None:
 
 
 def contribution() -> AppContribution:
+    from tandem.reports.cli import add_commands
+
     return AppContribution(
         name="reports",
         nav=(NavEntry("Reports", "reports:index", visible=lambda a: a.is_member, order=20),),
         api_router="tandem.reports.api",
+        cli=add_commands,
         demo=_demo,
         demo_order=90,
     )

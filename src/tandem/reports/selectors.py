@@ -18,7 +18,7 @@ from tandem.programmes.selectors import (
     can_manage,
     viewer_roles,
 )
-from tandem.surveys.models import Wave
+from tandem.surveys.models import Wave, WaveKind
 
 
 class ReportNotReleased(ProgrammeAccessDenied):
@@ -59,3 +59,24 @@ def comparable_pairs(waves: list[Wave]) -> list[tuple[Wave, Wave]]:
             if earlier.instrument_id == later.instrument_id and earlier.kind != "pulse":
                 pairs.append((earlier, later))
     return pairs
+
+
+NOT_THE_SAME_QUESTIONNAIRE = (
+    "Those two waves are not of the same questionnaire in the same programme."
+)
+
+
+def comparable(before: Wave, after: Wave) -> str | None:
+    """Why these two waves cannot be compared before and after, or None when they can.
+
+    The one statement of the rule: two different waves of the same questionnaire in the same
+    programme, neither of them a pulse (a pulse follows a trend over months, not a change
+    between two stock takes). Either order; callers put the earlier wave first.
+    """
+    if before.programme_id != after.programme_id or before.instrument_id != after.instrument_id:
+        return NOT_THE_SAME_QUESTIONNAIRE
+    if before.pk == after.pk:
+        return "A wave cannot be compared with itself: give two different waves."
+    if WaveKind.PULSE in (before.kind, after.kind):
+        return "Pulse waves are not compared before and after; compare two stock takes."
+    return None

@@ -25,6 +25,7 @@ def next_steps(access: Access) -> list[NextStep]:
 
 def contribution() -> AppContribution:
     from tandem.surveys import gdpr
+    from tandem.surveys.cli import add_commands
     from tandem.surveys.demo import seed_waves
 
     return AppContribution(
@@ -39,6 +40,7 @@ def contribution() -> AppContribution:
         ),
         next_steps=next_steps,
         api_router="tandem.surveys.api",
+        cli=add_commands,
         demo=seed_waves,
         demo_order=10,
         gdpr_export=gdpr.export,

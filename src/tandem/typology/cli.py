@@ -12,7 +12,10 @@ import argparse
 import json
 from os import PathLike
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tandem.registry import CliGroups
 
 ID_COLUMN = "id"
 
@@ -114,3 +117,8 @@ def add_parser(subparsers: Any) -> None:
     )
     score.add_argument("--json", action="store_true", help="print the result as JSON")
     score.set_defaults(func=cmd_score)
+
+
+def add_commands(groups: CliGroups) -> None:
+    """Add `typology score` to the `tandem` command (registered as this app's `cli`)."""
+    add_parser(groups.commands)

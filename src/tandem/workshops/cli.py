@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from tandem.cli.base import CommandError
+
+if TYPE_CHECKING:
+    from tandem.registry import CliGroups
 
 
 def cmd_remind_overdue(args: argparse.Namespace) -> int:
-    from tandem.cli import CommandError, _setup_django
-
-    _setup_django()
     from tandem.programmes.models import Programme
     from tandem.workshops.services import overdue_reminders_send
 
@@ -48,3 +50,8 @@ def add_parser(subparsers: Any) -> None:
     )
     remind.add_argument("--json", action="store_true")
     remind.set_defaults(func=cmd_remind_overdue)
+
+
+def add_commands(groups: CliGroups) -> None:
+    """Add `workshops remind-overdue` to the `tandem` command (registered as this app's `cli`)."""
+    add_parser(groups.commands)

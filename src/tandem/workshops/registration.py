@@ -27,6 +27,7 @@ def next_steps(access: Access) -> list[NextStep]:
 
 def contribution() -> AppContribution:
     from tandem.workshops import gdpr
+    from tandem.workshops.cli import add_commands
     from tandem.workshops.demo import seed_workshops
 
     return AppContribution(
@@ -34,6 +35,7 @@ def contribution() -> AppContribution:
         nav=(NavEntry("Away days", "workshops:home", visible=lambda a: a.is_member, order=35),),
         next_steps=next_steps,
         api_router="tandem.workshops.api",
+        cli=add_commands,
         demo=seed_workshops,
         demo_order=60,
         gdpr_export=gdpr.export,
