@@ -88,6 +88,23 @@ class AppContribution:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+def lazy(path: str) -> Callable[..., Any]:
+    """`"package.module:function"` as a callable that imports it only when called.
+
+    Registration runs in every process at start-up; a demo step or a command that pulls in
+    pandas or scipy should cost nothing until it is used.
+    """
+    module_name, _, attribute = path.partition(":")
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        from importlib import import_module
+
+        return getattr(import_module(module_name), attribute)(*args, **kwargs)
+
+    call.__qualname__ = call.__name__ = attribute
+    return call
+
+
 _REGISTERED: dict[str, AppContribution] = {}
 
 

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from tandem.registry import AppContribution, NavEntry
+from tandem.registry import AppContribution, NavEntry, lazy
 
 
 def contribution() -> AppContribution:
     from tandem.coaching import gdpr
-    from tandem.coaching.demo import seed_coaching
 
     return AppContribution(
         name="coaching",
         nav=(NavEntry("Coaching", "coaching:home", visible=lambda a: a.is_member, order=30),),
         api_router="tandem.coaching.api",
-        demo=seed_coaching,
+        demo=lazy("tandem.coaching.demo:seed_coaching"),
         demo_order=30,
         gdpr_export=gdpr.export,
         gdpr_erase=gdpr.erase,

@@ -9,6 +9,7 @@ from tandem.registry import AppContribution, NavEntry
 
 def _demo(*, programme: Any) -> int:
     """The demo codes its baseline's written answers (after the surveys step answered them)."""
+
     from tandem.coding.demo import seed_coding
 
     baseline = programme.waves.filter(kind="baseline").order_by("opens_on").first()

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from tandem.registry import AppContribution, NavEntry
+from tandem.registry import AppContribution, NavEntry, lazy
 
 
 def contribution() -> AppContribution:
     from tandem.networks import gdpr
     from tandem.networks.cli import add_commands
-    from tandem.networks.demo import seed_networks
 
     return AppContribution(
         name="networks",
@@ -28,7 +27,7 @@ def contribution() -> AppContribution:
         ),
         api_router="tandem.networks.api",
         cli=add_commands,
-        demo=seed_networks,
+        demo=lazy("tandem.networks.demo:seed_networks"),
         demo_order=40,
         # Export only: see tandem.networks.gdpr for why roster entries are kept on erasure.
         gdpr_export=gdpr.export,

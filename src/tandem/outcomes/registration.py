@@ -6,12 +6,11 @@ person, so there is nothing to export or erase for anyone.
 
 from __future__ import annotations
 
-from tandem.registry import AppContribution, NavEntry
+from tandem.registry import AppContribution, NavEntry, lazy
 
 
 def contribution() -> AppContribution:
     from tandem.outcomes.cli import add_commands
-    from tandem.outcomes.demo import seed_outcomes
 
     return AppContribution(
         name="outcomes",
@@ -25,6 +24,6 @@ def contribution() -> AppContribution:
         ),
         api_router="tandem.outcomes.api",
         cli=add_commands,
-        demo=seed_outcomes,
+        demo=lazy("tandem.outcomes.demo:seed_outcomes"),
         demo_order=50,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from tandem.programmes.access import Access
-from tandem.registry import AppContribution, NavEntry, NextStep
+from tandem.registry import AppContribution, NavEntry, NextStep, lazy
 
 
 def next_steps(access: Access) -> list[NextStep]:
@@ -26,7 +26,6 @@ def next_steps(access: Access) -> list[NextStep]:
 def contribution() -> AppContribution:
     from tandem.surveys import gdpr
     from tandem.surveys.cli import add_commands
-    from tandem.surveys.demo import seed_waves
 
     return AppContribution(
         name="surveys",
@@ -41,7 +40,7 @@ def contribution() -> AppContribution:
         next_steps=next_steps,
         api_router="tandem.surveys.api",
         cli=add_commands,
-        demo=seed_waves,
+        demo=lazy("tandem.surveys.demo:seed_waves"),
         demo_order=10,
         gdpr_export=gdpr.export,
         gdpr_erase=gdpr.erase,

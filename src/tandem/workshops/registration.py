@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from tandem.programmes.access import Access
-from tandem.registry import AppContribution, NavEntry, NextStep
+from tandem.registry import AppContribution, NavEntry, NextStep, lazy
 
 
 def next_steps(access: Access) -> list[NextStep]:
@@ -28,7 +28,6 @@ def next_steps(access: Access) -> list[NextStep]:
 def contribution() -> AppContribution:
     from tandem.workshops import gdpr
     from tandem.workshops.cli import add_commands
-    from tandem.workshops.demo import seed_workshops
 
     return AppContribution(
         name="workshops",
@@ -36,7 +35,7 @@ def contribution() -> AppContribution:
         next_steps=next_steps,
         api_router="tandem.workshops.api",
         cli=add_commands,
-        demo=seed_workshops,
+        demo=lazy("tandem.workshops.demo:seed_workshops"),
         demo_order=60,
         gdpr_export=gdpr.export,
         gdpr_erase=gdpr.erase,
