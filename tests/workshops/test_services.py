@@ -91,7 +91,7 @@ def test_a_file_named_pdf_that_is_not_one_is_refused(first_day) -> None:
 
 
 def test_a_file_over_the_size_limit_is_refused(first_day, monkeypatch) -> None:
-    monkeypatch.setattr(services, "MATERIAL_MAX_BYTES", 10)
+    monkeypatch.setattr(services.materials, "MATERIAL_MAX_BYTES", 10)
     upload = SimpleUploadedFile("slides.pdf", b"%PDF-1.7 and more than ten bytes")
     with pytest.raises(ValidationError) as caught:
         services.material_upload(away_day=first_day, title="Slides", upload=upload)
