@@ -19,9 +19,7 @@ def next_steps(access: Access) -> list[NextStep]:
             due=action.due_on,
             urgent=True,
         )
-        for action in overdue_actions_for(
-            viewer=access.viewer, programme=access.programme, roles=access.roles
-        )
+        for action in overdue_actions_for(viewer=access.viewer, programme=access.programme)
     ]
 
 
