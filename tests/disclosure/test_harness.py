@@ -329,9 +329,9 @@ def quick_charts(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(feedback, "reliability", reliability)
 
-    from tandem.networks import selectors as network_selectors
+    from tandem.networks.selectors import indices as network_indices
 
-    summarise = network_selectors.network_summary
+    summarise = network_indices.network_summary
     summaries: dict[str, Any] = {}
 
     def network_summary(net: Any, **kwargs: Any) -> Any:
@@ -340,7 +340,7 @@ def quick_charts(monkeypatch: pytest.MonkeyPatch) -> None:
             summaries[key] = summarise(net, **kwargs)
         return summaries[key]
 
-    monkeypatch.setattr(network_selectors, "network_summary", network_summary)
+    monkeypatch.setattr(network_indices, "network_summary", network_summary)
     from tandem.reports import pdf
 
     # The evaluation PDF is drawn from its print HTML; reading that HTML checks the same figures

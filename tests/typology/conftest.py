@@ -6,10 +6,10 @@ import pytest
 
 from tandem import demo as demo_module
 from tandem.programmes.models import Participant
-from tandem.typology import selectors
 from tandem.typology.demo import seed_types
 from tandem.typology.indicator import get_indicator
 from tandem.typology.models import IndicatorResponse, TypeProfile
+from tandem.typology.selectors import people
 
 from ..conftest import participant_named
 
@@ -26,7 +26,7 @@ def _no_types(demo: demo_module.DemoProgramme, monkeypatch: pytest.MonkeyPatch) 
     TypeProfile.objects.filter(participant__programme=demo.programme).delete()
     IndicatorResponse.objects.filter(participant__programme=demo.programme).delete()
     coaches: CoachMap = {}
-    monkeypatch.setattr(selectors, "coach_of", lambda participant: coaches.get(participant.pk))
+    monkeypatch.setattr(people, "coach_of", lambda participant: coaches.get(participant.pk))
     return coaches
 
 

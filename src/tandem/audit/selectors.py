@@ -10,8 +10,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from tandem.audit.models import AuditEvent
+from tandem.programmes.access import access_for
 from tandem.programmes.models import Programme
-from tandem.programmes.selectors import programme_for
 
 
 @dataclass(frozen=True)
@@ -38,10 +38,11 @@ class AuditFilter:
         return events
 
 
-def audit_events_for(*, viewer: Any, slug: str) -> tuple[Programme, QuerySet[AuditEvent]]:
+def audit_events_for(*, viewer: Any, programme: Programme) -> QuerySet[AuditEvent]:
     """The programme's audit events, for its lead (404 to non-members, 403 to other roles)."""
-    programme = programme_for(viewer=viewer, slug=slug, manage=True)
-    return programme, AuditEvent.objects.filter(programme=programme).select_related("actor")
+    access = access_for(viewer=viewer, programme=programme)
+    access.require(access.can_manage, message="Only the programme lead can do this.")
+    return AuditEvent.objects.filter(programme=programme).select_related("actor")
 
 
 def all_audit_events(*, viewer: Any) -> QuerySet[AuditEvent]:

@@ -8,12 +8,13 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from tandem.audit import selectors
+from tandem.programmes.access import Access
+from tandem.web import programme_page, render_page
 
 PAGE_SIZE = 50
 
@@ -34,13 +35,15 @@ def _filter(request: HttpRequest) -> selectors.AuditFilter:
     )
 
 
-def _page(request: HttpRequest, events: Any, context: dict[str, Any]) -> HttpResponse:
+def _events_page(
+    request: HttpRequest, events: Any, context: dict[str, Any], access: Access | None = None
+) -> HttpResponse:
     chosen = _filter(request)
     paginator = Paginator(chosen.apply(events), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
+    return render_page(
         request,
         "audit/events.jinja",
         context
@@ -50,6 +53,7 @@ def _page(request: HttpRequest, events: Any, context: dict[str, Any]) -> HttpRes
             "actions": selectors.actions_in(events),
             "query": query.urlencode(),
         },
+        access=access,
     )
 
 
@@ -57,20 +61,17 @@ def _page(request: HttpRequest, events: Any, context: dict[str, Any]) -> HttpRes
 @login_required
 @require_GET
 def programme_events(request: HttpRequest, slug: str) -> HttpResponse:
-    programme, events = selectors.audit_events_for(viewer=request.user, slug=slug)
-    return _page(
+    programme, access = programme_page(request, slug, manage=True)
+    events = selectors.audit_events_for(viewer=request.user, programme=programme)
+    return _events_page(
         request,
         events,
         {
             "programme": programme,
-            "header_organisation": programme.organisation.name,
             "action_url": reverse("audit:programme", args=[slug]),
             "page_title": f"Audit log – {programme.name}",
-            "breadcrumbs": [
-                {"text": "Programmes", "href": reverse("programmes:list")},
-                {"text": programme.name, "href": reverse("programmes:overview", args=[slug])},
-            ],
         },
+        access,
     )
 
 
@@ -79,7 +80,7 @@ def programme_events(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def all_events(request: HttpRequest) -> HttpResponse:
     events = selectors.all_audit_events(viewer=request.user)
-    return _page(
+    return _events_page(
         request,
         events,
         {

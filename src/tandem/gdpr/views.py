@@ -5,29 +5,35 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tandem.gdpr import services
+from tandem.programmes.access import Access
 from tandem.programmes.models import Participant, Programme
-from tandem.programmes.selectors import participant_for, programme_for
+from tandem.programmes.selectors import participant_for
+from tandem.web import programme_page, render_page
 
 
-def _person(request: HttpRequest, slug: str, participant_id: int) -> tuple[Programme, Participant]:
-    programme = programme_for(viewer=request.user, slug=slug, manage=True)
+def _person(
+    request: HttpRequest, slug: str, participant_id: int
+) -> tuple[Programme, Access, Participant]:
+    programme, access = programme_page(request, slug, manage=True)
     participant = participant_for(
         viewer=request.user, programme=programme, participant_id=participant_id
     )
-    return programme, participant
+    return programme, access, participant
 
 
 @never_cache
 @login_required
 @require_POST
 def export(request: HttpRequest, slug: str, participant_id: int) -> HttpResponse:
-    _, participant = _person(request, slug, participant_id)
+    _, _, participant = _person(request, slug, participant_id)
+    # Not `audited_download`: the service writes the audit row in the transaction that reads
+    # everything held (the CLI's export is audited the same way).
     data = services.subject_access_export(person=participant.person, actor=request.user)
     response = HttpResponse(data, content_type="application/zip")
     response["Content-Disposition"] = (
@@ -40,7 +46,7 @@ def export(request: HttpRequest, slug: str, participant_id: int) -> HttpResponse
 @login_required
 @require_http_methods(["GET", "POST"])
 def erase(request: HttpRequest, slug: str, participant_id: int) -> HttpResponse:
-    programme, participant = _person(request, slug, participant_id)
+    programme, access, participant = _person(request, slug, participant_id)
     person = participant.person
     if request.method == "POST" and request.POST.get("confirm") == "erase":
         report = services.person_erase(person=person, actor=request.user)
@@ -56,14 +62,16 @@ def erase(request: HttpRequest, slug: str, participant_id: int) -> HttpResponse:
                 "is theirs.",
             )
         return redirect("programmes:people", slug=slug)
-    return render(
+    back = reverse("programmes:person", args=[slug, participant.pk])
+    return render_page(
         request,
         "gdpr/erase_confirm.jinja",
         {
             "programme": programme,
             "participant": participant,
-            "header_organisation": programme.organisation.name,
             "page_title": f"Erase {person.name}",
-            "back": reverse("programmes:person", args=[slug, participant.pk]),
+            "back": back,
         },
+        access=access,
+        crumbs=[("People", reverse("programmes:people", args=[slug])), (person.name, back)],
     )

@@ -11,37 +11,21 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from tandem.networks import selectors
+from tandem.networks.roster import relations
 from tandem.networks.svg import layout, network_svg
-from tandem.programmes.models import Programme, Role
-from tandem.programmes.selectors import can_manage, programme_for, viewer_roles
+from tandem.programmes.models import Programme
 from tandem.surveys.models import Wave
+from tandem.web import Crumb, programme_page, render_page
 
 
-def _render(
-    request: HttpRequest,
-    template: str,
-    context: dict[str, Any],
-    *,
-    crumb: str | None = None,
-    status: int = 200,
-) -> HttpResponse:
-    programme: Programme = context["programme"]
-    context.setdefault("header_organisation", programme.organisation.name)
-    context.setdefault("can_manage", can_manage(viewer=request.user, programme=programme))
-    items = [
-        {"text": "Programmes", "href": reverse("programmes:list")},
-        {"text": programme.name, "href": reverse("programmes:overview", args=[programme.slug])},
-    ]
-    if crumb:
-        items.append({"text": crumb, "href": reverse("networks:overview", args=[programme.slug])})
-    context.setdefault("breadcrumbs", items)
-    return render(request, template, context, status=status)
+def _section(programme: Programme) -> Crumb:
+    return ("Working relationships", reverse("networks:overview", args=[programme.slug]))
 
 
 def _int(value: str | None) -> int | None:
@@ -65,8 +49,6 @@ def _relation_choices(wave: Wave | None) -> list[tuple[str, str]]:
     section = selectors.roster_section_of(wave) if wave is not None else None
     if section is None:
         return []
-    from tandem.networks.roster import relations
-
     return [(relation.id, relation.text) for relation in relations(section)]
 
 
@@ -82,16 +64,15 @@ def _chosen_relation(request: HttpRequest, choices: list[tuple[str, str]]) -> st
 @login_required
 @require_GET
 def overview(request: HttpRequest, slug: str) -> HttpResponse:
-    programme = programme_for(viewer=request.user, slug=slug)
-    if not selectors.can_see_networks(viewer=request.user, programme=programme) and (
-        Role.PARTICIPANT in viewer_roles(viewer=request.user, programme=programme)
-    ):
+    programme, access = programme_page(request, slug)
+    if not access.oversees and access.is_participant:
         return redirect("networks:me", slug=slug)
     data = selectors.network_overview(viewer=request.user, programme=programme)
-    return _render(
+    return render_page(
         request,
         "networks/overview.jinja",
         {"programme": programme, "overview": data, "page_title": "Working relationships"},
+        access=access,
     )
 
 
@@ -99,14 +80,14 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_GET
 def pairs(request: HttpRequest, slug: str) -> HttpResponse:
-    programme = programme_for(viewer=request.user, slug=slug)
+    programme, access = programme_page(request, slug)
     waves, wave = _chosen_wave(request, programme)
     view = (
         selectors.pair_ties_for(viewer=request.user, programme=programme, wave=wave)
         if wave is not None
         else None
     )
-    return _render(
+    return render_page(
         request,
         "networks/pairs.jinja",
         {
@@ -116,7 +97,8 @@ def pairs(request: HttpRequest, slug: str) -> HttpResponse:
             "view": view,
             "page_title": "Pair ties",
         },
-        crumb="Working relationships",
+        access=access,
+        crumbs=[_section(programme)],
     )
 
 
@@ -202,10 +184,12 @@ def _node_rows(data: selectors.MapData) -> list[dict[str, Any]]:
 @login_required
 @require_GET
 def network_map(request: HttpRequest, slug: str) -> HttpResponse:
-    programme = programme_for(viewer=request.user, slug=slug)
+    programme, access = programme_page(request, slug)
     context = _map_context(request, programme)
     context["page_title"] = "Network maps"
-    return _render(request, "networks/map.jinja", context, crumb="Working relationships")
+    return render_page(
+        request, "networks/map.jinja", context, access=access, crumbs=[_section(programme)]
+    )
 
 
 @never_cache
@@ -213,7 +197,7 @@ def network_map(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def map_json(request: HttpRequest, slug: str) -> JsonResponse:
     """The map's pseudonymised elements for Cytoscape.js (the same rules as the page)."""
-    programme = programme_for(viewer=request.user, slug=slug)
+    programme, _access = programme_page(request, slug)
     _waves, wave = _chosen_wave(request, programme)
     relation_id = _chosen_relation(request, _relation_choices(wave))
     compare_id = _int(request.GET.get("compare"))
@@ -246,7 +230,7 @@ def map_json(request: HttpRequest, slug: str) -> JsonResponse:
 @login_required
 @require_GET
 def localities(request: HttpRequest, slug: str) -> HttpResponse:
-    programme = programme_for(viewer=request.user, slug=slug)
+    programme, access = programme_page(request, slug)
     waves, wave = _chosen_wave(request, programme)
     choices = _relation_choices(wave)
     relation_id = _chosen_relation(request, choices)
@@ -257,7 +241,7 @@ def localities(request: HttpRequest, slug: str) -> HttpResponse:
         if wave is not None and relation_id is not None
         else None
     )
-    return _render(
+    return render_page(
         request,
         "networks/localities.jinja",
         {
@@ -269,7 +253,8 @@ def localities(request: HttpRequest, slug: str) -> HttpResponse:
             "matrix": matrix,
             "page_title": "Doctor and manager ties by locality",
         },
-        crumb="Working relationships",
+        access=access,
+        crumbs=[_section(programme)],
     )
 
 
@@ -277,10 +262,11 @@ def localities(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_GET
 def me(request: HttpRequest, slug: str) -> HttpResponse:
-    programme = programme_for(viewer=request.user, slug=slug)
+    programme, access = programme_page(request, slug)
     ego = selectors.ego_network(viewer=request.user, programme=programme)
-    return _render(
+    return render_page(
         request,
         "networks/me.jinja",
         {"programme": programme, "ego": ego, "page_title": "Your working relationships"},
+        access=access,
     )

@@ -22,15 +22,8 @@ from django.db.models import Q, QuerySet
 from tandem.analysis.errors import AnalysisInputError
 from tandem.analysis.spc import SpcChart, xmr_chart
 from tandem.outcomes.models import Kpi, KpiValue
-from tandem.programmes.models import Milestone, Pair, Programme, Role, Service
-from tandem.programmes.selectors import (
-    MANAGING_ROLES,
-    ProgrammeAccessDenied,
-    ProgrammeNotFound,
-    viewer_roles,
-)
-
-ALL_SERVICE_ROLES = frozenset({Role.PROGRAMME_LEAD, Role.SPONSOR})
+from tandem.programmes.access import ProgrammeAccessDenied, ProgrammeNotFound, access_for
+from tandem.programmes.models import Milestone, Pair, Programme, Service
 
 
 def programme_services(*, programme: Programme) -> QuerySet[Service]:
@@ -45,32 +38,28 @@ def programme_services(*, programme: Programme) -> QuerySet[Service]:
 
 def visible_services(*, viewer: Any, programme: Programme) -> list[Service]:
     """The programme's services whose KPIs the viewer may see (raises for no role / a coach)."""
-    roles = viewer_roles(viewer=viewer, programme=programme)
-    if not roles:
-        raise ProgrammeNotFound("No such programme.")
-    services = programme_services(programme=programme)
-    if roles & ALL_SERVICE_ROLES:
-        return list(services)
-    if Role.PARTICIPANT in roles:
-        own = Pair.objects.filter(programme=programme).filter(
-            Q(doctor__person__user=viewer) | Q(manager__person__user=viewer)
-        )
-        return list(services.filter(pk__in=own.values("service_id")))
-    raise ProgrammeAccessDenied(
-        "Service outcomes are for the programme's leads, sponsors and pairs."
+    access = access_for(viewer=viewer, programme=programme)
+    access.require(
+        access.oversees or access.is_participant,
+        ProgrammeAccessDenied,
+        "Service outcomes are for the programme's leads, sponsors and pairs.",
     )
+    services = programme_services(programme=programme)
+    if access.oversees:
+        return list(services)
+    own = Pair.objects.filter(pk__in=access.pair_ids)
+    return list(services.filter(pk__in=own.values("service_id")))
 
 
 def can_manage_outcomes(*, viewer: Any, programme: Programme) -> bool:
-    return bool(viewer_roles(viewer=viewer, programme=programme) & MANAGING_ROLES)
+    return access_for(viewer=viewer, programme=programme).can_manage
 
 
 def require_manager(*, viewer: Any, programme: Programme) -> None:
-    roles = viewer_roles(viewer=viewer, programme=programme)
-    if not roles:
-        raise ProgrammeNotFound("No such programme.")
-    if not roles & MANAGING_ROLES:
-        raise ProgrammeAccessDenied("Only the programme lead can change KPIs.")
+    access = access_for(viewer=viewer, programme=programme)
+    access.require(
+        access.can_manage, ProgrammeAccessDenied, "Only the programme lead can change KPIs."
+    )
 
 
 def service_for(*, viewer: Any, programme: Programme, service_id: int) -> Service:

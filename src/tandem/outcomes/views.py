@@ -1,6 +1,6 @@
 """Service outcome pages: the programme's services, a service's SPC charts, KPI set-up and import.
 
-Every view starts from `programme_for` (404 for people outside the programme) and a selector
+Every view starts from `programme_page` (404 for people outside the programme) and a selector
 that refuses, with 403, roles the rule in `selectors` leaves out. No page needs JavaScript.
 """
 
@@ -11,70 +11,49 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tandem.outcomes import selectors, services
 from tandem.outcomes.forms import KpiForm, KpiImportForm, KpiValueForm
 from tandem.outcomes.importer import ImportFileError, plan_kpi_import, template_csv
-from tandem.outcomes.models import KpiValue
+from tandem.outcomes.models import Kpi, KpiValue
 from tandem.programmes.forms import ImportConfirmForm
 from tandem.programmes.models import Milestone, Programme
-from tandem.programmes.selectors import programme_for
+from tandem.web import Crumb, programme_page, render_page, service_form
 
 
-def _render(
-    request: HttpRequest,
-    template: str,
-    context: dict[str, Any],
-    *,
-    crumbs: tuple[tuple[str, str], ...] = (),
-    status: int = 200,
-) -> HttpResponse:
-    programme: Programme = context["programme"]
-    context.setdefault("header_organisation", programme.organisation.name)
-    context.setdefault(
-        "can_manage", selectors.can_manage_outcomes(viewer=request.user, programme=programme)
-    )
-    items = [
-        {"text": "Programmes", "href": reverse("programmes:list")},
-        {"text": programme.name, "href": reverse("programmes:overview", args=[programme.slug])},
-    ]
-    if template != "outcomes/index.jinja":
-        items.append(
-            {"text": "Service outcomes", "href": reverse("outcomes:index", args=[programme.slug])}
-        )
-    items.extend({"text": text, "href": href} for text, href in crumbs)
-    context.setdefault("breadcrumbs", items)
-    return render(request, template, context, status=status)
+def _section(programme: Programme) -> Crumb:
+    return ("Service outcomes", reverse("outcomes:index", args=[programme.slug]))
 
 
 @login_required
 @require_GET
 def index(request: HttpRequest, slug: str) -> HttpResponse:
-    programme = programme_for(viewer=request.user, slug=slug)
+    programme, access = programme_page(request, slug)
     rows = selectors.programme_outcomes(viewer=request.user, programme=programme)
-    return _render(
+    return render_page(
         request,
         "outcomes/index.jinja",
         {"programme": programme, "rows": rows, "page_title": "Service outcomes"},
+        access=access,
     )
 
 
 @login_required
 @require_GET
 def service(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
-    programme = programme_for(viewer=request.user, slug=slug)
+    programme, access = programme_page(request, slug)
     found, charts = selectors.service_outcomes(
         viewer=request.user, programme=programme, service_id=service_id
     )
     milestones = list(Milestone.objects.filter(programme=programme).order_by("start_date", "id"))
-    return _render(
+    return render_page(
         request,
         "outcomes/service.jinja",
         {
@@ -84,13 +63,15 @@ def service(request: HttpRequest, slug: str, service_id: int) -> HttpResponse:
             "milestones": milestones,
             "page_title": f"{found.name}: outcomes",
         },
+        access=access,
+        crumbs=[_section(programme)],
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def kpi_edit(request: HttpRequest, slug: str, kpi_id: int | None = None) -> HttpResponse:
-    programme = programme_for(viewer=request.user, slug=slug)
+    programme, access = programme_page(request, slug)
     selectors.require_manager(viewer=request.user, programme=programme)
     kpi = (
         None
@@ -103,8 +84,8 @@ def kpi_edit(request: HttpRequest, slug: str, kpi_id: int | None = None) -> Http
         milestones=list(Milestone.objects.filter(programme=programme).order_by("start_date")),
         kpi=kpi,
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def save(data: dict[str, Any]) -> Kpi:
         fields = {
             "name": data["name"],
             "unit": data["unit"],
@@ -113,74 +94,76 @@ def kpi_edit(request: HttpRequest, slug: str, kpi_id: int | None = None) -> Http
             "frequency": data["frequency"],
             "target": data["target"],
         }
-        try:
-            if kpi is None:
-                service_obj, locality = data["owner"]
-                kpi = services.kpi_create(
-                    service=service_obj,
-                    locality=locality,
-                    rebase_milestones=form.chosen_milestones(),
-                    programme=programme,
-                    **fields,
-                )
-            else:
-                services.kpi_update(
-                    kpi=kpi,
-                    rebase_milestones=form.chosen_milestones(),
-                    programme=programme,
-                    **fields,
-                )
-        except ValidationError as exc:
-            for name, errors in getattr(exc, "message_dict", {None: exc.messages}).items():
-                form.add_error(name if name in form.fields else None, errors)
-        else:
-            messages.success(request, f"Saved the KPI “{kpi.name}”.")
-            return redirect("outcomes:kpi_values", slug=slug, kpi_id=kpi.pk)
-    title = "Add a KPI" if kpi is None else f"Edit {kpi.name}"
-    return _render(
+        if kpi is None:
+            service_obj, locality = data["owner"]
+            return services.kpi_create(
+                service=service_obj,
+                locality=locality,
+                rebase_milestones=form.chosen_milestones(),
+                programme=programme,
+                **fields,
+            )
+        return services.kpi_update(
+            kpi=kpi, rebase_milestones=form.chosen_milestones(), programme=programme, **fields
+        )
+
+    def page(form: Form) -> HttpResponse:
+        title = "Add a KPI" if kpi is None else f"Edit {kpi.name}"
+        return render_page(
+            request,
+            "outcomes/kpi_edit.jinja",
+            {"programme": programme, "form": form, "kpi": kpi, "page_title": title},
+            access=access,
+            crumbs=[_section(programme)],
+        )
+
+    return service_form(
         request,
-        "outcomes/kpi_edit.jinja",
-        {"programme": programme, "form": form, "kpi": kpi, "page_title": title},
-        status=400 if form.errors else 200,
+        form,
+        save=save,
+        done=lambda saved: redirect("outcomes:kpi_values", slug=slug, kpi_id=saved.pk),
+        again=page,
+        message=lambda saved: f"Saved the KPI “{saved.name}”.",
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def kpi_values(request: HttpRequest, slug: str, kpi_id: int) -> HttpResponse:
-    programme = programme_for(viewer=request.user, slug=slug)
+    programme, access = programme_page(request, slug)
     kpi = selectors.kpi_for(viewer=request.user, programme=programme, kpi_id=kpi_id, manage=True)
-    form = KpiValueForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        stored = services.kpi_value_set(
-            kpi=kpi,
-            period=form.cleaned_data["period"],
-            value=form.cleaned_data["value"],
-            programme=programme,
+
+    def page(form: Form) -> HttpResponse:
+        return render_page(
+            request,
+            "outcomes/kpi_values.jinja",
+            {
+                "programme": programme,
+                "kpi": kpi,
+                "form": form,
+                "values": list(KpiValue.objects.filter(kpi=kpi).order_by("-period")),
+                "page_title": f"{kpi.name}: values",
+            },
+            access=access,
+            crumbs=[_section(programme)],
         )
-        messages.success(
-            request, f"Saved {kpi.name} for {stored.period:%d %B %Y}: {stored.value:g}."
-        )
-        return redirect("outcomes:kpi_values", slug=slug, kpi_id=kpi.pk)
-    values = list(KpiValue.objects.filter(kpi=kpi).order_by("-period"))
-    return _render(
+
+    return service_form(
         request,
-        "outcomes/kpi_values.jinja",
-        {
-            "programme": programme,
-            "kpi": kpi,
-            "form": form,
-            "values": values,
-            "page_title": f"{kpi.name}: values",
-        },
-        status=400 if form.errors else 200,
+        KpiValueForm(request.POST if request.method == "POST" else None),
+        save=lambda data: services.kpi_value_set(
+            kpi=kpi, period=data["period"], value=data["value"], programme=programme
+        ),
+        done=lambda _stored: redirect("outcomes:kpi_values", slug=slug, kpi_id=kpi.pk),
+        again=page,
+        message=lambda stored: f"Saved {kpi.name} for {stored.period:%d %B %Y}: {stored.value:g}.",
     )
 
 
 @login_required
 @require_POST
 def kpi_value_delete(request: HttpRequest, slug: str, kpi_id: int, value_id: int) -> HttpResponse:
-    programme = programme_for(viewer=request.user, slug=slug)
+    programme, _access = programme_page(request, slug)
     kpi = selectors.kpi_for(viewer=request.user, programme=programme, kpi_id=kpi_id, manage=True)
     stored = KpiValue.objects.filter(kpi=kpi, pk=value_id).first()
     if stored is None:
@@ -198,7 +181,7 @@ def _import_path(programme: Programme, token: uuid.UUID) -> str:
 @require_http_methods(["GET", "POST"])
 def kpi_import(request: HttpRequest, slug: str) -> HttpResponse:
     """Step 1: upload. The file is kept in storage (not in this process) until it is confirmed."""
-    programme = programme_for(viewer=request.user, slug=slug, manage=True)
+    programme, access = programme_page(request, slug, manage=True)
     form = KpiImportForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -206,10 +189,12 @@ def kpi_import(request: HttpRequest, slug: str) -> HttpResponse:
         default_storage.save(_import_path(programme, token), ContentFile(upload.read()))
         request.session[f"kpi-import-{token}"] = upload.name
         return redirect("outcomes:import_preview", slug=slug, token=token)
-    return _render(
+    return render_page(
         request,
         "outcomes/import.jinja",
         {"programme": programme, "form": form, "page_title": "Import KPI values"},
+        access=access,
+        crumbs=[_section(programme)],
         status=400 if form.errors else 200,
     )
 
@@ -218,7 +203,7 @@ def kpi_import(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def kpi_import_preview(request: HttpRequest, slug: str, token: uuid.UUID) -> HttpResponse:
     """Step 2: every problem by row, or what will be added; confirming writes it all at once."""
-    programme = programme_for(viewer=request.user, slug=slug, manage=True)
+    programme, access = programme_page(request, slug, manage=True)
     path = _import_path(programme, token)
     filename = request.session.get(f"kpi-import-{token}")
     if filename is None or not default_storage.exists(path):
@@ -228,12 +213,12 @@ def kpi_import_preview(request: HttpRequest, slug: str, token: uuid.UUID) -> Htt
         return redirect("outcomes:import", slug=slug)
     with default_storage.open(path, "rb") as handle:
         data = handle.read()
-    crumbs = (("Import KPI values", reverse("outcomes:import", args=[slug])),)
+    crumbs = [_section(programme), ("Import KPI values", reverse("outcomes:import", args=[slug]))]
     try:
         plan = plan_kpi_import(programme=programme, data=data, filename=filename)
     except ImportFileError as exc:
         default_storage.delete(path)
-        return _render(
+        return render_page(
             request,
             "outcomes/import_preview.jinja",
             {
@@ -242,6 +227,7 @@ def kpi_import_preview(request: HttpRequest, slug: str, token: uuid.UUID) -> Htt
                 "filename": filename,
                 "page_title": "Import KPI values – problems",
             },
+            access=access,
             crumbs=crumbs,
             status=400,
         )
@@ -256,7 +242,7 @@ def kpi_import_preview(request: HttpRequest, slug: str, token: uuid.UUID) -> Htt
             f"Imported {filename}: {added} new values, {plan.count('unchanged')} already recorded.",
         )
         return redirect("outcomes:index", slug=slug)
-    return _render(
+    return render_page(
         request,
         "outcomes/import_preview.jinja",
         {
@@ -269,6 +255,7 @@ def kpi_import_preview(request: HttpRequest, slug: str, token: uuid.UUID) -> Htt
             if plan.is_valid
             else "Import KPI values – problems",
         },
+        access=access,
         crumbs=crumbs,
         status=200 if plan.is_valid else 400,
     )
@@ -277,7 +264,8 @@ def kpi_import_preview(request: HttpRequest, slug: str, token: uuid.UUID) -> Htt
 @login_required
 @require_GET
 def kpi_import_template(request: HttpRequest, slug: str) -> HttpResponse:
-    programme_for(viewer=request.user, slug=slug, manage=True)
+    # A blank template, not data leaving the building: not audited, so not `audited_download`.
+    programme_page(request, slug, manage=True)
     response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="tandem-kpi-values-template.csv"'
     return response

@@ -5,11 +5,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -21,38 +21,20 @@ from tandem.programmes.forms import (
     ParticipantImportForm,
 )
 from tandem.programmes.importer import ImportFileError, plan_participant_import, template_csv
-from tandem.programmes.models import Programme, Role
+from tandem.programmes.models import Milestone, Pair, Programme, Role
 from tandem.registry import NextStep, next_steps
-from tandem.web import programme_page, render_page
-
-
-def _crumbs(programme: Programme | None = None, *extra: tuple[str, str]) -> list[dict[str, str]]:
-    items = [{"text": "Programmes", "href": reverse("programmes:list")}]
-    if programme is not None:
-        items.append(
-            {"text": programme.name, "href": reverse("programmes:overview", args=[programme.slug])}
-        )
-    items.extend({"text": text, "href": href} for text, href in extra)
-    return items
-
-
-def _render(
-    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
-) -> HttpResponse:
-    programme = context.get("programme")
-    if programme is not None:
-        context.setdefault("header_organisation", programme.organisation.name)
-        context.setdefault(
-            "can_manage", selectors.can_manage(viewer=request.user, programme=programme)
-        )
-    return render(request, template, context, status=status)
+from tandem.web import programme_page, render_page, service_form
+from tandem.web.pages import breadcrumbs
 
 
 @login_required
 def programme_list(request: HttpRequest) -> HttpResponse:
     programmes = list(selectors.programmes_for(viewer=request.user))
-    return _render(
-        request, "programmes/list.jinja", {"programmes": programmes, "page_title": "Programmes"}
+    return render_page(
+        request,
+        "programmes/list.jinja",
+        # The top of the site: nothing above it to lead back to.
+        {"programmes": programmes, "page_title": "Programmes", "breadcrumbs": []},
     )
 
 
@@ -72,7 +54,8 @@ def programme_overview(request: HttpRequest, slug: str) -> HttpResponse:
             "overview": overview,
             "step_groups": groups,
             "page_title": programme.name,
-            "breadcrumbs": _crumbs(),
+            # The programme's own page: its trail ends at the list of programmes.
+            "breadcrumbs": breadcrumbs(None),
         },
         access=access,
     )
@@ -80,7 +63,7 @@ def programme_overview(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def people_list(request: HttpRequest, slug: str) -> HttpResponse:
-    programme = selectors.programme_for(viewer=request.user, slug=slug)
+    programme, access = programme_page(request, slug)
     role = request.GET.get("role") or None
     if role not in Role.values:
         role = None
@@ -88,7 +71,7 @@ def people_list(request: HttpRequest, slug: str) -> HttpResponse:
     participants = list(
         selectors.participants_for(viewer=request.user, programme=programme, role=role, query=query)
     )
-    return _render(
+    return render_page(
         request,
         "programmes/people.jinja",
         {
@@ -98,21 +81,25 @@ def people_list(request: HttpRequest, slug: str) -> HttpResponse:
             "query": query,
             "roles": Role.choices,
             "page_title": f"People – {programme.name}",
-            "breadcrumbs": _crumbs(programme),
         },
+        access=access,
     )
+
+
+def _people(slug: str) -> tuple[str, str]:
+    return ("People", reverse("programmes:people", args=[slug]))
 
 
 @login_required
 def person_detail(request: HttpRequest, slug: str, participant_id: int) -> HttpResponse:
-    programme = selectors.programme_for(viewer=request.user, slug=slug)
+    programme, access = programme_page(request, slug)
     participant = selectors.participant_for(
         viewer=request.user, programme=programme, participant_id=participant_id
     )
     pairs = [(pair, pair.manager) for pair in participant.pairs_as_doctor.all()] + [
         (pair, pair.doctor) for pair in participant.pairs_as_manager.all()
     ]
-    return _render(
+    return render_page(
         request,
         "programmes/person.jinja",
         {
@@ -120,10 +107,9 @@ def person_detail(request: HttpRequest, slug: str, participant_id: int) -> HttpR
             "participant": participant,
             "pairs": pairs,
             "page_title": participant.person.name,
-            "breadcrumbs": _crumbs(
-                programme, ("People", reverse("programmes:people", args=[slug]))
-            ),
         },
+        access=access,
+        crumbs=[_people(slug)],
     )
 
 
@@ -135,7 +121,7 @@ def _import_path(programme: Programme, token: uuid.UUID) -> str:
 @require_http_methods(["GET", "POST"])
 def participant_import(request: HttpRequest, slug: str) -> HttpResponse:
     """Step 1: upload. The file is kept in storage (not in this process) until it is confirmed."""
-    programme = selectors.programme_for(viewer=request.user, slug=slug, manage=True)
+    programme, access = programme_page(request, slug, manage=True)
     form = ParticipantImportForm(
         *((request.POST, request.FILES) if request.method == "POST" else ())
     )
@@ -145,17 +131,12 @@ def participant_import(request: HttpRequest, slug: str) -> HttpResponse:
         default_storage.save(_import_path(programme, token), ContentFile(upload.read()))
         request.session[f"import-{token}"] = upload.name
         return redirect("programmes:import_preview", slug=slug, token=token)
-    return _render(
+    return render_page(
         request,
         "programmes/import.jinja",
-        {
-            "programme": programme,
-            "form": form,
-            "page_title": "Import participants",
-            "breadcrumbs": _crumbs(
-                programme, ("People", reverse("programmes:people", args=[slug]))
-            ),
-        },
+        {"programme": programme, "form": form, "page_title": "Import participants"},
+        access=access,
+        crumbs=[_people(slug)],
         status=400 if form.errors else 200,
     )
 
@@ -164,7 +145,7 @@ def participant_import(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def participant_import_preview(request: HttpRequest, slug: str, token: uuid.UUID) -> HttpResponse:
     """Step 2: every problem by row, or what will change; confirming writes it in one transaction."""
-    programme = selectors.programme_for(viewer=request.user, slug=slug, manage=True)
+    programme, access = programme_page(request, slug, manage=True)
     path = _import_path(programme, token)
     filename = request.session.get(f"import-{token}")
     if filename is None or not default_storage.exists(path):
@@ -174,12 +155,12 @@ def participant_import_preview(request: HttpRequest, slug: str, token: uuid.UUID
         return redirect("programmes:import", slug=slug)
     with default_storage.open(path, "rb") as handle:
         data = handle.read()
-    crumbs = _crumbs(programme, ("Import participants", reverse("programmes:import", args=[slug])))
+    crumbs = [("Import participants", reverse("programmes:import", args=[slug]))]
     try:
         plan = plan_participant_import(programme=programme, data=data, filename=filename)
     except ImportFileError as exc:
         default_storage.delete(path)
-        return _render(
+        return render_page(
             request,
             "programmes/import_preview.jinja",
             {
@@ -187,8 +168,9 @@ def participant_import_preview(request: HttpRequest, slug: str, token: uuid.UUID
                 "file_error": str(exc),
                 "filename": filename,
                 "page_title": "Import participants – problems",
-                "breadcrumbs": crumbs,
             },
+            access=access,
+            crumbs=crumbs,
             status=400,
         )
     if request.method == "POST" and ImportConfirmForm(request.POST).is_valid() and plan.is_valid:
@@ -201,7 +183,7 @@ def participant_import_preview(request: HttpRequest, slug: str, token: uuid.UUID
             f"{result.unchanged} unchanged; {result.pairs_created} pairs created.",
         )
         return redirect("programmes:people", slug=slug)
-    return _render(
+    return render_page(
         request,
         "programmes/import_preview.jinja",
         {
@@ -213,15 +195,17 @@ def participant_import_preview(request: HttpRequest, slug: str, token: uuid.UUID
             "page_title": "Import participants – check"
             if plan.is_valid
             else "Import participants – problems",
-            "breadcrumbs": crumbs,
         },
+        access=access,
+        crumbs=crumbs,
         status=200 if plan.is_valid else 400,
     )
 
 
 @login_required
 def participant_import_template(request: HttpRequest, slug: str) -> HttpResponse:
-    selectors.programme_for(viewer=request.user, slug=slug, manage=True)
+    # A blank template, not data leaving the building: not audited, so not `audited_download`.
+    programme_page(request, slug, manage=True)
     response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="tandem-participants-template.csv"'
     return response
@@ -232,7 +216,7 @@ def participant_import_template(request: HttpRequest, slug: str) -> HttpResponse
 def milestone_edit(
     request: HttpRequest, slug: str, milestone_id: int | None = None
 ) -> HttpResponse:
-    programme = selectors.programme_for(viewer=request.user, slug=slug, manage=True)
+    programme, access = programme_page(request, slug, manage=True)
     milestone = None
     initial: dict[str, Any] = {}
     if milestone_id is not None:
@@ -241,37 +225,40 @@ def milestone_edit(
             f: getattr(milestone, f)
             for f in ("kind", "title", "start_date", "end_date", "description")
         }
+
+    def save(data: dict[str, Any]) -> Milestone:
+        if milestone is None:
+            return services.milestone_create(programme=programme, **data)
+        return services.milestone_update(milestone=milestone, **data)
+
+    def page(form: Form) -> HttpResponse:
+        return render_page(
+            request,
+            "programmes/milestone_form.jinja",
+            {
+                "programme": programme,
+                "form": form,
+                "milestone": milestone,
+                "page_title": "Edit milestone" if milestone else "Add a milestone",
+            },
+            access=access,
+        )
+
     form = MilestoneForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if milestone is None:
-                services.milestone_create(programme=programme, **form.cleaned_data)
-            else:
-                services.milestone_update(milestone=milestone, **form.cleaned_data)
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            messages.success(request, f"Saved the milestone “{form.cleaned_data['title']}”.")
-            return redirect("programmes:overview", slug=slug)
-    return _render(
+    return service_form(
         request,
-        "programmes/milestone_form.jinja",
-        {
-            "programme": programme,
-            "form": form,
-            "milestone": milestone,
-            "page_title": "Edit milestone" if milestone else "Add a milestone",
-            "breadcrumbs": _crumbs(programme),
-        },
-        status=400 if form.errors else 200,
+        form,
+        save=save,
+        done=lambda _saved: redirect("programmes:overview", slug=slug),
+        again=page,
+        message=lambda _saved: f"Saved the milestone “{form.cleaned_data['title']}”.",
     )
 
 
 @login_required
 @require_POST
 def milestone_delete(request: HttpRequest, slug: str, milestone_id: int) -> HttpResponse:
-    programme = selectors.programme_for(viewer=request.user, slug=slug, manage=True)
+    programme, _access = programme_page(request, slug, manage=True)
     milestone = selectors.milestone_for(programme=programme, milestone_id=milestone_id)
     services.milestone_delete(milestone=milestone)
     messages.success(request, f"Removed the milestone “{milestone.title}”.")
@@ -281,38 +268,36 @@ def milestone_delete(request: HttpRequest, slug: str, milestone_id: int) -> Http
 @login_required
 @require_http_methods(["GET", "POST"])
 def pair_create(request: HttpRequest, slug: str) -> HttpResponse:
-    programme = selectors.programme_for(viewer=request.user, slug=slug, manage=True)
-    form = PairForm(request.POST or None, programme=programme)
-    if request.method == "POST" and form.is_valid():
-        try:
-            pair = services.pair_create(programme=programme, **form.cleaned_data)
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            messages.success(
-                request,
-                f"Paired {pair.doctor.person.name} and {pair.manager.person.name} "
-                f"for {pair.service.name}.",
-            )
-            return redirect("programmes:overview", slug=slug)
-    return _render(
+    programme, access = programme_page(request, slug, manage=True)
+
+    def page(form: Form) -> HttpResponse:
+        return render_page(
+            request,
+            "programmes/pair_form.jinja",
+            {"programme": programme, "form": form, "page_title": "Pair a doctor and a manager"},
+            access=access,
+        )
+
+    def paired(pair: Pair) -> str:
+        return (
+            f"Paired {pair.doctor.person.name} and {pair.manager.person.name} "
+            f"for {pair.service.name}."
+        )
+
+    return service_form(
         request,
-        "programmes/pair_form.jinja",
-        {
-            "programme": programme,
-            "form": form,
-            "page_title": "Pair a doctor and a manager",
-            "breadcrumbs": _crumbs(programme),
-        },
-        status=400 if form.errors else 200,
+        PairForm(request.POST or None, programme=programme),
+        save=lambda data: services.pair_create(programme=programme, **data),
+        done=lambda _pair: redirect("programmes:overview", slug=slug),
+        again=page,
+        message=paired,
     )
 
 
 @login_required
 @require_POST
 def pair_delete(request: HttpRequest, slug: str, pair_id: int) -> HttpResponse:
-    programme = selectors.programme_for(viewer=request.user, slug=slug, manage=True)
+    programme, _access = programme_page(request, slug, manage=True)
     pair = selectors.pair_for(programme=programme, pair_id=pair_id)
     services.pair_delete(pair=pair)
     messages.success(request, f"Removed the pair for {pair.service.name}.")

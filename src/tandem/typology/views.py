@@ -1,6 +1,6 @@
 """Type profiling pages: take the indicator, see the profile, confirm best fit, share; team views.
 
-Every view starts from `programme_for` (404 for people outside the programme) and a selector that
+Every view starts from `programme_page` (404 for people outside the programme) and a selector that
 refuses, with 403, anyone the privacy rule leaves out. No page needs JavaScript.
 """
 
@@ -13,66 +13,43 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tandem.analysis.typology import PAIRS
+from tandem.programmes.access import Access
 from tandem.programmes.models import Programme
-from tandem.programmes.selectors import can_manage, programme_for
 from tandem.typology import guidance, selectors, services
 from tandem.typology.forms import BestFitForm, ExternalTypeForm, IndicatorForm
 from tandem.typology.indicator import get_indicator
 from tandem.typology.models import TypeProfile
+from tandem.web import Crumb, programme_page, render_page, service_form
 
 
-def _form_errors(form: Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
+def _section(programme: Programme) -> Crumb:
+    return ("Type profiling", reverse("typology:index", args=[programme.slug]))
 
 
-def _render(
-    request: HttpRequest,
-    template: str,
-    context: dict[str, Any],
-    *,
-    crumbs: tuple[tuple[str, str], ...] = (),
-    status: int = 200,
-) -> HttpResponse:
-    programme: Programme = context["programme"]
-    context.setdefault("header_organisation", programme.organisation.name)
-    context.setdefault("can_manage", can_manage(viewer=request.user, programme=programme))
-    items = [
-        {"text": "Programmes", "href": reverse("programmes:list")},
-        {"text": programme.name, "href": reverse("programmes:overview", args=[programme.slug])},
-    ]
-    if template != "typology/index.jinja":
-        items.append(
-            {"text": "Type profiling", "href": reverse("typology:index", args=[programme.slug])}
-        )
-    items.extend({"text": text, "href": href} for text, href in crumbs)
-    context.setdefault("breadcrumbs", items)
-    return render(request, template, context, status=status)
-
-
-def _profile_crumb(programme: Programme, participant_id: int, own: bool) -> tuple[str, str]:
+def _profile_crumb(programme: Programme, participant_id: int, own: bool) -> Crumb:
     return (
         "Your type profile" if own else "Type profile",
         reverse("typology:profile", args=[programme.slug, participant_id]),
     )
 
 
+def _to_profile(slug: str, participant_id: int) -> HttpResponse:
+    return redirect("typology:profile", slug=slug, participant_id=participant_id)
+
+
 @never_cache
 @login_required
 @require_GET
 def index(request: HttpRequest, slug: str) -> HttpResponse:
-    programme = programme_for(viewer=request.user, slug=slug)
+    programme, access = programme_page(request, slug)
     me, own = selectors.own_type(viewer=request.user, programme=programme)
-    return _render(
+    return render_page(
         request,
         "typology/index.jinja",
         {
@@ -82,6 +59,7 @@ def index(request: HttpRequest, slug: str) -> HttpResponse:
             "coachees": selectors.coachees_for(viewer=request.user, programme=programme),
             "page_title": "Type profiling",
         },
+        access=access,
     )
 
 
@@ -89,28 +67,34 @@ def index(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def take(request: HttpRequest, slug: str) -> HttpResponse:
-    programme = programme_for(viewer=request.user, slug=slug)
+    programme, access = programme_page(request, slug)
     me = selectors.own_participant(viewer=request.user, programme=programme)
     indicator = get_indicator()
     form = IndicatorForm(request.POST or None, indicator=indicator)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.indicator_submit(participant=me, answers=form.answers(), indicator=indicator)
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, "Your answers are scored. Here is your profile.")
-            return redirect("typology:profile", slug=slug, participant_id=me.pk)
-    return _render(
+
+    def page(form: Form) -> HttpResponse:
+        return render_page(
+            request,
+            "typology/take.jinja",
+            {
+                "programme": programme,
+                "form": form,
+                "indicator": indicator,
+                "page_title": indicator.title,
+            },
+            access=access,
+            crumbs=[_section(programme)],
+        )
+
+    return service_form(
         request,
-        "typology/take.jinja",
-        {
-            "programme": programme,
-            "form": form,
-            "indicator": indicator,
-            "page_title": indicator.title,
-        },
-        status=400 if form.errors else 200,
+        form,
+        save=lambda _data: services.indicator_submit(
+            participant=me, answers=form.answers(), indicator=indicator
+        ),
+        done=lambda _profile: _to_profile(slug, me.pk),
+        again=page,
+        message="Your answers are scored. Here is your profile.",
     )
 
 
@@ -118,13 +102,13 @@ def take(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_GET
 def profile(request: HttpRequest, slug: str, participant_id: int) -> HttpResponse:
-    programme = programme_for(viewer=request.user, slug=slug)
+    programme, access = programme_page(request, slug)
     person = selectors.person_for(
         viewer=request.user, programme=programme, participant_id=participant_id
     )
     view = selectors.personal_profile(viewer=request.user, participant=person)
     own = person.person.user_id == request.user.pk
-    return _render(
+    return render_page(
         request,
         "typology/profile.jinja",
         {
@@ -134,49 +118,54 @@ def profile(request: HttpRequest, slug: str, participant_id: int) -> HttpRespons
             "own": own,
             "page_title": "Your type profile" if own else f"Type profile: {person.person.name}",
         },
+        access=access,
+        crumbs=[_section(programme)],
     )
 
 
 def _own_profile(
     request: HttpRequest, slug: str, participant_id: int
-) -> tuple[Programme, TypeProfile]:
-    programme = programme_for(viewer=request.user, slug=slug)
+) -> tuple[Programme, Access, TypeProfile]:
+    programme, access = programme_page(request, slug)
     person = selectors.person_for(
         viewer=request.user, programme=programme, participant_id=participant_id, coach_allowed=False
     )
     found = selectors.profile_of(viewer=request.user, participant=person)
     if found is None:
         raise Http404("There is no type result to confirm yet.")
-    return programme, found
+    return programme, access, found
 
 
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def best_fit(request: HttpRequest, slug: str, participant_id: int) -> HttpResponse:
-    programme, found = _own_profile(request, slug, participant_id)
+    programme, access, found = _own_profile(request, slug, participant_id)
     form = BestFitForm(
         request.POST or None, reported=found.reported_type, current=found.best_fit_type
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.type_best_fit_confirm(profile=found, best_fit=form.best_fit())
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, f"Your best-fit type is {found.best_fit_type}.")
-            return redirect("typology:profile", slug=slug, participant_id=participant_id)
-    return _render(
+
+    def page(form: Form) -> HttpResponse:
+        return render_page(
+            request,
+            "typology/best_fit.jinja",
+            {
+                "programme": programme,
+                "profile": found,
+                "form": form,
+                "page_title": "Confirm your best-fit type",
+            },
+            access=access,
+            crumbs=[_section(programme), _profile_crumb(programme, participant_id, True)],
+        )
+
+    return service_form(
         request,
-        "typology/best_fit.jinja",
-        {
-            "programme": programme,
-            "profile": found,
-            "form": form,
-            "page_title": "Confirm your best-fit type",
-        },
-        crumbs=(_profile_crumb(programme, participant_id, True),),
-        status=400 if form.errors else 200,
+        form,
+        save=lambda _data: services.type_best_fit_confirm(profile=found, best_fit=form.best_fit()),
+        done=lambda _profile: _to_profile(slug, participant_id),
+        again=page,
+        message=lambda confirmed: f"Your best-fit type is {confirmed.best_fit_type}.",
     )
 
 
@@ -184,44 +173,49 @@ def best_fit(request: HttpRequest, slug: str, participant_id: int) -> HttpRespon
 @login_required
 @require_http_methods(["GET", "POST"])
 def external(request: HttpRequest, slug: str, participant_id: int) -> HttpResponse:
-    programme = programme_for(viewer=request.user, slug=slug)
+    programme, access = programme_page(request, slug)
     person = selectors.person_for(
         viewer=request.user, programme=programme, participant_id=participant_id
     )
     own = person.person.user_id == request.user.pk
-    form = ExternalTypeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.type_external_record(
-                participant=person,
-                type_code=form.cleaned_data["type_code"],
-                source=form.cleaned_data["source"],
-                actor=request.user,
-            )
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, "Recorded the type assessed elsewhere.")
-            return redirect("typology:profile", slug=slug, participant_id=participant_id)
-    return _render(
+
+    def page(form: Form) -> HttpResponse:
+        return render_page(
+            request,
+            "typology/external.jinja",
+            {
+                "programme": programme,
+                "person": person,
+                "own": own,
+                "form": form,
+                "page_title": "Enter a type assessed elsewhere",
+            },
+            access=access,
+            crumbs=[_section(programme), _profile_crumb(programme, participant_id, own)],
+        )
+
+    def save(data: dict[str, Any]) -> TypeProfile:
+        return services.type_external_record(
+            participant=person,
+            type_code=data["type_code"],
+            source=data["source"],
+            actor=request.user,
+        )
+
+    return service_form(
         request,
-        "typology/external.jinja",
-        {
-            "programme": programme,
-            "person": person,
-            "own": own,
-            "form": form,
-            "page_title": "Enter a type assessed elsewhere",
-        },
-        crumbs=(_profile_crumb(programme, participant_id, own),),
-        status=400 if form.errors else 200,
+        ExternalTypeForm(request.POST or None),
+        save=save,
+        done=lambda _profile: _to_profile(slug, participant_id),
+        again=page,
+        message="Recorded the type assessed elsewhere.",
     )
 
 
 @login_required
 @require_POST
 def share(request: HttpRequest, slug: str, participant_id: int) -> HttpResponse:
-    _, found = _own_profile(request, slug, participant_id)
+    _, _, found = _own_profile(request, slug, participant_id)
     shared = request.POST.get("shared") == "yes"
     try:
         services.type_share_set(profile=found, shared=shared)
@@ -234,16 +228,16 @@ def share(request: HttpRequest, slug: str, participant_id: int) -> HttpResponse:
             if shared
             else "Your type is no longer shared: only you and your coach can see it.",
         )
-    return redirect("typology:profile", slug=slug, participant_id=participant_id)
+    return _to_profile(slug, participant_id)
 
 
 @never_cache
 @login_required
 @require_GET
 def team(request: HttpRequest, slug: str) -> HttpResponse:
-    programme = programme_for(viewer=request.user, slug=slug)
+    programme, access = programme_page(request, slug)
     view = selectors.team_table_for(viewer=request.user, programme=programme)
-    return _render(
+    return render_page(
         request,
         "typology/team.jinja",
         {
@@ -253,6 +247,8 @@ def team(request: HttpRequest, slug: str) -> HttpResponse:
             "blind_spots": {letter: pole.blind_spot for letter, pole in guidance.POLES.items()},
             "page_title": "Team type table",
         },
+        access=access,
+        crumbs=[_section(programme)],
     )
 
 
@@ -260,12 +256,14 @@ def team(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_GET
 def pairs(request: HttpRequest, slug: str) -> HttpResponse:
-    programme = programme_for(viewer=request.user, slug=slug)
+    programme, access = programme_page(request, slug)
     cards = selectors.pair_cards_for(viewer=request.user, programme=programme)
-    return _render(
+    return render_page(
         request,
         "typology/pairs.jinja",
         {"programme": programme, "cards": cards, "page_title": "Pair contrast cards"},
+        access=access,
+        crumbs=[_section(programme)],
     )
 
 
@@ -273,9 +271,9 @@ def pairs(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_GET
 def evidence(request: HttpRequest, slug: str) -> HttpResponse:
-    programme = programme_for(viewer=request.user, slug=slug, manage=True)
+    programme, access = programme_page(request, slug, manage=True)
     result = selectors.indicator_evidence(viewer=request.user, programme=programme)
-    return _render(
+    return render_page(
         request,
         "typology/evidence.jinja",
         {
@@ -284,4 +282,6 @@ def evidence(request: HttpRequest, slug: str) -> HttpResponse:
             "pair_titles": {pair.id: guidance.pair_title(pair.id) for pair in PAIRS},
             "page_title": "How the type indicator performs",
         },
+        access=access,
+        crumbs=[_section(programme)],
     )
