@@ -71,7 +71,7 @@ def _entries_for(
         wave=wave, status=InvitationStatus.SUBMITTED
     ).select_related("participant__person__service")
     entries: list[RosterEntry] = []
-    for invitation in invitations.order_by("pk"):
+    for invitation in invitations.order_by("participant__person__email"):
         ego = invitation.participant
         named = len(entries)
         for alter in members:
@@ -80,7 +80,9 @@ def _entries_for(
             # One draw per pair of people, the same in every wave: a tie whose chance did not
             # change between waves (bonding) is then present in both, as real working
             # relationships mostly are, and the ties gained are the ones the programme built.
-            pair_rng = random.Random(f"{seed}:{ego.pk}:{alter.pk}")
+            # Keyed by e-mail, not by id: a demo rebuilt in the same database (new ids) then
+            # draws the same ties, so its pages read the same on every build.
+            pair_rng = random.Random(f"{seed}:{ego.person.email}:{alter.person.email}")
             draw, trust, advice, talk = (pair_rng.random() for _ in range(4))
             if draw < chances[_relationship(ego, alter, partners)]:
                 answers = {"talk": 3 + int(talk * 3)}
