@@ -22,9 +22,9 @@ import vl_convert
 from django.core.cache import cache
 
 from tandem.analysis.spc import SpcChart
+from tandem.charts import FONT
 from tandem.outcomes.models import Kpi
 from tandem.programmes.models import Milestone
-from tandem.reports.charts import FONT
 
 WIDTH = 620
 HEIGHT = 240

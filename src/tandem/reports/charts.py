@@ -6,34 +6,14 @@ sits beside a table with the same numbers, so nobody depends on seeing the pictu
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import altair as alt
 import pandas as pd
-import vl_convert
 
+from tandem.charts import NHS_BLUE, NHS_DARK_GREY, WIDTH, configure, to_svg
 from tandem.reports.evaluation import EvaluationReport
 from tandem.reports.feedback import ComparisonReport, FeedbackReport
-
-FONT = "Arial, Liberation Sans, Helvetica, sans-serif"
-NHS_BLUE = "#005eb8"
-NHS_DARK_GREY = "#425563"
-WIDTH = 560
-
-
-def _config(chart: Any) -> Any:
-    return (
-        chart.configure(font=FONT)
-        .configure_axis(labelFontSize=12, titleFontSize=12, labelLimit=320)
-        .configure_view(stroke=None)
-    )
-
-
-def to_svg(chart: Any) -> str:
-    """The chart as an SVG fragment that can sit inside HTML (no XML prolog)."""
-    svg = vl_convert.vegalite_to_svg(chart.to_dict())
-    return re.sub(r"^<\?xml[^>]*>\s*", "", svg)
 
 
 def scale_means_spec(report: FeedbackReport) -> Any:
@@ -67,7 +47,7 @@ def scale_means_spec(report: FeedbackReport) -> Any:
         .mark_point(filled=True, size=70, color=NHS_BLUE)
         .encode(y=y, x=alt.X("mean:Q", scale=x_scale))
     )
-    return _config((bars + points).properties(width=WIDTH - 200, height=24 * len(rows)))
+    return configure((bars + points).properties(width=WIDTH - 200, height=24 * len(rows)))
 
 
 def heatmap_spec(report: FeedbackReport) -> Any:
@@ -105,7 +85,7 @@ def heatmap_spec(report: FeedbackReport) -> Any:
         )
     )
     text = base.mark_text(fontSize=12).encode(text="label:N", color=alt.value("#212b32"))
-    return _config(
+    return configure(
         (cells + text).properties(width=110 * len(report.groups), height=26 * len(order))
     )
 
@@ -159,7 +139,7 @@ def item_bars_spec(report: FeedbackReport, scale_title: str) -> Any:
             order="order:Q",
         )
     )
-    return _config(chart.properties(width=WIDTH - 300, height=26 * len(item_order)))
+    return configure(chart.properties(width=WIDTH - 300, height=26 * len(item_order)))
 
 
 def change_spec(report: ComparisonReport) -> Any:
@@ -213,7 +193,7 @@ def change_spec(report: ComparisonReport) -> Any:
             ),
         )
     )
-    return _config((zero + ci + points).properties(width=WIDTH - 200, height=24 * len(rows)))
+    return configure((zero + ci + points).properties(width=WIDTH - 200, height=24 * len(rows)))
 
 
 def feedback_charts(report: FeedbackReport) -> dict[str, Any]:

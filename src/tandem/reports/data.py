@@ -15,6 +15,7 @@ from tandem.analysis.scoring import ScaleDefinition
 from tandem.programmes.models import Profession
 from tandem.surveys.instruments import Instrument
 from tandem.surveys.models import Answer, Invitation, InvitationStatus, Wave
+from tandem.surveys.scales import scale_definitions
 
 # The groups a report breaks results down by, in the order they are shown.
 PROFESSION_GROUPS: tuple[tuple[str, str], ...] = (
@@ -23,27 +24,6 @@ PROFESSION_GROUPS: tuple[tuple[str, str], ...] = (
     (Profession.OTHER_CLINICIAN, "Other clinicians"),
     (Profession.OTHER, "Others"),
 )
-
-
-def scale_definitions(instrument: Instrument) -> list[ScaleDefinition]:
-    """The instrument's measured scales, with their reverse-keyed items and value range."""
-    definitions = []
-    for scale in instrument.scales.values():
-        items = instrument.scale_items(scale.id)
-        if not items:
-            continue
-        response_scale = instrument.response_scales[items[0].response_scale or ""]
-        values = response_scale.values
-        definitions.append(
-            ScaleDefinition(
-                id=scale.id,
-                items=tuple(item.id for item in items),
-                reverse=frozenset(item.id for item in items if item.reverse),
-                min_value=min(values),
-                max_value=max(values),
-            )
-        )
-    return definitions
 
 
 @dataclass(frozen=True)

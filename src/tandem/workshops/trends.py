@@ -25,9 +25,9 @@ from django.utils import timezone
 
 from tandem.analysis.scoring import ScaleDefinition, score_items
 from tandem.disclosure.ledger import Disclosure, piece
-from tandem.reports.data import scale_definitions
 from tandem.surveys.instruments import get_instrument
 from tandem.surveys.models import Answer, InvitationStatus, Wave
+from tandem.surveys.scales import scale_definitions
 from tandem.surveys.selectors import wave_scope
 from tandem.workshops.models import AwayDay, RecurringMeeting
 
@@ -181,7 +181,7 @@ def trend_chart_svg(trend: MeetingTrend) -> str | None:
     import altair as alt
     import vl_convert
 
-    from tandem.reports.charts import FONT, NHS_BLUE, NHS_DARK_GREY, WIDTH
+    from tandem.charts import FONT, NHS_BLUE, NHS_DARK_GREY, WIDTH
 
     shown = trend.shown_months
     if not shown:
