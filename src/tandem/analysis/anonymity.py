@@ -126,6 +126,34 @@ def check_k(k: int) -> int:
     return k
 
 
+@dataclass(frozen=True)
+class KGate:
+    """The one statement of "fewer than k": a figure over n people is shown only when n ≥ k.
+
+    Every page that shows or hides a figure by the size of its group asks a gate rather than
+    writing `n < k` itself, so the rule (and what counts as too few: no count at all is too few)
+    lives here. `KGate(k).value(x, n)` is x when it may be shown, else None.
+    """
+
+    k: int
+
+    def __post_init__(self) -> None:
+        check_k(self.k)
+
+    def shows(self, n: int | None) -> bool:
+        return n is not None and n >= self.k
+
+    def hides(self, n: int | None) -> bool:
+        return not self.shows(n)
+
+    def value(self, value: V, n: int | None) -> V | None:
+        return value if self.shows(n) else None
+
+    def count(self, n: int | None) -> int | None:
+        """The count itself when it may be shown."""
+        return n if self.shows(n) else None
+
+
 @dataclass
 class _Layout:
     """The page as linear algebra: every position's vector over the grid cells, and its margins."""

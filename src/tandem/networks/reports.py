@@ -135,7 +135,7 @@ def wave_network_section(
     k = wave.programme.min_group_size
     if not data.scope.frozen:
         return ReportNetworkSection(respondents=0, k=k, hidden=data.scope.pending)
-    if data.respondents < k:
+    if wave.programme.k_gate.hides(data.respondents):
         return ReportNetworkSection(
             respondents=data.respondents, k=k, hidden=_hidden(data.respondents, k)
         )
@@ -185,7 +185,7 @@ def comparison_network_section(
     if pending is not None:
         return ReportNetworkSection(respondents=0, k=k, hidden=pending)
     fewest = min(first.respondents, second.respondents)
-    if fewest < k:
+    if before.programme.k_gate.hides(fewest):
         return ReportNetworkSection(respondents=fewest, k=k, hidden=_hidden(fewest, k))
     rules = selectors.map_rules(before.programme)
     left_out = set(rules.left_out)

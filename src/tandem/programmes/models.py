@@ -10,6 +10,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 
+from tandem.analysis.anonymity import KGate
+
 # Below three, a "group" result is close to one person's answer (docs/design.md, privacy model).
 MIN_REPORTING_GROUP_FLOOR = 3
 DEFAULT_REPORTING_GROUP = 5
@@ -173,6 +175,11 @@ class Programme(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def k_gate(self) -> KGate:
+        """The programme's "fewer than k" rule (tandem.analysis.anonymity.KGate)."""
+        return KGate(self.min_group_size)
 
     def clean(self) -> None:
         if self.start_date and self.end_date and self.end_date < self.start_date:

@@ -147,7 +147,7 @@ def meeting_trend(meeting: RecurringMeeting, *, surface: str = SURFACE) -> Meeti
         if pending is not None:
             drafts.append(MonthPoint(month, n, None, pending, pending=True))
             continue
-        if n < k:
+        if programme.k_gate.hides(n):
             drafts.append(MonthPoint(month, n, None, f"Fewer than {k} people answered this month."))
             continue
         disclosure.add(

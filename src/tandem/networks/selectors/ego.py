@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 
+from tandem.analysis.anonymity import KGate
 from tandem.audit.services import audit_record
 from tandem.networks.models import RosterEntry
 from tandem.networks.roster import Relation, relations
@@ -108,7 +109,7 @@ def ego_network(*, viewer: Any, programme: Programme) -> EgoNetwork:
                 if (entry.answers.get(relation.id) or 0) >= relation.tie_from
             }
             back_count = len(named & named_me[relation.id])
-            shown = len(named) >= k and 0 < back_count < len(named)
+            shown = KGate(k).shows(len(named)) and 0 < back_count < len(named)
             confirmed[relation.id] = (len(named), back_count) if shown else None
         scales = wave.instrument.response_scales
         labels = {

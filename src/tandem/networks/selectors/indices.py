@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from tandem.analysis.anonymity import KGate
 from tandem.analysis.errors import AnalysisInputError
 from tandem.analysis.networks import Network, network_change, network_summary
 from tandem.disclosure.ledger import Decisions
@@ -143,8 +144,8 @@ def _relation_indices(data: WaveNetworks, relation: Relation, k: int) -> Relatio
     bonding = [
         (
             profession_label(group),
-            None if sizes.get(group, 0) < k else density,
-            sizes.get(group, 0) < k,
+            KGate(k).value(density, sizes.get(group, 0)),
+            KGate(k).hides(sizes.get(group, 0)),
         )
         for group, density in sorted((summary.get("bonding") or {}).items())
     ]
@@ -157,7 +158,7 @@ def wave_indices(*, data: WaveNetworks, k: int, decisions: Decisions) -> WaveInd
     `decisions` are the ledger's (`NetworkFigures.indices(data)` registered before deciding): a
     relation whose indices it refused keeps only its reason.
     """
-    suppressed = data.respondents < k
+    suppressed = KGate(k).hides(data.respondents)
     relations = []
     if not suppressed:
         for relation in data.relations:
@@ -258,7 +259,7 @@ def network_overview(
     k = programme.min_group_size
     built = [data for wave in waves if (data := wave_networks(wave=wave)) is not None]
     # A wave below k shows no figure: nothing of it enters the ledger.
-    shown = [data for data in built if data.respondents >= k]
+    shown = [data for data in built if programme.k_gate.shows(data.respondents)]
     figures = NetworkFigures(programme=programme, surface=surface)
     for data in shown:
         figures.indices(data)

@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from tandem.analysis.anonymity import KGate
 from tandem.analysis.networks import Coarsened, Network, coarsen_attributes
 from tandem.networks.selectors.building import WaveNetworks, closed_roster_waves, wave_networks
 from tandem.programmes.models import Programme
@@ -21,7 +22,7 @@ def _singled_out(built: list[WaveNetworks], k: int) -> set[str]:
     sizes: dict[tuple[bool, ...], int] = defaultdict(int)
     for pattern in patterns.values():
         sizes[pattern] += 1
-    return {code for code, pattern in patterns.items() if sizes[pattern] < k}
+    return {code for code, pattern in patterns.items() if KGate(k).hides(sizes[pattern])}
 
 
 def singled_out(programme: Programme) -> set[str]:

@@ -77,7 +77,7 @@ def pair_ties_for(*, viewer: Any, programme: Programme, wave: Wave) -> PairTiesV
     require_analyst(viewer, programme)
     data = wave_networks(wave=wave)
     k = programme.min_group_size
-    if data is None or data.respondents < k:
+    if data is None or programme.k_gate.hides(data.respondents):
         return PairTiesView(wave, data.relations if data else (), [], 0, True, k, {})
     codes = pseudonyms(programme=programme)
     hidden = singled_out(programme)
@@ -99,7 +99,7 @@ def pair_ties_for(*, viewer: Any, programme: Programme, wave: Wave) -> PairTiesV
     rows.sort(key=lambda row: [(not t[2], not t[0], not t[1]) for t in row.ties.values()])
     mutual = {r.id: sum(1 for row in rows if row.ties[r.id][2]) for r in shown}
     too_few = None
-    if shown and len(pairs) < k:
+    if shown and programme.k_gate.hides(len(pairs)):
         rows, mutual = [], {}
         too_few = (
             f"Not shown: {len(pairs)} {'pair' if len(pairs) == 1 else 'pairs'} in which both "
@@ -166,7 +166,7 @@ def locality_matrix(
     require_analyst(viewer, programme)
     data = wave_networks(wave=wave)
     k = programme.min_group_size
-    if data is None or relation_id not in data.networks or data.respondents < k:
+    if data is None or relation_id not in data.networks or programme.k_gate.hides(data.respondents):
         return None
     hidden = singled_out(programme)
     figures = NetworkFigures(programme=programme, surface="networks.localities")
@@ -197,7 +197,7 @@ def locality_matrix(
     for row, row_people in doctors.items():
         cells = []
         for column_people in managers.values():
-            if len(row_people) < k or len(column_people) < k:
+            if programme.k_gate.hides(min(len(row_people), len(column_people))):
                 few, who = min((len(row_people), "doctors"), (len(column_people), "managers"))
                 cells.append(MatrixCell(None, f"Not shown: {few} {who}, fewer than {k}."))
                 continue

@@ -115,7 +115,9 @@ def _evidence_readings(
     for measure, changed_at in populations.items():
         current = frozenset(changed_at)
         same = [when for members, when in shown_before[measure] if members == current]
-        if len(current) >= k and all(unchanged_since(current, when, changed_at) for when in same):
+        if programme.k_gate.shows(len(current)) and all(
+            unchanged_since(current, when, changed_at) for when in same
+        ):
             disclosure.add(measure, piece(scope, measure, current))
     decisions = disclosure.decide()
 
