@@ -180,8 +180,9 @@ class NoteAuthor(models.TextChoices):
 class CoachingNote(models.Model):
     """A confidential note on a session by the coach or the coachee: ciphertext only.
 
-    There is deliberately no `text` attribute: plaintext exists only in memory, in
-    `selectors.coaching_notes_for`, after the viewer check and the audit row.
+    There is deliberately no `text` attribute: plaintext exists only in memory, decrypted by
+    `coaching.crypto` in two places — `selectors.coaching_notes_for`, for the coach and the coachee
+    after the viewer check and the audit row, and `coaching.gdpr.export`, the person's own data.
     """
 
     session = models.ForeignKey(CoachingSession, on_delete=models.CASCADE, related_name="notes")
