@@ -165,6 +165,27 @@ def test_web_import_previews_then_writes_only_on_confirmation(lead_client: Clien
     assert "expired or was already imported" in again.content.decode()
 
 
+def test_an_upload_is_found_only_from_the_session_that_made_it(lead_client: Client, demo) -> None:
+    # Another lead's browser holding the preview link (its token) finds nothing to import.
+    response = upload(lead_client, demo, NEW_PEOPLE_CSV.encode())
+    confirm_url = response.redirect_chain[-1][0]
+    other = Client()  # the same lead, logged in on another device
+    other.force_login(demo_lead_user(demo))
+    again = other.post(confirm_url, follow=True)
+    assert "expired or was already imported" in again.content.decode()
+    assert not Person.objects.filter(email="nia.roberts@riverside-fells.example").exists()
+    # The first session still can.
+    assert "Import 2 people" in lead_client.get(confirm_url).content.decode()
+
+
+def demo_lead_user(demo):  # type: ignore[no-untyped-def]
+    from django.contrib.auth import get_user_model
+
+    from tandem.demo import email_for
+
+    return get_user_model().objects.get(email=email_for("Priya Sandhu"))
+
+
 def test_web_import_with_bad_rows_lists_each_and_offers_no_import_button(
     lead_client: Client, demo
 ) -> None:

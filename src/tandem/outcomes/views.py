@@ -11,8 +11,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -26,6 +24,7 @@ from tandem.outcomes.models import Kpi, KpiValue
 from tandem.programmes.forms import ImportConfirmForm
 from tandem.programmes.models import Milestone, Programme
 from tandem.web import Crumb, programme_page, render_page, service_form
+from tandem.web.uploads import EXPIRED, stash_upload, stashed_upload
 
 
 def _section(programme: Programme) -> Crumb:
@@ -173,10 +172,6 @@ def kpi_value_delete(request: HttpRequest, slug: str, kpi_id: int, value_id: int
     return redirect("outcomes:kpi_values", slug=slug, kpi_id=kpi.pk)
 
 
-def _import_path(programme: Programme, token: uuid.UUID) -> str:
-    return f"imports/kpis/{programme.pk}/{token}"
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def kpi_import(request: HttpRequest, slug: str) -> HttpResponse:
@@ -184,11 +179,10 @@ def kpi_import(request: HttpRequest, slug: str) -> HttpResponse:
     programme, access = programme_page(request, slug, manage=True)
     form = KpiImportForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        token = uuid.uuid4()
-        default_storage.save(_import_path(programme, token), ContentFile(upload.read()))
-        request.session[f"kpi-import-{token}"] = upload.name
-        return redirect("outcomes:import_preview", slug=slug, token=token)
+        stash = stash_upload(
+            request, programme=programme, kind="kpis", upload=form.cleaned_data["file"]
+        )
+        return redirect("outcomes:import_preview", slug=slug, token=stash.token)
     return render_page(
         request,
         "outcomes/import.jinja",
@@ -204,20 +198,17 @@ def kpi_import(request: HttpRequest, slug: str) -> HttpResponse:
 def kpi_import_preview(request: HttpRequest, slug: str, token: uuid.UUID) -> HttpResponse:
     """Step 2: every problem by row, or what will be added; confirming writes it all at once."""
     programme, access = programme_page(request, slug, manage=True)
-    path = _import_path(programme, token)
-    filename = request.session.get(f"kpi-import-{token}")
-    if filename is None or not default_storage.exists(path):
-        messages.info(
-            request, "That upload has expired or was already imported. Upload the file again."
-        )
+    stash = stashed_upload(programme=programme, kind="kpis", token=token)
+    filename = stash.info(request)
+    if filename is None:
+        messages.info(request, EXPIRED)
         return redirect("outcomes:import", slug=slug)
-    with default_storage.open(path, "rb") as handle:
-        data = handle.read()
+    data = stash.read()
     crumbs = [_section(programme), ("Import KPI values", reverse("outcomes:import", args=[slug]))]
     try:
         plan = plan_kpi_import(programme=programme, data=data, filename=filename)
     except ImportFileError as exc:
-        default_storage.delete(path)
+        stash.discard_file()
         return render_page(
             request,
             "outcomes/import_preview.jinja",
@@ -235,8 +226,7 @@ def kpi_import_preview(request: HttpRequest, slug: str, token: uuid.UUID) -> Htt
         added = services.kpi_values_import_commit(
             programme=programme, plan=plan, actor=request.user
         )
-        default_storage.delete(path)
-        request.session.pop(f"kpi-import-{token}", None)
+        stash.drop(request)
         messages.success(
             request,
             f"Imported {filename}: {added} new values, {plan.count('unchanged')} already recorded.",

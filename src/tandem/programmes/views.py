@@ -5,8 +5,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -21,10 +19,11 @@ from tandem.programmes.forms import (
     ParticipantImportForm,
 )
 from tandem.programmes.importer import ImportFileError, plan_participant_import, template_csv
-from tandem.programmes.models import Milestone, Pair, Programme, Role
+from tandem.programmes.models import Milestone, Pair, Role
 from tandem.registry import NextStep, next_steps
 from tandem.web import programme_page, render_page, service_form
 from tandem.web.pages import breadcrumbs
+from tandem.web.uploads import EXPIRED, stash_upload, stashed_upload
 
 
 @login_required
@@ -113,10 +112,6 @@ def person_detail(request: HttpRequest, slug: str, participant_id: int) -> HttpR
     )
 
 
-def _import_path(programme: Programme, token: uuid.UUID) -> str:
-    return f"imports/participants/{programme.pk}/{token}"
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def participant_import(request: HttpRequest, slug: str) -> HttpResponse:
@@ -126,11 +121,10 @@ def participant_import(request: HttpRequest, slug: str) -> HttpResponse:
         *((request.POST, request.FILES) if request.method == "POST" else ())
     )
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        token = uuid.uuid4()
-        default_storage.save(_import_path(programme, token), ContentFile(upload.read()))
-        request.session[f"import-{token}"] = upload.name
-        return redirect("programmes:import_preview", slug=slug, token=token)
+        stash = stash_upload(
+            request, programme=programme, kind="participants", upload=form.cleaned_data["file"]
+        )
+        return redirect("programmes:import_preview", slug=slug, token=stash.token)
     return render_page(
         request,
         "programmes/import.jinja",
@@ -146,20 +140,17 @@ def participant_import(request: HttpRequest, slug: str) -> HttpResponse:
 def participant_import_preview(request: HttpRequest, slug: str, token: uuid.UUID) -> HttpResponse:
     """Step 2: every problem by row, or what will change; confirming writes it in one transaction."""
     programme, access = programme_page(request, slug, manage=True)
-    path = _import_path(programme, token)
-    filename = request.session.get(f"import-{token}")
-    if filename is None or not default_storage.exists(path):
-        messages.info(
-            request, "That upload has expired or was already imported. Upload the file again."
-        )
+    stash = stashed_upload(programme=programme, kind="participants", token=token)
+    filename = stash.info(request)
+    if filename is None:
+        messages.info(request, EXPIRED)
         return redirect("programmes:import", slug=slug)
-    with default_storage.open(path, "rb") as handle:
-        data = handle.read()
+    data = stash.read()
     crumbs = [("Import participants", reverse("programmes:import", args=[slug]))]
     try:
         plan = plan_participant_import(programme=programme, data=data, filename=filename)
     except ImportFileError as exc:
-        default_storage.delete(path)
+        stash.discard_file()
         return render_page(
             request,
             "programmes/import_preview.jinja",
@@ -175,8 +166,7 @@ def participant_import_preview(request: HttpRequest, slug: str, token: uuid.UUID
         )
     if request.method == "POST" and ImportConfirmForm(request.POST).is_valid() and plan.is_valid:
         result = services.participants_import_commit(programme=programme, plan=plan)
-        default_storage.delete(path)
-        request.session.pop(f"import-{token}", None)
+        stash.drop(request)
         messages.success(
             request,
             f"Imported {filename}: {result.created} new, {result.updated} updated, "

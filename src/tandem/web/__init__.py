@@ -6,6 +6,8 @@
   header's organisation, `can_manage`, the programme's navigation for this viewer (from the app
   registry) and breadcrumbs (Programmes › programme › section › …);
 - `downloads.audited_download(...)` — the file, a safe filename and the audit row in one place;
+- `uploads.stash_upload(...)` / `uploads.stashed_upload(...)` — an importer's upload kept in
+  storage between its preview and its confirmation, found only from the session that made it;
 - `forms.service_form(...)` — form → service → message → redirect, else the form again with
   every error (a service's ValidationError lands on its field).
 
