@@ -5,12 +5,16 @@ every operation declares the errors it can answer with, so the OpenAPI document 
 schemathesis can hold each response to it.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Schema
-from ninja.pagination import PageNumberPagination
+from ninja.pagination import PageNumberPagination, paginate
 from ninja.params import functions as params
+
+from tandem.programmes.models import Programme
+from tandem.programmes.selectors import programme_for
 
 # The largest id a database integer holds: larger numbers in a URL are simply not found, rather
 # than overflowing SQLite.
@@ -68,3 +72,28 @@ class Page(PageNumberPagination):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE, **kwargs)
+
+
+def paged_list(
+    router: Any, path: str, item: Any, *, summary: str, url_name: str | None = None
+) -> Callable[[Callable[[ApiRequest, Programme], Any]], Any]:
+    """A paged GET list of one programme's things: `fn(request, programme)` returns the items.
+
+    Writes once what every such endpoint repeats: the route with its documented error responses,
+    page-number pagination, and the programme resolved for the caller (404 outside it). The
+    endpoint keeps `fn`'s name and docstring, so operation ids stay as they were.
+    """
+
+    def decorate(fn: Callable[[ApiRequest, Programme], Any]) -> Any:
+        def endpoint(request: ApiRequest, slug: str = slug_path()) -> Any:
+            return fn(request, programme_for(viewer=request.auth, slug=slug))
+
+        endpoint.__name__ = endpoint.__qualname__ = fn.__name__
+        endpoint.__module__ = fn.__module__
+        endpoint.__doc__ = fn.__doc__
+        extra = {"url_name": url_name} if url_name else {}
+        return router.get(path, response=responses(list[item]), summary=summary, **extra)(
+            paginate(Page)(endpoint)
+        )
+
+    return decorate

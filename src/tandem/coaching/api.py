@@ -4,13 +4,12 @@ from typing import Any
 
 from django.db import transaction
 from ninja import Router, Schema
-from ninja.pagination import paginate
 
 from tandem.api.auth import audit_extra
-from tandem.api.schemas import ApiRequest, Page, responses, slug_path
+from tandem.api.schemas import ApiRequest, paged_list
 from tandem.audit.services import audit_record
 from tandem.coaching import selectors
-from tandem.programmes.selectors import programme_for
+from tandem.programmes.models import Programme
 
 router = Router(tags=["coaching"])
 
@@ -27,14 +26,13 @@ class DoseOut(Schema):
     weeks_in_coaching: float
 
 
-@router.get(
+@paged_list(
+    router,
     "/programmes/{slug}/coaching/dose",
-    response=responses(list[DoseOut]),
+    DoseOut,
     summary="Coaching dose per participant (programme lead and sponsors)",
 )
-@paginate(Page)
-def dose(request: ApiRequest, slug: str = slug_path()) -> Any:
-    programme = programme_for(viewer=request.auth, slug=slug)
+def dose(request: ApiRequest, programme: Programme) -> Any:
     with transaction.atomic():
         rows = selectors.coaching_dose_for(viewer=request.auth, programme=programme)
         audit_record(

@@ -15,10 +15,10 @@ import math
 from typing import Any
 
 from ninja import Field, Router, Schema
-from ninja.pagination import paginate
 
-from tandem.api.schemas import ApiRequest, Page, responses, slug_path
+from tandem.api.schemas import ApiRequest, paged_list, responses, slug_path
 from tandem.networks import selectors
+from tandem.programmes.models import Programme
 from tandem.programmes.selectors import programme_for
 from tandem.surveys.models import Wave
 
@@ -201,15 +201,14 @@ def _relation(item: selectors.RelationIndices, k: int) -> dict[str, Any]:
     }
 
 
-@router.get(
+@paged_list(
+    router,
     "/programmes/{slug}/networks/waves",
-    response=responses(list[NetworkWaveOut]),
+    NetworkWaveOut,
     summary="Waves with a network (programme lead and sponsors)",
     url_name="network_waves",
 )
-@paginate(Page)
-def network_waves(request: ApiRequest, slug: str = slug_path()) -> Any:
-    programme = programme_for(viewer=request.auth, slug=slug)
+def network_waves(request: ApiRequest, programme: Programme) -> Any:
     return [_wave(w) for w in selectors.network_waves(viewer=request.auth, programme=programme)]
 
 

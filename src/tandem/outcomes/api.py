@@ -13,8 +13,9 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from tandem.analysis.spc import SpcChart
-from tandem.api.schemas import ApiRequest, Page, id_path, responses, slug_path
+from tandem.api.schemas import ApiRequest, Page, id_path, paged_list, responses, slug_path
 from tandem.outcomes import selectors
+from tandem.programmes.models import Programme
 from tandem.programmes.selectors import programme_for
 
 router = Router(tags=["outcomes"])
@@ -160,15 +161,14 @@ def _kpi(item: selectors.KpiChart) -> dict[str, Any]:
     }
 
 
-@router.get(
+@paged_list(
+    router,
     "/programmes/{slug}/outcomes/services",
-    response=responses(list[ServiceOutcomesOut]),
+    ServiceOutcomesOut,
     summary="Services whose outcomes you may see, with KPI counts (lead, sponsors, pairs)",
     url_name="outcome_services",
 )
-@paginate(Page)
-def outcome_services(request: ApiRequest, slug: str = slug_path()) -> Any:
-    programme = programme_for(viewer=request.auth, slug=slug)
+def outcome_services(request: ApiRequest, programme: Programme) -> Any:
     return [
         {
             "id": row.service.pk,

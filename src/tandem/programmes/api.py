@@ -6,7 +6,15 @@ from typing import Any
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from tandem.api.schemas import ApiRequest, Page, id_path, optional_query, responses, slug_path
+from tandem.api.schemas import (
+    ApiRequest,
+    Page,
+    id_path,
+    optional_query,
+    paged_list,
+    responses,
+    slug_path,
+)
 from tandem.programmes import selectors
 from tandem.programmes.models import Pair, Participant, Programme, Role
 
@@ -191,12 +199,13 @@ def participant_detail(
     }
 
 
-@router.get(
-    "/programmes/{slug}/pairs", response=responses(list[PairOut]), summary="Doctor–manager pairs"
+@paged_list(
+    router,
+    "/programmes/{slug}/pairs",
+    PairOut,
+    summary="Doctor–manager pairs",
 )
-@paginate(Page)
-def pair_list(request: ApiRequest, slug: str = slug_path()) -> Any:
-    programme = selectors.programme_for(viewer=request.auth, slug=slug)
+def pair_list(request: ApiRequest, programme: Programme) -> Any:
     pairs: list[Pair] = list(selectors.pairs_for(viewer=request.auth, programme=programme))
     return [
         {

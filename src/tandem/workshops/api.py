@@ -16,7 +16,15 @@ from django.utils import timezone
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from tandem.api.schemas import ApiRequest, Page, optional_query, responses, slug_path
+from tandem.api.schemas import (
+    ApiRequest,
+    Page,
+    optional_query,
+    paged_list,
+    responses,
+    slug_path,
+)
+from tandem.programmes.models import Programme
 from tandem.programmes.selectors import programme_for
 from tandem.workshops import selectors
 from tandem.workshops.models import Action, ActionStatus, AwayDay, PracticeVersion
@@ -152,15 +160,14 @@ def actions(
     return [_action(action, today) for action in found]
 
 
-@router.get(
+@paged_list(
+    router,
     "/programmes/{slug}/actions/mine",
-    response=responses(list[ActionOut]),
+    ActionOut,
     summary="Your own actions (anyone in the programme)",
     url_name="my_actions",
 )
-@paginate(Page)
-def my_actions(request: ApiRequest, slug: str = slug_path()) -> Any:
-    programme = programme_for(viewer=request.auth, slug=slug)
+def my_actions(request: ApiRequest, programme: Programme) -> Any:
     today = timezone.localdate()
     found = selectors.my_actions_for(viewer=request.auth, programme=programme)
     return [_action(action, today) for action in found]
@@ -208,13 +215,12 @@ def _away_day(day: AwayDay) -> dict[str, Any]:
     }
 
 
-@router.get(
+@paged_list(
+    router,
     "/programmes/{slug}/away-days",
-    response=responses(list[AwayDayOut]),
+    AwayDayOut,
     summary="Away days (programme lead, sponsors and participants; no attendance)",
     url_name="away_days",
 )
-@paginate(Page)
-def away_days(request: ApiRequest, slug: str = slug_path()) -> Any:
-    programme = programme_for(viewer=request.auth, slug=slug)
+def away_days(request: ApiRequest, programme: Programme) -> Any:
     return [_away_day(d) for d in selectors.away_days_for(viewer=request.auth, programme=programme)]
