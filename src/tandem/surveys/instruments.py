@@ -39,8 +39,9 @@ sees a question: a typo in `reverse` or a scale id would otherwise mis-score a w
 visible error.
 
 This module is plain Python (no Django) so that `tandem.analysis` and the CLI can read the same
-definitions the web app serves. Section types are pluggable (`register_section_type`): the network
-roster section registers its own validator, so this module needs to know nothing about it.
+definitions the web app serves. Section types are pluggable (`register_section_type`, the public
+plug-in interface is `tandem.surveys.sections`): the networks app registers its roster section
+type from its AppConfig.ready(), so this module needs to know nothing about it.
 """
 
 from __future__ import annotations
@@ -72,6 +73,7 @@ __all__ = [
     "SectionType",
     "SectionValidator",
     "dump_instrument",
+    "dump_section",
     "get_instrument",
     "instrument_to_dict",
     "load_instrument",
@@ -451,7 +453,7 @@ SectionValidator = Callable[[Mapping[str, Any], SectionContext], Section]
 SectionDumper = Callable[[Section], dict[str, Any]]
 
 
-def _dump_section(section: Section) -> dict[str, Any]:
+def dump_section(section: Section) -> dict[str, Any]:
     """The YAML form of a section: fixed keys, then its options, then items with non-defaults."""
     dumped: dict[str, Any] = {"id": section.id, "type": section.type, "title": section.title}
     if section.intro:
@@ -477,7 +479,7 @@ class SectionType:
 
     name: str
     validate: SectionValidator
-    dump: SectionDumper = _dump_section
+    dump: SectionDumper = dump_section
 
 
 SECTION_TYPES: dict[str, SectionType] = {}
@@ -487,7 +489,7 @@ def register_section_type(
     name: str,
     validator: SectionValidator,
     *,
-    dumper: SectionDumper = _dump_section,
+    dumper: SectionDumper = dump_section,
     replace: bool = False,
 ) -> SectionType:
     """Make `type: <name>` usable in sections.
@@ -981,9 +983,8 @@ def dump_instrument(instrument: Instrument) -> str:
 
 @functools.cache
 def _shipped() -> tuple[Instrument, ...]:
-    # The shipped stock take (v2) has a roster section, whose type lives with the networks code.
-    import tandem.networks.roster  # noqa: F401
-
+    # The shipped stock take (v2) has a roster section, a type the networks app registers from
+    # its AppConfig.ready() (tandem.surveys.sections): read once Django's apps are loaded.
     folder = resources.files("tandem.instruments")
     found: dict[tuple[str, int], Instrument] = {}
     for entry in sorted(folder.iterdir(), key=lambda entry: entry.name):

@@ -263,7 +263,9 @@ def invitations_remind(*, wave: Wave, base_url: str | None = None) -> SendResult
     )
 
 
-def _check_writable(invitation: Invitation) -> None:
+def check_writable(invitation: Invitation) -> None:
+    """Refuse a change to a submitted response (`AlreadySubmitted`) or outside the wave's open
+    dates (`WaveClosed`). Call it on an invitation from `lock_invitation`."""
     if invitation.status == InvitationStatus.SUBMITTED:
         raise AlreadySubmitted("These answers have been submitted and can no longer be changed.")
     if not invitation.wave.is_open():
@@ -317,7 +319,8 @@ def _store(invitation: Invitation, item_id: str, answer: CleanAnswer, source: st
     )
 
 
-def _mark_started(invitation: Invitation, section_id: str | None) -> None:
+def mark_started(invitation: Invitation, section_id: str | None) -> None:
+    """Record that the respondent has begun (and, with `section_id`, the page to resume at)."""
     fields: dict[str, Any] = {}
     if invitation.status == InvitationStatus.NOT_STARTED:
         fields.update(status=InvitationStatus.IN_PROGRESS, started_at=timezone.now())
@@ -331,7 +334,7 @@ def _mark_started(invitation: Invitation, section_id: str | None) -> None:
             setattr(invitation, name, value)
 
 
-def _locked(invitation: Invitation) -> Invitation:
+def lock_invitation(invitation: Invitation) -> Invitation:
     """Re-read the invitation inside the transaction, locked on databases that lock rows.
 
     A submit racing an autosave must not let the autosave land after the submission.
@@ -346,8 +349,8 @@ def _locked(invitation: Invitation) -> Invitation:
 @transaction.atomic
 def answer_save(*, invitation: Invitation, item_id: str, value: str | int | None) -> CleanAnswer:
     """Store one answer (an autosave). Idempotent: the same request twice stores one answer."""
-    invitation = _locked(invitation)
-    _check_writable(invitation)
+    invitation = lock_invitation(invitation)
+    check_writable(invitation)
     instrument = invitation.wave.instrument
     try:
         item = instrument.item(item_id)
@@ -356,7 +359,7 @@ def answer_save(*, invitation: Invitation, item_id: str, value: str | int | None
     answer = clean_answer(instrument=instrument, item=item, raw=value)
     _store(invitation, item.id, answer, AnswerSource.WEB)
     section = instrument.section_of(item.id)
-    _mark_started(invitation, section.id if section else None)
+    mark_started(invitation, section.id if section else None)
     return answer
 
 
@@ -367,8 +370,8 @@ def section_save(
     """Store one page of answers. Returns {item_id: error} for values that could not be stored;
     every valid answer on the page is stored even when another on it is not.
     """
-    invitation = _locked(invitation)
-    _check_writable(invitation)
+    invitation = lock_invitation(invitation)
+    check_writable(invitation)
     instrument = invitation.wave.instrument
     section = instrument.section(section_id)
     errors: dict[str, str] = {}
@@ -379,7 +382,7 @@ def section_save(
             errors[item.id] = exc.messages[0]
             continue
         _store(invitation, item.id, answer, AnswerSource.WEB)
-    _mark_started(invitation, section.id)
+    mark_started(invitation, section.id)
     return errors
 
 
@@ -389,7 +392,7 @@ def response_submit(*, invitation: Invitation) -> bool:
 
     The conditional UPDATE is the guard: of two simultaneous submits, exactly one changes a row.
     """
-    invitation = _locked(invitation)
+    invitation = lock_invitation(invitation)
     if invitation.status == InvitationStatus.SUBMITTED:
         return False
     if not invitation.wave.is_open():

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -30,40 +29,12 @@ from tandem.surveys.forms import (
 from tandem.surveys.instruments import Instrument, Section
 from tandem.surveys.models import Answer, Invitation, InvitationStatus, Wave
 from tandem.surveys.response_import import plan_response_import, read_responses, suggest_mapping
+from tandem.surveys.sections import register_section_page as register_section_page
+from tandem.surveys.sections import respondent_context, section_page
 
 # ---------------------------------------------------------------------------------------------
 # Respondents: the invitation link is the key; pages never show anyone else's answers.
 # ---------------------------------------------------------------------------------------------
-
-
-def _respondent_context(invitation: Invitation, **extra: Any) -> dict[str, Any]:
-    wave = invitation.wave
-    instrument = wave.instrument
-    context = {
-        "invitation": invitation,
-        "wave": wave,
-        "programme_name": wave.programme.name,
-        "header_organisation": wave.programme.organisation.name,
-        "instrument": instrument,
-        "sections": instrument.sections,
-        "k": wave.programme.min_group_size,
-        "k_text": wave.programme.min_text_group_size,
-        "has_dont_know": any(
-            scale.dont_know is not None for scale in instrument.response_scales.values()
-        ),
-    }
-    context.update(extra)
-    return context
-
-
-SectionPage = Callable[[HttpRequest, Invitation, int], HttpResponse]
-# Section types whose page another app serves (the networks app's roster), by type name.
-SECTION_PAGES: dict[str, SectionPage] = {}
-
-
-def register_section_page(section_type: str, page: SectionPage) -> None:
-    """Serve sections of `section_type` with `page(request, invitation, index)`."""
-    SECTION_PAGES[section_type] = page
 
 
 def _section_index(instrument: Instrument, section_id: str) -> int:
@@ -80,7 +51,7 @@ def _state_page(request: HttpRequest, invitation: Invitation) -> HttpResponse | 
         return render(
             request,
             "surveys/respond_done.jinja",
-            _respondent_context(invitation, page_title="Thank you"),
+            respondent_context(invitation, page_title="Thank you"),
         )
     if not wave.is_open():
         template = "surveys/respond_closed.jinja"
@@ -92,7 +63,7 @@ def _state_page(request: HttpRequest, invitation: Invitation) -> HttpResponse | 
         return render(
             request,
             template,
-            _respondent_context(invitation, page_title=title),
+            respondent_context(invitation, page_title=title),
             status=410 if wave.has_closed() else 200,
         )
     return None
@@ -109,7 +80,7 @@ def respond_start(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         "surveys/respond_start.jinja",
-        _respondent_context(
+        respondent_context(
             invitation,
             page_title=invitation.wave.title,
             resume_section=resume,
@@ -169,8 +140,9 @@ def respond_section(request: HttpRequest, token: str, section_id: str) -> HttpRe
     instrument = invitation.wave.instrument
     index = _section_index(instrument, section_id)
     section = instrument.sections[index]
-    if section.type in SECTION_PAGES:
-        return SECTION_PAGES[section.type](request, invitation, index)
+    page = section_page(section.type)
+    if page is not None:
+        return page(request, invitation, index)
     errors: dict[str, str] = {}
     if request.method == "POST":
         try:
@@ -197,7 +169,7 @@ def respond_section(request: HttpRequest, token: str, section_id: str) -> HttpRe
     return render(
         request,
         "surveys/respond_section.jinja",
-        _respondent_context(
+        respondent_context(
             invitation,
             page_title=f"{section.title} – {invitation.wave.title}",
             section=section,
@@ -246,7 +218,7 @@ def respond_review(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         "surveys/respond_review.jinja",
-        _respondent_context(
+        respondent_context(
             invitation,
             page_title="Check and submit",
             progress=progress,
