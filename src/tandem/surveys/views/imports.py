@@ -14,13 +14,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
-from tandem.programmes import selectors as programme_selectors
 from tandem.programmes.importer import ImportFileError
 from tandem.surveys import selectors, services
 from tandem.surveys.forms import ResponseMappingForm, ResponseUploadForm
 from tandem.surveys.models import Wave
 from tandem.surveys.response_import import plan_response_import, read_responses, suggest_mapping
-from tandem.surveys.views.pages import lead_render
+from tandem.surveys.views.pages import wave_page
+from tandem.web import programme_page, service_form
 
 
 def _response_upload_path(wave: Wave, token: uuid.UUID) -> str:
@@ -31,27 +31,36 @@ def _response_upload_path(wave: Wave, token: uuid.UUID) -> str:
 @require_http_methods(["GET", "POST"])
 def responses_upload(request: HttpRequest, slug: str, wave_id: int) -> HttpResponse:
     """Step 1 of importing another tool's responses: the file and which tool wrote it."""
-    programme = programme_selectors.programme_for(viewer=request.user, slug=slug, manage=True)
+    programme, access = programme_page(request, slug, manage=True)
     wave = selectors.wave_for(viewer=request.user, programme=programme, wave_id=wave_id)
     if wave.has_closed():
         messages.error(request, services.CLOSED_FOR_IMPORT)
         return redirect("surveys:wave", slug=slug, wave_id=wave.pk)
-    form = ResponseUploadForm(*((request.POST, request.FILES) if request.method == "POST" else ()))
-    if request.method == "POST" and form.is_valid():
+
+    def keep(data: dict[str, Any]) -> uuid.UUID:
+        """The file waits in storage (not in this process) for the next step, on any server."""
         token = uuid.uuid4()
-        default_storage.save(
-            _response_upload_path(wave, token), ContentFile(form.cleaned_data["file"].read())
-        )
+        default_storage.save(_response_upload_path(wave, token), ContentFile(data["file"].read()))
         request.session[f"responses-{token}"] = {
-            "filename": form.cleaned_data["file"].name,
-            "source": form.cleaned_data["source"],
+            "filename": data["file"].name,
+            "source": data["source"],
         }
-        return redirect("surveys:responses_map", slug=slug, wave_id=wave.pk, token=token)
-    return lead_render(
+        return token
+
+    return service_form(
         request,
-        "surveys/responses_upload.jinja",
-        {"programme": programme, "wave": wave, "form": form, "page_title": "Import responses"},
-        status=400 if form.errors else 200,
+        ResponseUploadForm(*((request.POST, request.FILES) if request.method == "POST" else ())),
+        save=keep,
+        done=lambda token: redirect(
+            "surveys:responses_map", slug=slug, wave_id=wave.pk, token=token
+        ),
+        again=lambda form: wave_page(
+            request,
+            "surveys/responses_upload.jinja",
+            wave,
+            {"form": form, "page_title": "Import responses"},
+            access=access,
+        ),
     )
 
 
@@ -59,7 +68,7 @@ def responses_upload(request: HttpRequest, slug: str, wave_id: int) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def responses_map(request: HttpRequest, slug: str, wave_id: int, token: uuid.UUID) -> HttpResponse:
     """Steps 2 and 3: match columns to questions, check every cell, then confirm (one transaction)."""
-    programme = programme_selectors.programme_for(viewer=request.user, slug=slug, manage=True)
+    programme, access = programme_page(request, slug, manage=True)
     wave = selectors.wave_for(viewer=request.user, programme=programme, wave_id=wave_id)
     path = _response_upload_path(wave, token)
     if wave.has_closed():
@@ -76,8 +85,6 @@ def responses_map(request: HttpRequest, slug: str, wave_id: int, token: uuid.UUI
     with default_storage.open(path, "rb") as handle:
         data = handle.read()
     context: dict[str, Any] = {
-        "programme": programme,
-        "wave": wave,
         "filename": upload["filename"],
         "source": upload["source"],
         "page_title": "Import responses",
@@ -86,8 +93,13 @@ def responses_map(request: HttpRequest, slug: str, wave_id: int, token: uuid.UUI
         parsed = read_responses(data=data, filename=upload["filename"], source=upload["source"])
     except ImportFileError as exc:
         default_storage.delete(path)
-        return lead_render(
-            request, "surveys/responses_map.jinja", context | {"file_error": str(exc)}, status=400
+        return wave_page(
+            request,
+            "surveys/responses_map.jinja",
+            wave,
+            context | {"file_error": str(exc)},
+            access=access,
+            status=400,
         )
     instrument = wave.instrument
     item_choices = [(item.id, f"{item.id}: {item.text}") for item in instrument.items]
@@ -130,7 +142,12 @@ def responses_map(request: HttpRequest, slug: str, wave_id: int, token: uuid.UUI
             )
             return redirect("surveys:wave", slug=slug, wave_id=wave.pk)
         context["plan"] = plan
-        return lead_render(
-            request, "surveys/responses_map.jinja", context, status=200 if plan.is_valid else 400
+        return wave_page(
+            request,
+            "surveys/responses_map.jinja",
+            wave,
+            context,
+            access=access,
+            status=200 if plan.is_valid else 400,
         )
-    return lead_render(request, "surveys/responses_map.jinja", context)
+    return wave_page(request, "surveys/responses_map.jinja", wave, context, access=access)
