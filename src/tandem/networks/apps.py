@@ -7,14 +7,10 @@ class NetworksConfig(AppConfig):
     verbose_name = "Working relationships (networks)"
 
     def ready(self) -> None:
-        # The roster page is served by this app; registering it here keeps the surveys app free
-        # of any knowledge of networks.
-        from tandem.networks import roster_views
-        from tandem.surveys.views import register_section_page
-
-        register_section_page("roster", roster_views.roster_page)
-
-        from tandem.networks.registration import contribution
+        from tandem.networks.registration import contribution, register_sections
         from tandem.registry import register
 
+        # The stock take's roster section: its type and its page, through the surveys app's
+        # plug-in interface (tandem.surveys.sections), which knows nothing of networks.
+        register_sections()
         register(contribution())

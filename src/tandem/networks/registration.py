@@ -5,6 +5,17 @@ from __future__ import annotations
 from tandem.registry import AppContribution, NavEntry, lazy
 
 
+def register_sections() -> None:
+    """The roster section type and its respondent page (tandem.surveys.sections), before any
+    questionnaire is read: the shipped stock take (v2) has a roster section."""
+    from tandem.networks.roster import ROSTER, dump_roster_section, validate_roster_section
+    from tandem.networks.roster_views import roster_page
+    from tandem.surveys.sections import register_section_page, register_section_type
+
+    register_section_type(ROSTER, validate_roster_section, dumper=dump_roster_section)
+    register_section_page(ROSTER, roster_page)
+
+
 def contribution() -> AppContribution:
     from tandem.networks import gdpr
     from tandem.networks.cli import add_commands

@@ -24,8 +24,9 @@ rows, so they can never mistake a roster answer for a rating.
 
 A relation without a response scale is a yes/no tick box (ticked = 1 = a tie).
 
-Plain Python (no Django), like `tandem.surveys.instruments`, so that any process that reads the
-shipped instruments can register the type first.
+Plain Python (no Django), like `tandem.surveys.sections`, the plug-in interface it is written
+against. The type is registered (`register_section_type`) from the app's AppConfig.ready(), with
+its page (`roster_views.roster_page`): see `tandem.networks.registration.register_sections`.
 """
 
 from __future__ import annotations
@@ -34,11 +35,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from tandem.surveys.instruments import (
-    Section,
-    SectionContext,
-    register_section_type,
-)
+from tandem.surveys.sections import Section, SectionContext
 
 ROSTER: Final = "roster"
 # A table of 40 people with three questions each is about the longest page people finish; past that
@@ -66,7 +63,7 @@ class Relation:
         return self.response_scale is None
 
 
-def _validate_roster_section(raw: Mapping[str, Any], context: SectionContext) -> Section:
+def validate_roster_section(raw: Mapping[str, Any], context: SectionContext) -> Section:
     context.check_keys(
         raw,
         required=("id", "type", "title", "relations"),
@@ -118,15 +115,12 @@ def _validate_roster_section(raw: Mapping[str, Any], context: SectionContext) ->
     )
 
 
-def _dump_roster_section(section: Section) -> dict[str, Any]:
+def dump_roster_section(section: Section) -> dict[str, Any]:
     dumped: dict[str, Any] = {"id": section.id, "type": section.type, "title": section.title}
     if section.intro:
         dumped["intro"] = section.intro
     dumped.update(section.options)
     return dumped
-
-
-register_section_type(ROSTER, _validate_roster_section, dumper=_dump_roster_section)
 
 
 def relations(section: Section) -> tuple[Relation, ...]:

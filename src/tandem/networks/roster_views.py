@@ -1,4 +1,4 @@
-"""The roster page of the stock take, served for `surveys:respond_section` (see apps.py).
+"""The roster page of the stock take, served for `surveys:respond_section` (registration.py).
 
 Two ways to answer, both plain HTML forms:
 - a table per service, one row per colleague (rosters up to the section's `name_generator_above`);
@@ -22,8 +22,8 @@ from django.urls import reverse
 from tandem.networks import selectors, services
 from tandem.networks.roster import name_generator_above, relations
 from tandem.programmes.models import Participant
-from tandem.surveys import views as survey_views
 from tandem.surveys.models import Invitation
+from tandem.surveys.sections import respondent_context
 
 RESULTS_PER_PAGE = 20
 
@@ -168,6 +168,6 @@ def roster_page(request: HttpRequest, invitation: Invitation, index: int) -> Htt
     return render(
         request,
         "networks/roster.jinja",
-        survey_views._respondent_context(invitation, **context),
+        respondent_context(invitation, **context),
         status=400 if errors else 200,
     )

@@ -19,9 +19,9 @@ from django.db import transaction
 from tandem.networks.models import RosterEntry
 from tandem.networks.roster import ROSTER, Relation, relations
 from tandem.programmes.models import Participant, Role
-from tandem.surveys.instruments import Section
 from tandem.surveys.models import Invitation
-from tandem.surveys.services import _check_writable, _locked, _mark_started
+from tandem.surveys.sections import Section
+from tandem.surveys.services import check_writable, lock_invitation, mark_started
 
 ROSTER_ROLES = (Role.PARTICIPANT, Role.SPONSOR)
 
@@ -85,8 +85,8 @@ def roster_answers_save(
     answers is removed, unless the name generator picked them (`keep_picked`), so that they stay
     on the respondent's list to rate.
     """
-    invitation = _locked(invitation)
-    _check_writable(invitation)
+    invitation = lock_invitation(invitation)
+    check_writable(invitation)
     section = _roster_section(invitation, section_id)
     scales = invitation.wave.instrument.response_scales
     allowed = _roster_ids(invitation)
@@ -123,15 +123,15 @@ def roster_answers_save(
                 entry.save(update_fields=["answers", "updated_at"])
         elif entry is not None:
             entry.delete()
-    _mark_started(invitation, section.id)
+    mark_started(invitation, section.id)
     return errors
 
 
 @transaction.atomic
 def roster_pick(*, invitation: Invitation, section_id: str, alter_ids: Iterable[int | str]) -> int:
     """Add colleagues to the respondent's list in the name generator. Returns how many were new."""
-    invitation = _locked(invitation)
-    _check_writable(invitation)
+    invitation = lock_invitation(invitation)
+    check_writable(invitation)
     section = _roster_section(invitation, section_id)
     allowed = _roster_ids(invitation)
     already = set(
@@ -150,15 +150,15 @@ def roster_pick(*, invitation: Invitation, section_id: str, alter_ids: Iterable[
         RosterEntry(invitation=invitation, section_id=section.id, alter_id=alter_id, answers={})
         for alter_id in new
     )
-    _mark_started(invitation, section.id)
+    mark_started(invitation, section.id)
     return len(new)
 
 
 @transaction.atomic
 def roster_unpick(*, invitation: Invitation, section_id: str, alter_id: int | str) -> None:
     """Take a colleague off the respondent's list, with any answers about them."""
-    invitation = _locked(invitation)
-    _check_writable(invitation)
+    invitation = lock_invitation(invitation)
+    check_writable(invitation)
     section = _roster_section(invitation, section_id)
     try:
         alter = int(alter_id)

@@ -1,0 +1,220 @@
+"""Answering a questionnaire, by invitation link and without logging in: the link is the key, and
+a page never shows anyone else's answers. A section type another app registers
+(tandem.surveys.sections) is served by that app's page."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tandem.surveys import selectors, services
+from tandem.surveys.instruments import Instrument, Section
+from tandem.surveys.models import Answer, Invitation, InvitationStatus
+from tandem.surveys.sections import respondent_context, section_page
+
+
+def _section_index(instrument: Instrument, section_id: str) -> int:
+    for index, section in enumerate(instrument.sections):
+        if section.id == section_id:
+            return index
+    raise selectors.InvitationNotFound("No such page in this questionnaire.")
+
+
+def _state_page(request: HttpRequest, invitation: Invitation) -> HttpResponse | None:
+    """The page to show instead of a question page when answering is over (or not begun)."""
+    wave = invitation.wave
+    if invitation.status == InvitationStatus.SUBMITTED:
+        return render(
+            request,
+            "surveys/respond_done.jinja",
+            respondent_context(invitation, page_title="Thank you"),
+        )
+    if not wave.is_open():
+        template = "surveys/respond_closed.jinja"
+        title = (
+            "This questionnaire is closed"
+            if wave.has_closed()
+            else "This questionnaire is not open yet"
+        )
+        return render(
+            request,
+            template,
+            respondent_context(invitation, page_title=title),
+            status=410 if wave.has_closed() else 200,
+        )
+    return None
+
+
+@never_cache
+def respond_start(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = selectors.invitation_by_token(token=token)
+    state = _state_page(request, invitation)
+    if state is not None:
+        return state
+    instrument = invitation.wave.instrument
+    resume = invitation.current_section or instrument.sections[0].id
+    return render(
+        request,
+        "surveys/respond_start.jinja",
+        respondent_context(
+            invitation,
+            page_title=invitation.wave.title,
+            resume_section=resume,
+            resuming=invitation.status == InvitationStatus.IN_PROGRESS,
+        ),
+    )
+
+
+def _section_items(
+    instrument: Instrument,
+    section: Section,
+    answers: dict[str, Answer],
+    data: Any,
+    errors: dict[str, str],
+) -> list[dict[str, Any]]:
+    """What the section template needs for each item: the question, its options, the current answer."""
+    rows = []
+    for item in section.items:
+        current: str | None
+        if data is not None:
+            current = data.get(item.id)
+        elif item.id in answers:
+            answer = answers[item.id]
+            current = (
+                "dont_know"
+                if answer.dont_know
+                else (answer.text if item.kind == "open" else str(answer.value))
+            )
+        else:
+            current = None
+        scale = instrument.response_scales.get(item.response_scale or "")
+        options: list[dict[str, Any]] = []
+        if scale is not None:
+            options = [{"value": str(o.value), "text": o.label} for o in scale.options]
+            if scale.dont_know is not None:
+                options.append(
+                    {"value": "dont_know", "text": scale.dont_know.label, "dont_know": True}
+                )
+        rows.append(
+            {
+                "item": item,
+                "current": current or "",
+                "options": options,
+                "error": errors.get(item.id),
+            }
+        )
+    return rows
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def respond_section(request: HttpRequest, token: str, section_id: str) -> HttpResponse:
+    invitation = selectors.invitation_by_token(token=token)
+    state = _state_page(request, invitation)
+    if state is not None:
+        return state
+    instrument = invitation.wave.instrument
+    index = _section_index(instrument, section_id)
+    section = instrument.sections[index]
+    page = section_page(section.type)
+    if page is not None:
+        return page(request, invitation, index)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            errors = services.section_save(
+                invitation=invitation, section_id=section.id, data=request.POST
+            )
+        except ValidationError:
+            return redirect("surveys:respond_start", token=token)
+        if not errors:
+            if request.POST.get("go") == "back" and index > 0:
+                return redirect(
+                    "surveys:respond_section",
+                    token=token,
+                    section_id=instrument.sections[index - 1].id,
+                )
+            if index + 1 < len(instrument.sections):
+                return redirect(
+                    "surveys:respond_section",
+                    token=token,
+                    section_id=instrument.sections[index + 1].id,
+                )
+            return redirect("surveys:respond_review", token=token)
+    answers = selectors.own_answers(invitation=invitation)
+    return render(
+        request,
+        "surveys/respond_section.jinja",
+        respondent_context(
+            invitation,
+            page_title=f"{section.title} – {invitation.wave.title}",
+            section=section,
+            index=index,
+            rows=_section_items(
+                instrument, section, answers, request.POST if errors else None, errors
+            ),
+            errors=errors,
+            previous=instrument.sections[index - 1] if index > 0 else None,
+        ),
+        status=400 if errors else 200,
+    )
+
+
+@never_cache
+@require_POST
+def respond_autosave(request: HttpRequest, token: str) -> JsonResponse:
+    """One answer, saved as it changes (JavaScript only; the form's own button saves the page)."""
+    invitation = selectors.invitation_key(token=token)
+    item_id = request.POST.get("item", "")
+    try:
+        services.answer_save(
+            invitation=invitation, item_id=item_id, value=request.POST.get("value")
+        )
+    except services.AlreadySubmitted as exc:
+        return JsonResponse({"saved": False, "error": exc.messages[0]}, status=409)
+    except services.WaveClosed as exc:
+        return JsonResponse({"saved": False, "error": exc.messages[0]}, status=410)
+    except ValidationError as exc:
+        return JsonResponse({"saved": False, "error": exc.messages[0]}, status=400)
+    return JsonResponse({"saved": True, "item": item_id})
+
+
+@never_cache
+def respond_review(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = selectors.invitation_by_token(token=token)
+    state = _state_page(request, invitation)
+    if state is not None:
+        return state
+    instrument = invitation.wave.instrument
+    answered = set(selectors.own_answers(invitation=invitation))
+    progress = [
+        (section, sum(1 for item in section.items if item.id in answered), len(section.items))
+        for section in instrument.sections
+    ]
+    return render(
+        request,
+        "surveys/respond_review.jinja",
+        respondent_context(
+            invitation,
+            page_title="Check and submit",
+            progress=progress,
+            answered=len(answered),
+            total=len(instrument.items),
+        ),
+    )
+
+
+@never_cache
+@require_POST
+def respond_submit(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = selectors.invitation_by_token(token=token)
+    # If the wave has just closed, the start page explains that; nothing else to do here.
+    with contextlib.suppress(services.WaveClosed):
+        services.response_submit(invitation=invitation)
+    return redirect("surveys:respond_start", token=token)

@@ -1,0 +1,146 @@
+"""The programme lead's pages: waves, invitations, completion status, interview notes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tandem.programmes.access import Access
+from tandem.surveys import selectors, services
+from tandem.surveys.forms import InterviewNoteForm, WaveForm
+from tandem.surveys.models import Wave
+from tandem.surveys.views.pages import page, wave_page
+from tandem.web import programme_page, service_form
+
+
+@login_required
+def wave_list(request: HttpRequest, slug: str) -> HttpResponse:
+    programme, access = programme_page(request, slug, manage=True)
+    waves = list(selectors.waves_for(viewer=request.user, programme=programme))
+    completions = {
+        wave.pk: selectors.wave_completion(viewer=request.user, wave=wave) for wave in waves
+    }
+    return page(
+        request,
+        "surveys/wave_list.jinja",
+        {"waves": waves, "completions": completions, "page_title": "Questionnaires"},
+        access=access,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def wave_new(request: HttpRequest, slug: str) -> HttpResponse:
+    programme, access = programme_page(request, slug, manage=True)
+
+    def save(data: dict[str, Any]) -> Wave:
+        data = dict(data)
+        instrument_id, version = data.pop("instrument").split(":")
+        return services.wave_create(
+            programme=programme,
+            instrument_id=instrument_id,
+            instrument_version=int(version),
+            actor=request.user,
+            **data,
+        )
+
+    return service_form(
+        request,
+        WaveForm(request.POST if request.method == "POST" else None),
+        save=save,
+        done=lambda wave: redirect("surveys:wave", slug=slug, wave_id=wave.pk),
+        again=lambda form: page(
+            request,
+            "surveys/wave_form.jinja",
+            {"form": form, "page_title": "New questionnaire wave"},
+            access=access,
+        ),
+        message=lambda wave: (
+            f"Created “{wave.title}” with {wave.invitations.count()} invitations. "
+            "Send the invitations when you are ready."
+        ),
+    )
+
+
+def _wave_detail_page(
+    request: HttpRequest, access: Access, wave: Wave, note_form: Form
+) -> HttpResponse:
+    return wave_page(
+        request,
+        "surveys/wave_detail.jinja",
+        wave,
+        {
+            "completion": selectors.wave_completion(viewer=request.user, wave=wave),
+            "notes": list(selectors.interview_notes_for(viewer=request.user, wave=wave)),
+            "note_form": note_form,
+            "page_title": wave.title,
+        },
+        access=access,
+    )
+
+
+@login_required
+def wave_detail(request: HttpRequest, slug: str, wave_id: int) -> HttpResponse:
+    programme, access = programme_page(request, slug, manage=True)
+    wave = selectors.wave_for(viewer=request.user, programme=programme, wave_id=wave_id)
+    return _wave_detail_page(request, access, wave, InterviewNoteForm())
+
+
+@login_required
+@require_POST
+def wave_send(request: HttpRequest, slug: str, wave_id: int) -> HttpResponse:
+    programme, _ = programme_page(request, slug, manage=True)
+    wave = selectors.wave_for(viewer=request.user, programme=programme, wave_id=wave_id)
+    base_url = request.build_absolute_uri("/")
+    try:
+        if request.POST.get("what") == "remind":
+            result = services.invitations_remind(wave=wave, base_url=base_url)
+            verb = "Sent reminders to"
+        else:
+            result = services.invitations_send(wave=wave, base_url=base_url)
+            verb = "Sent invitations to"
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("surveys:wave", slug=slug, wave_id=wave.pk)
+    text = f"{verb} {result.sent} {'person' if result.sent == 1 else 'people'}."
+    if result.failed:
+        text += f" Could not send to {len(result.failed)}: {', '.join(result.failed)}."
+    messages.success(request, text)
+    return redirect("surveys:wave", slug=slug, wave_id=wave.pk)
+
+
+@login_required
+@require_POST
+def wave_close(request: HttpRequest, slug: str, wave_id: int) -> HttpResponse:
+    programme, _ = programme_page(request, slug, manage=True)
+    wave = selectors.wave_for(viewer=request.user, programme=programme, wave_id=wave_id)
+    services.wave_close(wave=wave)
+    messages.success(
+        request,
+        f"Closed “{wave.title}”. Answers given so far are kept and can no longer be changed.",
+    )
+    return redirect("surveys:wave", slug=slug, wave_id=wave.pk)
+
+
+@login_required
+@require_POST
+def interview_note_add(request: HttpRequest, slug: str, wave_id: int) -> HttpResponse:
+    """The notes form is on the wave's page, which is shown again (400) when it has errors."""
+    programme, access = programme_page(request, slug, manage=True)
+    wave = selectors.wave_for(viewer=request.user, programme=programme, wave_id=wave_id)
+    form = InterviewNoteForm(request.POST, request.FILES)
+    return service_form(
+        request,
+        form,
+        save=lambda data: services.interview_note_add(wave=wave, actor=request.user, **data),
+        done=lambda _: redirect("surveys:wave", slug=slug, wave_id=wave.pk),
+        again=lambda bound: _wave_detail_page(request, access, wave, bound),
+        message=lambda _: f"Added the interview notes “{form.cleaned_data['title']}”.",
+    )
