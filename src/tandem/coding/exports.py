@@ -24,7 +24,6 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from tandem.analysis.themes import NameRedactor, RedactedText, apply_redaction
-from tandem.audit.services import audit_record
 from tandem.coding import selectors
 from tandem.coding.models import Code, CodeAssignment, Excerpt
 from tandem.coding.refi import (
@@ -65,9 +64,9 @@ def _refi_codes(programme: Programme, redactor: NameRedactor) -> tuple[RefiCode,
 
 
 def codebook_export(*, viewer: Any, programme: Programme) -> bytes:
-    """The codebook as a REFI-QDA .qdc document (lead only)."""
+    """The codebook as a REFI-QDA .qdc document (lead only). Not audited here: the view hands
+    it over through `tandem.web.audited_download`, which writes `coding.export`."""
     selectors.require_lead(viewer=viewer, programme=programme)
-    audit_record(actor=viewer, action="coding.export", subject=programme, extra={"format": "qdc"})
     return codebook_xml(_refi_codes(programme, selectors.redactor_for(programme=programme)))
 
 
@@ -208,7 +207,6 @@ def refi_project(*, viewer: Any, programme: Programme) -> RefiProject:
 
 
 def project_export(*, viewer: Any, programme: Programme) -> bytes:
-    """The programme's coding as a REFI-QDA .qdpx file (lead only)."""
-    project = refi_project(viewer=viewer, programme=programme)
-    audit_record(actor=viewer, action="coding.export", subject=programme, extra={"format": "qdpx"})
-    return project_qdpx(project)
+    """The programme's coding as a REFI-QDA .qdpx file (lead only). Not audited here: the view
+    hands it over through `tandem.web.audited_download`, which writes `coding.export`."""
+    return project_qdpx(refi_project(viewer=viewer, programme=programme))
