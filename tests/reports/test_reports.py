@@ -188,6 +188,22 @@ def test_comparison_needs_both_waves_released_for_participants(
     assert participant_client.get(path).status_code == 200
 
 
+def test_the_comparison_pdf_refuses_what_the_comparison_page_refuses(
+    lead_client, demo, baseline, repeat
+) -> None:
+    from tandem.surveys.models import WaveKind
+
+    pulse = Wave.objects.filter(programme=demo.programme, kind=WaveKind.PULSE).first()
+    assert pulse is not None
+    root = f"/programmes/{demo.programme.slug}/reports/compare"
+    for before, after in ((baseline, baseline), (repeat, baseline), (baseline, pulse)):
+        page = lead_client.get(f"{root}/{before.pk}/{after.pk}/")
+        pdf = lead_client.get(f"{root}/{before.pk}/{after.pk}/pdf/")
+        assert page.status_code == pdf.status_code == 404
+    assert not ReportPDF.objects.filter(kind="comparison").exists()
+    assert lead_client.get(f"{root}/{baseline.pk}/{repeat.pk}/pdf/").status_code == 202
+
+
 def test_pdf_is_built_once_and_served_until_the_data_changes(lead_client, demo, baseline) -> None:
     from tandem.reports.tasks import build_report_pdf
 

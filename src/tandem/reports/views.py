@@ -93,10 +93,9 @@ def feedback(request: HttpRequest, slug: str, wave_id: int) -> HttpResponse:
 @login_required
 def comparison(request: HttpRequest, slug: str, before_id: int, after_id: int) -> HttpResponse:
     programme = programme_selectors.programme_for(viewer=request.user, slug=slug)
-    before = selectors.report_wave_for(viewer=request.user, programme=programme, wave_id=before_id)
-    after = selectors.report_wave_for(viewer=request.user, programme=programme, wave_id=after_id)
-    if before.instrument_id != after.instrument_id or before.opens_on > after.opens_on:
-        raise programme_selectors.ProgrammeNotFound("These two waves cannot be compared.")
+    before, after = selectors.comparison_waves_for(
+        viewer=request.user, programme=programme, before_id=before_id, after_id=after_id
+    )
     report = build_comparison(before, after)
     return _page(
         request,
@@ -154,8 +153,9 @@ def comparison_pdf(
     request: HttpRequest, slug: str, before_id: int, after_id: int
 ) -> HttpResponseBase:
     programme = programme_selectors.programme_for(viewer=request.user, slug=slug)
-    before = selectors.report_wave_for(viewer=request.user, programme=programme, wave_id=before_id)
-    after = selectors.report_wave_for(viewer=request.user, programme=programme, wave_id=after_id)
+    before, after = selectors.comparison_waves_for(
+        viewer=request.user, programme=programme, before_id=before_id, after_id=after_id
+    )
     record = report_pdf_request(kind=ReportKind.COMPARISON, wave=before, other_wave=after)
     record.refresh_from_db()
     return _pdf_response(
