@@ -403,15 +403,14 @@ def comparison(
             programme=programme,
             extra=audit_extra(request, report="comparison", after_wave=after.pk),
         )
-    k = report.k
     return {
         "before": _wave(before),
         "after": _wave(after),
-        "k": k,
-        # The page writes "fewer than k" for small counts; the API leaves them out.
-        "matched": report.both if report.both >= k else None,
-        "before_only": report.before_only if report.before_only >= k else None,
-        "after_only": report.after_only if report.after_only >= k else None,
+        "k": report.k,
+        # Below k the report holds no count (the page writes "fewer than k"), so null here.
+        "matched": report.both.count,
+        "before_only": report.before_only.count,
+        "after_only": report.after_only.count,
         "scales": [_change(row) for row in report.rows],
         "notes": report.notes,
         "pending": report.pending or None,

@@ -517,22 +517,39 @@ class ChangeRow:
     unmatched_hidden: str | None = None
 
 
+@dataclass(frozen=True)
+class Headcount:
+    """How many people answered both waves, or only one: the number from k up, else None and why.
+
+    Printed as the page shows it ("12", or "fewer than 5"), so a template has nothing to decide.
+    """
+
+    count: int | None
+    hidden: str | None = None
+
+    def __str__(self) -> str:
+        return str(self.count) if self.count is not None else (self.hidden or "")
+
+
+def headcount(n: int, k: int) -> Headcount:
+    """`n` people as a report may hold them: below k, no number, only the reason."""
+    return Headcount(count=n) if n >= k else Headcount(count=None, hidden=f"fewer than {k}")
+
+
 @dataclass
 class ComparisonReport:
     before: Wave
     after: Wave
     k: int
     rows: list[ChangeRow]
-    both: int
-    before_only: int
-    after_only: int
+    # Who answered which wave (attrition), suppressed below k like every other figure.
+    both: Headcount
+    before_only: Headcount
+    after_only: Headcount
     shared_scales: list[str]
     notes: list[str] = field(default_factory=list)
     network: Any = None  # tandem.networks.reports.ReportNetworkSection
     pending: str = ""  # set while either wave is open: why no change is shown yet
-
-    def attrition_text(self, n: int) -> str:
-        return str(n) if n >= self.k else f"fewer than {self.k}"
 
 
 def _finite(value: float | None) -> float | None:
@@ -625,9 +642,9 @@ def build_comparison(before: Wave, after: Wave) -> ComparisonReport:
                 _hidden_change(s.id, first.instrument.scales[s.id].title, PENDING_CELL)
                 for s in shared
             ],
-            both=result.attrition.both,
-            before_only=result.attrition.before_only,
-            after_only=result.attrition.after_only,
+            both=headcount(result.attrition.both, k),
+            before_only=headcount(result.attrition.before_only, k),
+            after_only=headcount(result.attrition.after_only, k),
             shared_scales=[s.id for s in shared],
             notes=notes,
             pending=pending,
@@ -684,9 +701,9 @@ def build_comparison(before: Wave, after: Wave) -> ComparisonReport:
         after=after,
         k=k,
         rows=rows,
-        both=result.attrition.both,
-        before_only=result.attrition.before_only,
-        after_only=result.attrition.after_only,
+        both=headcount(result.attrition.both, k),
+        before_only=headcount(result.attrition.before_only, k),
+        after_only=headcount(result.attrition.after_only, k),
         shared_scales=[s.id for s in shared],
         notes=notes,
     )
