@@ -408,9 +408,9 @@ def comparison(
         "after": _wave(after),
         "k": report.k,
         # Below k the report holds no count (the page writes "fewer than k"), so null here.
-        "matched": report.both.count,
-        "before_only": report.before_only.count,
-        "after_only": report.after_only.count,
+        "matched": report.both,
+        "before_only": report.before_only,
+        "after_only": report.after_only,
         "scales": [_change(row) for row in report.rows],
         "notes": report.notes,
         "pending": report.pending or None,

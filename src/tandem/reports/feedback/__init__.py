@@ -21,9 +21,9 @@ from tandem.analysis.scoring import recode_reverse, score_items
 from tandem.disclosure.ledger import Disclosure, Scope, piece
 from tandem.reports.data import WaveData, wave_data
 from tandem.reports.feedback.comparison import (
+    ATTRITION_HIDDEN,
     ChangeRow,
     ComparisonReport,
-    Headcount,
     build_comparison,
     headcount,
 )
@@ -53,6 +53,7 @@ from tandem.surveys.models import Wave
 from tandem.surveys.selectors import wave_scope
 
 __all__ = [
+    "ATTRITION_HIDDEN",
     "BELOW_K",
     "LOW_RESPONSE_RATE",
     "PENDING_CELL",
@@ -62,7 +63,6 @@ __all__ = [
     "ComparisonReport",
     "FeedbackReport",
     "Figure",
-    "Headcount",
     "ItemDistribution",
     "ResponseRow",
     "ScaleFigures",

@@ -43,23 +43,12 @@ class ChangeRow:
     unmatched_hidden: str | None = None
 
 
-@dataclass(frozen=True)
-class Headcount:
-    """How many people answered both waves, or only one: the number from k up, else None and why.
-
-    Printed as the page shows it ("12", or "fewer than 5"), so a template has nothing to decide.
-    """
-
-    count: int | None
-    hidden: str | None = None
-
-    def __str__(self) -> str:
-        return str(self.count) if self.count is not None else (self.hidden or "")
+def headcount(n: int, k: int) -> int | None:
+    """`n` people as a report may hold them: below k, no number (`ATTRITION_HIDDEN` says why)."""
+    return n if n >= k else None
 
 
-def headcount(n: int, k: int) -> Headcount:
-    """`n` people as a report may hold them: below k, no number, only the reason."""
-    return Headcount(count=n) if n >= k else Headcount(count=None, hidden=f"fewer than {k}")
+ATTRITION_HIDDEN = "fewer than {k}"
 
 
 @dataclass
@@ -68,14 +57,18 @@ class ComparisonReport:
     after: Wave
     k: int
     rows: list[ChangeRow]
-    # Who answered which wave (attrition), suppressed below k like every other figure.
-    both: Headcount
-    before_only: Headcount
-    after_only: Headcount
+    # Who answered which wave (attrition), held only from k up: below k, None (see `headcount`).
+    both: int | None
+    before_only: int | None
+    after_only: int | None
     shared_scales: list[str]
     notes: list[str] = field(default_factory=list)
     network: Any = None  # tandem.networks.reports.ReportNetworkSection
     pending: str = ""  # set while either wave is open: why no change is shown yet
+
+    def attrition_text(self, count: int | None) -> str:
+        """An attrition count as the page prints it: the number, or why it is not held."""
+        return str(count) if count is not None else ATTRITION_HIDDEN.format(k=self.k)
 
 
 def _finite(value: float | None) -> float | None:
