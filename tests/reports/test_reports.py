@@ -178,6 +178,25 @@ def test_comparison_shows_improvement_only_where_the_holm_adjusted_p_says_so(
     assert "Improved" in html and "No clear evidence of change" in html
 
 
+def test_the_comparison_report_holds_no_attrition_count_below_k(demo, baseline, repeat) -> None:
+    """Who answered both waves or only one is suppressed in the report object itself: the page,
+    the PDF and the API print what it holds, so none of them can show a count below k."""
+    first = build_comparison(baseline, repeat)
+    shown = sorted(c for c in (first.both, first.before_only, first.after_only) if c is not None)
+    assert shown, "the demo has a matched group of at least k"
+    # A k just above the smallest count shown: that count must now be held back.
+    for k in (demo.programme.min_group_size, shown[0] + 1):
+        Programme.objects.filter(pk=demo.programme.pk).update(min_group_size=k)
+        before, after = (Wave.objects.get(pk=wave.pk) for wave in (baseline, repeat))
+        report = build_comparison(before, after)
+        counts = (report.both, report.before_only, report.after_only)
+        for count in counts:
+            assert count is None or count >= k
+            text = report.attrition_text(count)
+            assert text == (f"fewer than {k}" if count is None else str(count))
+        assert sum(count is None for count in counts) >= (k > shown[0])
+
+
 def test_comparison_needs_both_waves_released_for_participants(
     participant_client, demo, baseline, repeat
 ) -> None:
@@ -186,6 +205,22 @@ def test_comparison_needs_both_waves_released_for_participants(
     assert participant_client.get(path).status_code == 403
     services.wave_release(wave=repeat, actor=None)
     assert participant_client.get(path).status_code == 200
+
+
+def test_the_comparison_pdf_refuses_what_the_comparison_page_refuses(
+    lead_client, demo, baseline, repeat
+) -> None:
+    from tandem.surveys.models import WaveKind
+
+    pulse = Wave.objects.filter(programme=demo.programme, kind=WaveKind.PULSE).first()
+    assert pulse is not None
+    root = f"/programmes/{demo.programme.slug}/reports/compare"
+    for before, after in ((baseline, baseline), (repeat, baseline), (baseline, pulse)):
+        page = lead_client.get(f"{root}/{before.pk}/{after.pk}/")
+        pdf = lead_client.get(f"{root}/{before.pk}/{after.pk}/pdf/")
+        assert page.status_code == pdf.status_code == 404
+    assert not ReportPDF.objects.filter(kind="comparison").exists()
+    assert lead_client.get(f"{root}/{baseline.pk}/{repeat.pk}/pdf/").status_code == 202
 
 
 def test_pdf_is_built_once_and_served_until_the_data_changes(lead_client, demo, baseline) -> None:

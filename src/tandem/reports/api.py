@@ -15,7 +15,7 @@ from ninja import Field, Router, Schema
 from tandem.api.auth import audit_extra
 from tandem.api.schemas import ApiRequest, id_path, responses, slug_path
 from tandem.audit.services import audit_record
-from tandem.programmes.selectors import ProgrammeNotFound, programme_for
+from tandem.programmes.selectors import programme_for
 from tandem.reports import selectors
 from tandem.reports.feedback import (
     ChangeRow,
@@ -392,18 +392,9 @@ def comparison(
 ) -> Any:
     programme = programme_for(viewer=request.auth, slug=slug)
     with transaction.atomic():
-        before = selectors.report_wave_for(
-            viewer=request.auth, programme=programme, wave_id=before_id
+        before, after = selectors.comparison_waves_for(
+            viewer=request.auth, programme=programme, before_id=before_id, after_id=after_id
         )
-        after = selectors.report_wave_for(
-            viewer=request.auth, programme=programme, wave_id=after_id
-        )
-        if (
-            before.pk == after.pk
-            or before.instrument_id != after.instrument_id
-            or before.opens_on > after.opens_on
-        ):
-            raise ProgrammeNotFound("These two waves cannot be compared.")
         report = build_comparison(before, after)
         audit_record(
             actor=request.auth,
@@ -412,15 +403,14 @@ def comparison(
             programme=programme,
             extra=audit_extra(request, report="comparison", after_wave=after.pk),
         )
-    k = report.k
     return {
         "before": _wave(before),
         "after": _wave(after),
-        "k": k,
-        # The page writes "fewer than k" for small counts; the API leaves them out.
-        "matched": report.both if report.both >= k else None,
-        "before_only": report.before_only if report.before_only >= k else None,
-        "after_only": report.after_only if report.after_only >= k else None,
+        "k": report.k,
+        # Below k the report holds no count (the page writes "fewer than k"), so null here.
+        "matched": report.both,
+        "before_only": report.before_only,
+        "after_only": report.after_only,
         "scales": [_change(row) for row in report.rows],
         "notes": report.notes,
         "pending": report.pending or None,

@@ -50,17 +50,6 @@ def reports_for(*, viewer: Any, programme: Programme) -> list[Wave]:
     return list(waves)
 
 
-def comparable_pairs(waves: list[Wave]) -> list[tuple[Wave, Wave]]:
-    """(earlier, later) pairs of waves of the same questionnaire, for comparison reports."""
-    ordered = sorted(waves, key=lambda wave: (wave.opens_on, wave.pk))
-    pairs = []
-    for index, later in enumerate(ordered):
-        for earlier in ordered[:index]:
-            if earlier.instrument_id == later.instrument_id and earlier.kind != "pulse":
-                pairs.append((earlier, later))
-    return pairs
-
-
 NOT_THE_SAME_QUESTIONNAIRE = (
     "Those two waves are not of the same questionnaire in the same programme."
 )
@@ -80,3 +69,36 @@ def comparable(before: Wave, after: Wave) -> str | None:
     if WaveKind.PULSE in (before.kind, after.kind):
         return "Pulse waves are not compared before and after; compare two stock takes."
     return None
+
+
+class WavesNotComparable(ProgrammeNotFound):
+    """A comparison asked for two waves that `comparable` refuses, or the later wave first."""
+
+
+def comparable_pairs(waves: list[Wave]) -> list[tuple[Wave, Wave]]:
+    """(earlier, later) pairs of the waves that `comparable` allows, for comparison reports."""
+    ordered = sorted(waves, key=lambda wave: (wave.opens_on, wave.pk))
+    return [
+        (earlier, later)
+        for index, later in enumerate(ordered)
+        for earlier in ordered[:index]
+        if comparable(earlier, later) is None
+    ]
+
+
+def comparison_waves_for(
+    *, viewer: Any, programme: Programme, before_id: int, after_id: int
+) -> tuple[Wave, Wave]:
+    """The two waves of a comparison report, each readable by the viewer, earlier first.
+
+    The one refusal for the page, its PDF and the API: 404 with `comparable`'s reason when the
+    two cannot be compared, or when the later wave is given first.
+    """
+    before = report_wave_for(viewer=viewer, programme=programme, wave_id=before_id)
+    after = report_wave_for(viewer=viewer, programme=programme, wave_id=after_id)
+    reason = comparable(before, after)
+    if reason is None and before.opens_on > after.opens_on:
+        reason = "Give the earlier wave first: it is compared with the later one."
+    if reason is not None:
+        raise WavesNotComparable(reason)
+    return before, after

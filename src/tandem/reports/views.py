@@ -1,4 +1,10 @@
-"""Feedback and comparison reports on the web and as PDF."""
+"""Feedback and comparison reports on the web and as PDF, and the programme evaluation.
+
+Built on the page layer (`tandem.web`): `programme_page` finds the programme and the viewer's
+access, `render_page` draws the frame (header, navigation, breadcrumbs), `audited_download`
+hands over the evaluation PDF after its audit row. Who may read which report is decided in
+`selectors` (and `evaluation.evaluation_viewer_check`), what a report shows by its builder.
+"""
 
 from __future__ import annotations
 
@@ -10,142 +16,137 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from tandem.audit.services import audit_record
-from tandem.programmes import selectors as programme_selectors
+from tandem.programmes.access import Access
 from tandem.reports import pdf, selectors
 from tandem.reports.charts import comparison_charts, evaluation_charts, feedback_charts
 from tandem.reports.evaluation import EVALUATION_ROLES, build_evaluation
 from tandem.reports.feedback import build_comparison, build_feedback
-from tandem.reports.models import PdfStatus, ReportKind
+from tandem.reports.models import PdfStatus, ReportKind, ReportPDF
 from tandem.reports.services import evaluation_freeze, report_pdf_request
 from tandem.surveys import selectors as survey_selectors
 from tandem.surveys import services as survey_services
+from tandem.web import audited_download, programme_page, render_page
+from tandem.web.downloads import safe_filename
+
+PDF = "application/pdf"
 
 
-def _page(
-    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+def page(
+    request: HttpRequest,
+    template: str,
+    context: dict[str, Any],
+    *,
+    access: Access,
+    status: int = 200,
 ) -> HttpResponse:
-    programme = context["programme"]
-    context.setdefault("header_organisation", programme.organisation.name)
-    context.setdefault(
-        "can_manage", programme_selectors.can_manage(viewer=request.user, programme=programme)
-    )
-    context.setdefault(
-        "breadcrumbs",
-        [
-            {"text": "Programmes", "href": reverse("programmes:list")},
-            {"text": programme.name, "href": reverse("programmes:overview", args=[programme.slug])},
-            {"text": "Reports", "href": reverse("reports:index", args=[programme.slug])},
-        ],
-    )
-    return render(request, template, context, status=status)
+    """A report page, under Programmes › programme › Reports."""
+    reports = ("Reports", reverse("reports:index", args=[access.programme.slug]))
+    context.setdefault("programme", access.programme)
+    return render_page(request, template, context, access=access, crumbs=[reports], status=status)
 
 
 @login_required
 def index(request: HttpRequest, slug: str) -> HttpResponse:
-    programme = programme_selectors.programme_for(viewer=request.user, slug=slug)
+    programme, access = programme_page(request, slug)
     waves = selectors.reports_for(viewer=request.user, programme=programme)
-    return _page(
+    return render_page(
         request,
         "reports/index.jinja",
         {
             "programme": programme,
             "waves": waves,
             "pairs": selectors.comparable_pairs(waves),
-            "can_evaluate": bool(
-                programme_selectors.viewer_roles(viewer=request.user, programme=programme)
-                & EVALUATION_ROLES
-            ),
+            "can_evaluate": access.has(*EVALUATION_ROLES),
             "page_title": "Reports",
-            "breadcrumbs": [
-                {"text": "Programmes", "href": reverse("programmes:list")},
-                {
-                    "text": programme.name,
-                    "href": reverse("programmes:overview", args=[programme.slug]),
-                },
-            ],
         },
+        access=access,
     )
 
 
 @login_required
 def feedback(request: HttpRequest, slug: str, wave_id: int) -> HttpResponse:
-    programme = programme_selectors.programme_for(viewer=request.user, slug=slug)
+    programme, access = programme_page(request, slug)
     wave = selectors.report_wave_for(viewer=request.user, programme=programme, wave_id=wave_id)
     report = build_feedback(wave)
-    return _page(
+    return page(
         request,
         "reports/feedback.jinja",
         {
-            "programme": programme,
             "wave": wave,
             "report": report,
             "charts": feedback_charts(report),
             "page_title": f"Feedback report: {wave.title}",
         },
+        access=access,
     )
 
 
 @login_required
 def comparison(request: HttpRequest, slug: str, before_id: int, after_id: int) -> HttpResponse:
-    programme = programme_selectors.programme_for(viewer=request.user, slug=slug)
-    before = selectors.report_wave_for(viewer=request.user, programme=programme, wave_id=before_id)
-    after = selectors.report_wave_for(viewer=request.user, programme=programme, wave_id=after_id)
-    if before.instrument_id != after.instrument_id or before.opens_on > after.opens_on:
-        raise programme_selectors.ProgrammeNotFound("These two waves cannot be compared.")
+    programme, access = programme_page(request, slug)
+    before, after = selectors.comparison_waves_for(
+        viewer=request.user, programme=programme, before_id=before_id, after_id=after_id
+    )
     report = build_comparison(before, after)
-    return _page(
+    return page(
         request,
         "reports/comparison.jinja",
         {
-            "programme": programme,
             "report": report,
             "charts": comparison_charts(report),
             "page_title": f"Comparison: {before.title} and {after.title}",
         },
+        access=access,
     )
 
 
-def _pdf_response(
-    request: HttpRequest, context: dict[str, Any], record: Any, filename: str
+def _report_pdf(
+    request: HttpRequest, access: Access, record: ReportPDF, *, filename: str, back: str
 ) -> HttpResponseBase:
+    """The report's PDF once the worker has made it (audited, streamed from storage), else a
+    page saying it is being made (202) or could not be (500)."""
     if record.status == PdfStatus.READY and record.file:
-        audit_record(
-            actor=request.user,
-            action="report.download",
-            subject=record,
-            programme=context["programme"],
-            extra={"kind": record.kind, "format": "pdf"},
-        )
+        # Not `audited_download`: that takes the bytes, and a stored PDF is streamed from storage.
+        with transaction.atomic():
+            audit_record(
+                actor=request.user,
+                action="report.download",
+                subject=record,
+                programme=access.programme,
+                extra={"kind": record.kind, "format": "pdf"},
+            )
         return FileResponse(
             record.file.open("rb"),
             as_attachment=True,
-            filename=filename,
-            content_type="application/pdf",
+            filename=safe_filename(filename),
+            content_type=PDF,
         )
-    return _page(
+    return page(
         request,
         "reports/pdf_pending.jinja",
-        context | {"record": record, "page_title": "Preparing the PDF"},
+        {"back": back, "record": record, "page_title": "Preparing the PDF"},
+        access=access,
         status=202 if record.status == PdfStatus.PENDING else 500,
     )
 
 
 @login_required
 def feedback_pdf(request: HttpRequest, slug: str, wave_id: int) -> HttpResponseBase:
-    programme = programme_selectors.programme_for(viewer=request.user, slug=slug)
+    programme, access = programme_page(request, slug)
     wave = selectors.report_wave_for(viewer=request.user, programme=programme, wave_id=wave_id)
     record = report_pdf_request(kind=ReportKind.FEEDBACK, wave=wave)
     record.refresh_from_db()
-    return _pdf_response(
+    return _report_pdf(
         request,
-        {"programme": programme, "back": reverse("reports:feedback", args=[slug, wave.pk])},
+        access,
         record,
-        f"tandem-feedback-{programme.slug}-wave-{wave.pk}.pdf",
+        filename=f"tandem-feedback-{programme.slug}-wave-{wave.pk}.pdf",
+        back=reverse("reports:feedback", args=[slug, wave.pk]),
     )
 
 
@@ -153,26 +154,25 @@ def feedback_pdf(request: HttpRequest, slug: str, wave_id: int) -> HttpResponseB
 def comparison_pdf(
     request: HttpRequest, slug: str, before_id: int, after_id: int
 ) -> HttpResponseBase:
-    programme = programme_selectors.programme_for(viewer=request.user, slug=slug)
-    before = selectors.report_wave_for(viewer=request.user, programme=programme, wave_id=before_id)
-    after = selectors.report_wave_for(viewer=request.user, programme=programme, wave_id=after_id)
+    programme, access = programme_page(request, slug)
+    before, after = selectors.comparison_waves_for(
+        viewer=request.user, programme=programme, before_id=before_id, after_id=after_id
+    )
     record = report_pdf_request(kind=ReportKind.COMPARISON, wave=before, other_wave=after)
     record.refresh_from_db()
-    return _pdf_response(
+    return _report_pdf(
         request,
-        {
-            "programme": programme,
-            "back": reverse("reports:comparison", args=[slug, before.pk, after.pk]),
-        },
+        access,
         record,
-        f"tandem-comparison-{programme.slug}-{before.pk}-{after.pk}.pdf",
+        filename=f"tandem-comparison-{programme.slug}-{before.pk}-{after.pk}.pdf",
+        back=reverse("reports:comparison", args=[slug, before.pk, after.pk]),
     )
 
 
 @login_required
 @require_POST
 def release(request: HttpRequest, slug: str, wave_id: int) -> HttpResponse:
-    programme = programme_selectors.programme_for(viewer=request.user, slug=slug, manage=True)
+    programme, _ = programme_page(request, slug, manage=True)
     wave = survey_selectors.wave_for(viewer=request.user, programme=programme, wave_id=wave_id)
     try:
         if request.POST.get("withdraw"):
@@ -192,24 +192,24 @@ def release(request: HttpRequest, slug: str, wave_id: int) -> HttpResponse:
 
 @login_required
 def evaluation(request: HttpRequest, slug: str) -> HttpResponse:
-    programme = programme_selectors.programme_for(viewer=request.user, slug=slug)
+    programme, access = programme_page(request, slug)
     report = build_evaluation(viewer=request.user, programme=programme)
-    return _page(
+    return page(
         request,
         "reports/evaluation.jinja",
         {
-            "programme": programme,
             "report": report,
             "charts": evaluation_charts(report),
             "page_title": "Programme evaluation",
         },
+        access=access,
     )
 
 
 @login_required
 @require_POST
 def evaluation_freeze_view(request: HttpRequest, slug: str) -> HttpResponse:
-    programme = programme_selectors.programme_for(viewer=request.user, slug=slug, manage=True)
+    programme, _ = programme_page(request, slug, manage=True)
     try:
         frozen = evaluation_freeze(programme=programme, actor=request.user)
     except ValidationError as exc:
@@ -225,22 +225,17 @@ def evaluation_freeze_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def evaluation_pdf(request: HttpRequest, slug: str) -> HttpResponse:
-    programme = programme_selectors.programme_for(viewer=request.user, slug=slug)
-    # Rendered before the transaction: on SQLite an atomic block holds the write lock, and the
-    # ~6 s of WeasyPrint would stall every respondent's autosave. The audit row is written before
-    # the PDF is handed over, so no download goes unrecorded.
+    programme, _ = programme_page(request, slug)
+    # Built before the audit row's transaction: on SQLite an atomic block holds the write lock,
+    # and the ~6 s of WeasyPrint would stall every respondent's autosave.
     report = build_evaluation(viewer=request.user, programme=programme)
-    content = pdf.evaluation_pdf(report)
-    with transaction.atomic():
-        audit_record(
-            actor=request.user,
-            action="report.evaluation.download",
-            subject=programme,
-            programme=programme,
-            extra={"format": "pdf", "bytes": len(content)},
-        )
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="tandem-evaluation-{programme.slug}.pdf"'
+    return audited_download(
+        actor=request.user,
+        content=pdf.evaluation_pdf(report),
+        filename=f"tandem-evaluation-{programme.slug}.pdf",
+        content_type=PDF,
+        action="report.evaluation.download",
+        subject=programme,
+        programme=programme,
+        extra={"format": "pdf"},
     )
-    return response
