@@ -8,8 +8,6 @@ hands over the evaluation PDF after its audit row. Who may read which report is 
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -32,22 +30,12 @@ from tandem.surveys import selectors as survey_selectors
 from tandem.surveys import services as survey_services
 from tandem.web import audited_download, programme_page, render_page
 from tandem.web.downloads import safe_filename
+from tandem.web.pages import SectionPage
 
 PDF = "application/pdf"
 
 
-def page(
-    request: HttpRequest,
-    template: str,
-    context: dict[str, Any],
-    *,
-    access: Access,
-    status: int = 200,
-) -> HttpResponse:
-    """A report page, under Programmes › programme › Reports."""
-    reports = ("Reports", reverse("reports:index", args=[access.programme.slug]))
-    context.setdefault("programme", access.programme)
-    return render_page(request, template, context, access=access, crumbs=[reports], status=status)
+page = SectionPage("Reports", "reports:index")
 
 
 @login_required

@@ -59,3 +59,28 @@ def render_page(
         context.setdefault("programme_navigation", navigation(access))
     context.setdefault("breadcrumbs", breadcrumbs(programme, crumbs))
     return render(request, template, context, status=status)
+
+
+class SectionPage:
+    """How one app draws its pages: under Programmes › programme › `label` (linking `url_name`).
+
+    `page = SectionPage("Away days", "workshops:home")` then `page(request, template, context,
+    access=access)` — the section's breadcrumb and the programme are added the same way for every app.
+    """
+
+    def __init__(self, label: str, url_name: str) -> None:
+        self.label = label
+        self.url_name = url_name
+
+    def __call__(
+        self,
+        request: HttpRequest,
+        template: str,
+        context: dict[str, Any],
+        *,
+        access: Access,
+        status: int = 200,
+    ) -> HttpResponse:
+        crumb = (self.label, reverse(self.url_name, args=[access.programme.slug]))
+        context.setdefault("programme", access.programme)
+        return render_page(request, template, context, access=access, crumbs=[crumb], status=status)

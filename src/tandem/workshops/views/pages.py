@@ -17,25 +17,15 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from tandem.programmes.access import Access
-from tandem.web import audited_download, render_page, service_form
+from tandem.web import audited_download, service_form
+from tandem.web.pages import SectionPage
 from tandem.workshops.models import AwayDay
 
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def page(
-    request: HttpRequest,
-    template: str,
-    context: dict[str, Any],
-    *,
-    access: Access,
-    status: int = 200,
-) -> HttpResponse:
-    """A page of the away days, under Programmes › programme › Away days."""
-    home = ("Away days", reverse("workshops:home", args=[access.programme.slug]))
-    context.setdefault("programme", access.programme)
-    return render_page(request, template, context, access=access, crumbs=[home], status=status)
+page = SectionPage("Away days", "workshops:home")
 
 
 @dataclass(frozen=True)
