@@ -11,6 +11,7 @@ import hmac
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db.models import F
 
 from tandem.analysis.networks import Network
 from tandem.disclosure.ledger import Scope
@@ -35,7 +36,14 @@ def roster_members(
     queryset = (
         Participant.objects.filter(programme=programme, role__in=ROSTER_ROLES)
         .select_related("person__service__locality")
-        .order_by("person__service__locality__name", "person__service__name", "person__name")
+        # NULLs (a sponsor with no service) sort last on every database: SQLite puts them first
+        # and PostgreSQL last unless told, and the roster would read differently on each.
+        .order_by(
+            F("person__service__locality__name").asc(nulls_last=True),
+            F("person__service__name").asc(nulls_last=True),
+            "person__name",
+            "pk",
+        )
     )
     if askable:
         queryset = queryset.active()
