@@ -4,6 +4,7 @@ from tandem.programmes.models import (
     Locality,
     Milestone,
     Organisation,
+    OrganisationAdministrator,
     Pair,
     Participant,
     Person,
@@ -15,6 +16,15 @@ from tandem.programmes.models import (
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin[Organisation]):
     search_fields = ["name"]
+    list_display = ["name", "slug"]
+
+
+@admin.register(OrganisationAdministrator)
+class OrganisationAdministratorAdmin(admin.ModelAdmin[OrganisationAdministrator]):
+    list_display = ["user", "organisation", "granted_at"]
+    list_filter = ["organisation"]
+    raw_id_fields = ["user"]
+    readonly_fields = ["granted_by"]
 
 
 @admin.register(Locality)

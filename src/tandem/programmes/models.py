@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,6 +22,11 @@ DEFAULT_TEXT_GROUP = 10
 class Organisation(models.Model):
     name = models.CharField(max_length=200, unique=True)
     short_name = models.CharField(max_length=60, blank=True)
+    # In URLs and on the command line (`tandem org import-services --org SLUG`).
+    slug = models.SlugField(
+        max_length=80, unique=True, blank=True, help_text="Made from the name when left blank."
+    )
+    created_at = models.DateTimeField(auto_now_add=True, null=True)
 
     class Meta:
         ordering: ClassVar = ["name"]
@@ -29,12 +34,55 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.slug:  # the admin site and fixtures; services choose it themselves
+            from django.utils.text import slugify
+
+            base = (slugify(self.short_name or self.name) or "organisation")[:70]
+            slug, n = base, 2
+            while Organisation.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+                slug, n = f"{base}-{n}", n + 1
+            self.slug = slug
+        super().save(*args, **kwargs)
+
+
+class OrganisationAdministrator(models.Model):
+    """Someone who sets up one organisation: its localities, services and programmes.
+
+    Granted by a superuser without making the person a superuser. It gives no role in any
+    programme: an administrator reads no answers, notes or reports by being one.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="administrators"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="organisation_roles"
+    )
+    granted_at = models.DateTimeField(auto_now_add=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering: ClassVar = ["organisation__name", "user__email"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["organisation", "user"], name="programmes_organisation_admin_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} (administrator, {self.organisation})"
+
 
 class Locality(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="localities"
     )
     name = models.CharField(max_length=200)
+    # Retired, not deleted: past programmes, pairs and KPIs still name it.
+    retired_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering: ClassVar = ["name"]
@@ -56,6 +104,8 @@ class Service(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="services"
     )
     name = models.CharField(max_length=200)
+    # Retired, not deleted: a service in use (pairs, people, KPIs) cannot vanish.
+    retired_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering: ClassVar = ["locality__name", "name"]
@@ -153,6 +203,8 @@ class Programme(models.Model):
         default=24,
         help_text="After this, people's names and free text are removed; aggregates stay.",
     )
+    # The programme template it was started from (tandem.programmes.plans), if any.
+    template_id = models.CharField(max_length=80, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -203,8 +255,9 @@ class Role(models.TextChoices):
 
 class ParticipantQuerySet(models.QuerySet["Participant"]):
     def active(self) -> ParticipantQuerySet:
-        """Everyone who can still be asked, invited, paired or given work: not the erased."""
-        return self.filter(person__erased_at__isnull=True)
+        """Everyone who can still be asked, invited, paired or given work: not the erased, and
+        not those who have left the programme."""
+        return self.filter(person__erased_at__isnull=True, left_on__isnull=True)
 
 
 class Participant(models.Model):
@@ -214,6 +267,8 @@ class Participant(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="participations")
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.PARTICIPANT)
     joined_at = models.DateTimeField(auto_now_add=True)
+    # Left mid-programme: their answers and records stay; no future wave, nudge or pair.
+    left_on = models.DateField(null=True, blank=True)
 
     objects = ParticipantQuerySet.as_manager()
 
@@ -231,6 +286,10 @@ class Participant(models.Model):
     @property
     def withdrawn(self) -> bool:
         return self.person.erased_at is not None
+
+    @property
+    def has_left(self) -> bool:
+        return self.left_on is not None
 
 
 class Pair(models.Model):
@@ -316,6 +375,7 @@ class MilestoneKind(models.TextChoices):
     COACHING = "coaching", "Coaching"
     REPEAT_STOCK_TAKE = "repeat_stock_take", "Repeat stock take"
     FINAL_AWAY_DAY = "final_away_day", "Final away day"
+    OTHER = "other", "Other"
 
 
 class Milestone(models.Model):

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.text import slugify
 
 from tandem.audit.services import audit_record
 from tandem.programmes.importer import ImportPlan
@@ -26,12 +27,41 @@ from tandem.programmes.models import (
 )
 
 
+def unique_organisation_slug(name: str) -> str:
+    """A slug from the name, with -2, -3 … when an organisation already has it."""
+    base = (slugify(name) or "organisation")[:70]
+    slug, n = base, 2
+    while Organisation.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
 @transaction.atomic
-def organisation_create(*, name: str, short_name: str = "") -> Organisation:
-    organisation = Organisation(name=name.strip(), short_name=short_name.strip())
+def organisation_create(
+    *, name: str, short_name: str = "", slug: str = "", actor: Any = None
+) -> Organisation:
+    """A new organisation; the slug is made from the (short) name unless one is given.
+
+    A ValidationError names the field: a name or slug already taken, an empty name, a bad slug.
+    """
+    name, short_name, slug = name.strip(), short_name.strip(), slug.strip()
+    errors: dict[str, str] = {}
+    if not name:
+        errors["name"] = "Enter the organisation's name."
+    elif Organisation.objects.filter(name__iexact=name).exists():
+        errors["name"] = f"There is already an organisation called “{name}”."
+    if slug and Organisation.objects.filter(slug=slug).exists():
+        errors["slug"] = f"The short name in addresses “{slug}” is already taken."
+    if errors:
+        raise ValidationError(errors)
+    organisation = Organisation(
+        name=name,
+        short_name=short_name,
+        slug=slug or unique_organisation_slug(short_name or name),
+    )
     organisation.full_clean()
     organisation.save()
-    audit_record(action="organisation.create", subject=organisation)
+    audit_record(actor=actor, action="organisation.create", subject=organisation)
     return organisation
 
 
