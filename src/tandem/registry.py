@@ -61,6 +61,13 @@ class NextStep:
     group: str
     due: dt.date | None = None
     urgent: bool = False
+    # A step of the lead's plan ("Open the baseline stock take"): `rank` orders the plan by the
+    # programme's stages (lower first); the first few are drawn as buttons.
+    rank: int = 100
+
+
+# The group the programme lead's plan steps are listed under on the programme page.
+PLAN = "What to do next"
 
 
 @dataclass(frozen=True)
@@ -170,7 +177,7 @@ def next_steps(access: Access) -> list[NextStep]:
         if app.next_steps is not None
         for step in app.next_steps(access)
     ]
-    return sorted(steps, key=lambda s: (not s.urgent, s.due or dt.date.max, s.text))
+    return sorted(steps, key=lambda s: (not s.urgent, s.rank, s.due or dt.date.max, s.text))
 
 
 def api_routers() -> list[str]:

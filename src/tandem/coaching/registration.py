@@ -11,6 +11,7 @@ def contribution() -> AppContribution:
     return AppContribution(
         name="coaching",
         nav=(NavEntry("Coaching", "coaching:home", visible=lambda a: a.is_member, order=30),),
+        next_steps=lazy("tandem.coaching.plan:next_steps"),
         api_router="tandem.coaching.api",
         demo=lazy("tandem.coaching.demo:seed_coaching"),
         demo_order=30,

@@ -1,11 +1,30 @@
 from django.urls import path
 
-from tandem.programmes import views
+from tandem.programmes import org_views, views
 
 app_name = "programmes"
 
 urlpatterns = [
     path("", views.programme_list, name="list"),
+    path("organisations/", org_views.organisation_list, name="organisations"),
+    path("organisations/new/", org_views.organisation_new, name="organisation_new"),
+    path("organisations/<slug:org>/", org_views.organisation_detail, name="organisation"),
+    path(
+        "organisations/<slug:org>/localities/new/",
+        org_views.locality_add,
+        name="locality_add",
+    ),
+    path("organisations/<slug:org>/services/new/", org_views.service_add, name="service_add"),
+    path(
+        "organisations/<slug:org>/administrators/new/",
+        org_views.administrator_add,
+        name="administrator_add",
+    ),
+    path(
+        "organisations/<slug:org>/administrators/<int:administrator_id>/remove/",
+        org_views.administrator_remove,
+        name="administrator_remove",
+    ),
     path("programmes/<slug:slug>/", views.programme_overview, name="overview"),
     path("programmes/<slug:slug>/people/", views.people_list, name="people"),
     path("programmes/<slug:slug>/people/<int:participant_id>/", views.person_detail, name="person"),

@@ -20,7 +20,9 @@ from tandem.programmes.forms import (
 )
 from tandem.programmes.importer import ImportFileError, plan_participant_import, template_csv
 from tandem.programmes.models import Milestone, Pair, Role
-from tandem.registry import NextStep, next_steps
+from tandem.programmes.organisations import organisations_for
+from tandem.programmes.plan import plan_for
+from tandem.registry import PLAN, NextStep, next_steps
 from tandem.web import programme_page, render_page, service_form
 from tandem.web.pages import breadcrumbs
 from tandem.web.uploads import EXPIRED, stash_upload, stashed_upload
@@ -29,11 +31,19 @@ from tandem.web.uploads import EXPIRED, stash_upload, stashed_upload
 @login_required
 def programme_list(request: HttpRequest) -> HttpResponse:
     programmes = list(selectors.programmes_for(viewer=request.user))
+    administers = organisations_for(viewer=request.user).count()
     return render_page(
         request,
         "programmes/list.jinja",
-        # The top of the site: nothing above it to lead back to.
-        {"programmes": programmes, "page_title": "Programmes", "breadcrumbs": []},
+        {
+            "programmes": programmes,
+            "page_title": "Programmes",
+            # The top of the site: nothing above it to lead back to.
+            "breadcrumbs": [],
+            # A superuser on an empty install is shown where to begin.
+            "first_run": request.user.is_superuser and not administers,
+            "administers": administers,
+        },
     )
 
 
@@ -44,7 +54,8 @@ def programme_overview(request: HttpRequest, slug: str) -> HttpResponse:
     steps = next_steps(access)
     groups: dict[str, list[NextStep]] = {}
     for step in steps:
-        groups.setdefault(step.group, []).append(step)
+        if step.group != PLAN:  # the lead's plan is drawn on its own, with buttons
+            groups.setdefault(step.group, []).append(step)
     return render_page(
         request,
         "programmes/overview.jinja",
@@ -52,6 +63,7 @@ def programme_overview(request: HttpRequest, slug: str) -> HttpResponse:
             "programme": programme,
             "overview": overview,
             "step_groups": groups,
+            "plan": plan_for(access, steps=steps),
             "page_title": programme.name,
             # The programme's own page: its trail ends at the list of programmes.
             "breadcrumbs": breadcrumbs(None),

@@ -9,9 +9,10 @@ from tandem.registry import AppContribution, NavEntry, NextStep, lazy
 
 
 def next_steps(access: Access) -> list[NextStep]:
+    from tandem.surveys.plan import lead_steps
     from tandem.surveys.selectors import open_invitations_for
 
-    return [
+    return lead_steps(access) + [
         NextStep(
             text=f"{invitation.wave.title} – open until {invitation.wave.closes_on:%-d %B %Y}"
             + (" (started)" if invitation.status == "in_progress" else ""),

@@ -33,6 +33,7 @@ from tandem.surveys.services.waves import (
     invitations_add,
     wave_close,
     wave_create,
+    wave_open,
     wave_release,
     wave_withdraw,
 )
@@ -60,6 +61,7 @@ __all__ = [
     "section_save",
     "wave_close",
     "wave_create",
+    "wave_open",
     "wave_release",
     "wave_withdraw",
 ]

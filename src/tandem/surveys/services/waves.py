@@ -86,6 +86,33 @@ def invitations_add(*, wave: Wave, participants: Iterable[Participant]) -> int:
 
 
 @transaction.atomic
+def wave_open(*, wave: Wave, actor: Any = None) -> Wave:
+    """Open a planned wave today: everyone now in the programme is invited (people imported
+    after the wave was planned included); its closing date stays. The e-mails are sent by
+    `invitations_send`, after this commits."""
+    today = timezone.localdate()
+    if wave.has_closed(today):
+        raise ValidationError("This wave has closed; it cannot be opened again.")
+    if (
+        not Participant.objects.filter(programme=wave.programme, role=Role.PARTICIPANT)
+        .active()
+        .exists()
+    ):
+        raise ValidationError("Add participants to the programme before opening a questionnaire.")
+    if wave.opens_on > today:
+        wave.opens_on = today
+        wave.save(update_fields=["opens_on"])
+    added = invitations_add(
+        wave=wave,
+        participants=Participant.objects.filter(
+            programme=wave.programme, role=Role.PARTICIPANT
+        ).active(),
+    )
+    audit_record(action="wave.open", subject=wave, actor=actor, extra={"invited": added})
+    return wave
+
+
+@transaction.atomic
 def wave_close(*, wave: Wave) -> Wave:
     """Close a wave now. Answers become read-only; nothing already given is removed."""
     if wave.closed_at is None:

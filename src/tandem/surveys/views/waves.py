@@ -100,7 +100,11 @@ def wave_send(request: HttpRequest, slug: str, wave_id: int) -> HttpResponse:
     wave = selectors.wave_for(viewer=request.user, programme=programme, wave_id=wave_id)
     base_url = request.build_absolute_uri("/")
     try:
-        if request.POST.get("what") == "remind":
+        if request.POST.get("what") == "open":
+            services.wave_open(wave=wave, actor=request.user)
+            result = services.invitations_send(wave=wave, base_url=base_url)
+            verb = f"Opened “{wave.title}” and sent invitations to"
+        elif request.POST.get("what") == "remind":
             result = services.invitations_remind(wave=wave, base_url=base_url)
             verb = "Sent reminders to"
         else:

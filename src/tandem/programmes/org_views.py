@@ -1,0 +1,253 @@
+"""Setting up organisations: the first run on an empty install, localities, services and who
+administers each organisation. Superusers and organisation administrators only (404 for others)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tandem.programmes import org_setup
+from tandem.programmes.models import Locality, Organisation, OrganisationAdministrator, Service
+from tandem.programmes.org_forms import (
+    AdministratorForm,
+    LocalityForm,
+    OrganisationForm,
+    ServiceForm,
+)
+from tandem.programmes.organisations import organisation_for, organisations_for
+from tandem.web import render_page, service_form
+
+
+def _crumbs(organisation: Organisation | None = None) -> list[dict[str, str]]:
+    items = [
+        {"text": "Programmes", "href": reverse("programmes:list")},
+        {"text": "Organisations", "href": reverse("programmes:organisations")},
+    ]
+    if organisation is not None:
+        items.append(
+            {
+                "text": organisation.name,
+                "href": reverse("programmes:organisation", args=[organisation.slug]),
+            }
+        )
+    return items
+
+
+def _require_superuser(request: HttpRequest) -> None:
+    if not request.user.is_superuser:
+        raise PermissionDenied("Only a superuser can do this.")
+
+
+@login_required
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    organisations = list(
+        organisations_for(viewer=request.user).annotate(
+            programme_count=Count("programmes", distinct=True),
+            service_count=Count(
+                "services", filter=Q(services__retired_at__isnull=True), distinct=True
+            ),
+        )
+    )
+    if not organisations and not request.user.is_superuser:
+        # Not an administrator anywhere: there is nothing here for them (as for a programme).
+        from tandem.programmes.organisations import OrganisationNotFound
+
+        raise OrganisationNotFound("No organisations to set up.")
+    return render_page(
+        request,
+        "organisations/list.jinja",
+        {
+            "organisations": organisations,
+            "page_title": "Organisations",
+            "breadcrumbs": _crumbs()[:1],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_new(request: HttpRequest) -> HttpResponse:
+    _require_superuser(request)
+    first_run = not Organisation.objects.exists()
+
+    def page(form: Form) -> HttpResponse:
+        return render_page(
+            request,
+            "organisations/new.jinja",
+            {
+                "form": form,
+                "first_run": first_run,
+                "page_title": "Set up your organisation" if first_run else "Add an organisation",
+                "breadcrumbs": _crumbs(),
+            },
+        )
+
+    return service_form(
+        request,
+        OrganisationForm(request.POST or None),
+        save=lambda data: org_setup.organisation_set_up(actor=request.user, **data),
+        done=lambda organisation: redirect("programmes:organisation", org=organisation.slug),
+        again=page,
+        message=lambda organisation: (
+            f"Added {organisation.name}. Now add its localities and services."
+        ),
+    )
+
+
+def _detail_context(request: HttpRequest, organisation: Organisation) -> dict[str, Any]:
+    localities = list(
+        Locality.objects.filter(organisation=organisation)
+        .prefetch_related("services")
+        .order_by("retired_at", "name")
+    )
+    in_use = set(
+        Service.objects.filter(organisation=organisation)
+        .filter(Q(pairs__isnull=False) | Q(person__isnull=False))
+        .values_list("pk", flat=True)
+    )
+    return {
+        "organisation": organisation,
+        "localities": localities,
+        "in_use": in_use,
+        "programmes": list(organisation.programmes.order_by("-start_date", "name")),
+        "administrators": list(
+            OrganisationAdministrator.objects.filter(organisation=organisation).select_related(
+                "user"
+            )
+        ),
+        "is_superuser": request.user.is_superuser,
+        "links": {
+            "services_import": reverse("programmes:services_import", args=[organisation.slug]),
+        },
+        "setup_links": [
+            {
+                "label": "Start a programme",
+                "href": reverse("programmes:programme_start", args=[organisation.slug]),
+            },
+            {
+                "label": "Copy an earlier programme for a new cohort",
+                "href": reverse("programmes:programme_copy", args=[organisation.slug]),
+            },
+        ]
+        if organisation.programmes.exists()
+        else [
+            {
+                "label": "Start a programme",
+                "href": reverse("programmes:programme_start", args=[organisation.slug]),
+            }
+        ],
+        "page_title": organisation.name,
+        "header_organisation": organisation.name,
+        "breadcrumbs": _crumbs(),
+    }
+
+
+@login_required
+def organisation_detail(request: HttpRequest, org: str) -> HttpResponse:
+    organisation = organisation_for(viewer=request.user, slug=org)
+    context = _detail_context(request, organisation)
+    context["locality_form"] = LocalityForm()
+    context["service_form"] = ServiceForm(organisation=organisation)
+    return render_page(request, "organisations/detail.jinja", context)
+
+
+def _again(request: HttpRequest, organisation: Organisation, **forms: Form) -> Any:
+    def page(_form: Form) -> HttpResponse:
+        context = _detail_context(request, organisation)
+        context["locality_form"] = forms.get("locality_form") or LocalityForm()
+        context["service_form"] = forms.get("service_form") or ServiceForm(
+            organisation=organisation
+        )
+        return render_page(request, "organisations/detail.jinja", context)
+
+    return page
+
+
+@login_required
+@require_POST
+def locality_add(request: HttpRequest, org: str) -> HttpResponse:
+    organisation = organisation_for(viewer=request.user, slug=org)
+    form = LocalityForm(request.POST)
+    return service_form(
+        request,
+        form,
+        save=lambda data: org_setup.locality_add(
+            organisation=organisation, name=data["name"], actor=request.user
+        ),
+        done=lambda _l: redirect("programmes:organisation", org=organisation.slug),
+        again=_again(request, organisation, locality_form=form),
+        message=lambda locality: f"Added the locality “{locality.name}”.",
+    )
+
+
+@login_required
+@require_POST
+def service_add(request: HttpRequest, org: str) -> HttpResponse:
+    organisation = organisation_for(viewer=request.user, slug=org)
+    form = ServiceForm(request.POST, organisation=organisation)
+    return service_form(
+        request,
+        form,
+        save=lambda data: org_setup.service_add(
+            locality=data["locality"], name=data["name"], actor=request.user
+        ),
+        done=lambda _s: redirect("programmes:organisation", org=organisation.slug),
+        again=_again(request, organisation, service_form=form),
+        message=lambda service: f"Added the service “{service.name}” in {service.locality.name}.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def administrator_add(request: HttpRequest, org: str) -> HttpResponse:
+    _require_superuser(request)
+    organisation = organisation_for(viewer=request.user, slug=org)
+
+    def page(form: Form) -> HttpResponse:
+        return render_page(
+            request,
+            "organisations/administrator_form.jinja",
+            {
+                "form": form,
+                "organisation": organisation,
+                "page_title": f"Add an administrator for {organisation.name}",
+                "breadcrumbs": _crumbs(organisation),
+            },
+        )
+
+    return service_form(
+        request,
+        AdministratorForm(request.POST or None),
+        save=lambda data: org_setup.administrator_grant(
+            organisation=organisation, email=data["email"], name=data["name"], actor=request.user
+        ),
+        done=lambda _a: redirect("programmes:organisation", org=organisation.slug),
+        again=page,
+        message=lambda grant: f"{grant.user.email} can now set up {organisation.name}.",
+    )
+
+
+@login_required
+@require_POST
+def administrator_remove(request: HttpRequest, org: str, administrator_id: int) -> HttpResponse:
+    _require_superuser(request)
+    organisation = organisation_for(viewer=request.user, slug=org)
+    grant = OrganisationAdministrator.objects.filter(
+        organisation=organisation, pk=administrator_id
+    ).first()
+    if grant is None:
+        from tandem.programmes.organisations import OrganisationNotFound
+
+        raise OrganisationNotFound("No such administrator.")
+    org_setup.administrator_revoke(grant=grant, actor=request.user)
+    messages.success(request, f"{grant.user.email} no longer sets up {organisation.name}.")
+    return redirect("programmes:organisation", org=organisation.slug)
