@@ -153,7 +153,7 @@ def _whole_number(raw: Mapping[str, Any], key: str, fail: Any) -> int:
     value = raw[key]
     if isinstance(value, bool) or not isinstance(value, int):
         raise fail(f"must be a whole number, not {value!r}", key)
-    return value
+    return int(value)
 
 
 def _days(raw: Mapping[str, Any], name: str, fail: Any, *, required: bool) -> int | None:
