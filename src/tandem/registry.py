@@ -92,6 +92,12 @@ class AppContribution:
     gdpr_export: Callable[..., Any] | None = None
     gdpr_erase: Callable[..., Any] | None = None
     gdpr_purge: Callable[..., Any] | None = None
+    # A new programme's share of what the app owns, inside the starting service's transaction:
+    # `programme_plan(programme=…, plan=…, actor=…)` from a template's `ProgrammePlan`
+    # (tandem.programmes.plans), `programme_copy(source=…, target=…, shift=…, actor=…)` from an
+    # earlier programme, dates moved by `shift` (a timedelta). Structure only: nothing personal.
+    programme_plan: Callable[..., Any] | None = None
+    programme_copy: Callable[..., Any] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -188,6 +194,14 @@ def add_cli_commands(groups: CliGroups) -> None:
     for app in _REGISTERED.values():
         if app.cli is not None:
             app.cli(groups)
+
+
+def programme_plan_steps() -> list[Callable[..., Any]]:
+    return [app.programme_plan for app in _REGISTERED.values() if app.programme_plan is not None]
+
+
+def programme_copy_steps() -> list[Callable[..., Any]]:
+    return [app.programme_copy for app in _REGISTERED.values() if app.programme_copy is not None]
 
 
 def demo_steps() -> list[tuple[str, Callable[..., Any]]]:

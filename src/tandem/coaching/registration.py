@@ -17,4 +17,6 @@ def contribution() -> AppContribution:
         demo_order=30,
         gdpr_export=gdpr.export,
         gdpr_erase=gdpr.erase,
+        programme_plan=lazy("tandem.coaching.setup:coaching_settings_plan"),
+        programme_copy=lazy("tandem.coaching.setup:coaching_settings_copy"),
     )

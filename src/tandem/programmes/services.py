@@ -230,6 +230,20 @@ def pair_delete(*, pair: Pair) -> None:
     pair.delete()
 
 
+def _milestone_within_programme(milestone: Milestone) -> None:
+    """A milestone lies within its programme's dates (charts and the plan view draw it there)."""
+    programme = milestone.programme
+    first, last = programme.start_date, programme.end_date
+    between = f"between {first:%-d %B %Y} and {last:%-d %B %Y}, the programme's dates"
+    errors: dict[str, str] = {}
+    if milestone.start_date and not first <= milestone.start_date <= last:
+        errors["start_date"] = f"The milestone must start {between}."
+    if milestone.end_date and not first <= milestone.end_date <= last:
+        errors["end_date"] = f"The milestone must end {between}."
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def milestone_create(
     *,
@@ -249,6 +263,7 @@ def milestone_create(
         description=description,
     )
     milestone.full_clean()
+    _milestone_within_programme(milestone)
     milestone.save()
     audit_record(action="milestone.create", subject=milestone)
     return milestone
@@ -263,6 +278,7 @@ def milestone_update(*, milestone: Milestone, **fields: Any) -> Milestone:
     for name, value in fields.items():
         setattr(milestone, name, value)
     milestone.full_clean()
+    _milestone_within_programme(milestone)
     milestone.save()
     audit_record(action="milestone.update", subject=milestone, extra={"fields": sorted(fields)})
     return milestone

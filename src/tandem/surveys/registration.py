@@ -45,4 +45,6 @@ def contribution() -> AppContribution:
         demo_order=10,
         gdpr_export=gdpr.export,
         gdpr_erase=gdpr.erase,
+        programme_plan=lazy("tandem.surveys.setup:waves_plan"),
+        programme_copy=lazy("tandem.surveys.setup:waves_copy"),
     )
