@@ -98,6 +98,9 @@ class AppContribution:
     # earlier programme, dates moved by `shift` (a timedelta). Structure only: nothing personal.
     programme_plan: Callable[..., Any] | None = None
     programme_copy: Callable[..., Any] | None = None
+    # `participant_left(participant=…)`: someone left part-way through (their future invitations
+    # go; what they gave stays).
+    participant_left: Callable[..., Any] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -198,6 +201,12 @@ def add_cli_commands(groups: CliGroups) -> None:
 
 def programme_plan_steps() -> list[Callable[..., Any]]:
     return [app.programme_plan for app in _REGISTERED.values() if app.programme_plan is not None]
+
+
+def participant_left_steps() -> list[Callable[..., Any]]:
+    return [
+        app.participant_left for app in _REGISTERED.values() if app.participant_left is not None
+    ]
 
 
 def programme_copy_steps() -> list[Callable[..., Any]]:

@@ -401,8 +401,13 @@ def reminders_send(
         plan = state.plan
         if plan.reminded_at is not None and now - plan.reminded_at < REMINDER_INTERVAL:
             continue
-        if plan.coachee.person.erased_at is not None or plan.coach.person.erased_at is not None:
-            continue  # withdrawn: nobody is chased about a plan whose person was erased
+        if (
+            plan.coachee.person.erased_at is not None
+            or plan.coach.person.erased_at is not None
+            or plan.coachee.left_on is not None
+            or plan.coach.left_on is not None
+        ):
+            continue  # withdrawn or left: nobody is chased about their plan
         body = render_to_string(
             "coaching/email_reminder.txt",
             {

@@ -5,7 +5,15 @@ from typing import Any
 from django import forms
 
 from tandem.forms import NHSDateInput
-from tandem.programmes.models import MilestoneKind, Participant, Programme, Service
+from tandem.programmes.models import (
+    Level,
+    MilestoneKind,
+    Participant,
+    Profession,
+    Programme,
+    Role,
+    Service,
+)
 from tandem.uploads import ImportFileField
 
 
@@ -62,7 +70,7 @@ class PairForm(forms.Form):
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["service"].queryset = Service.objects.filter(  # type: ignore[attr-defined]
-            organisation=programme.organisation
+            organisation=programme.organisation, retired_at__isnull=True
         ).select_related("locality")
         members = (
             Participant.objects.filter(programme=programme)
@@ -73,3 +81,43 @@ class PairForm(forms.Form):
         # rather than an empty list.
         self.fields["doctor"].queryset = members  # type: ignore[attr-defined]
         self.fields["manager"].queryset = members  # type: ignore[attr-defined]
+
+
+class PersonInviteForm(forms.Form):
+    name = forms.CharField(label="Full name", max_length=200)
+    email = forms.EmailField(
+        label="E-mail address",
+        help_text="They are sent a link to choose a password. Nobody is ever sent a password.",
+    )
+    role = forms.ChoiceField(label="Role in the programme", choices=Role.choices)
+    profession = forms.ChoiceField(label="Profession", choices=Profession.choices)
+    level = forms.ChoiceField(label="Level", choices=Level.choices)
+    service = forms.ModelChoiceField(
+        label="Service (optional)",
+        queryset=Service.objects.none(),
+        required=False,
+        empty_label="No service",
+        help_text="The service a lead consultant or service manager leads.",
+    )
+    job_title = forms.CharField(label="Job title (optional)", max_length=200, required=False)
+
+    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = Service.objects.filter(  # type: ignore[attr-defined]
+            organisation=programme.organisation, retired_at__isnull=True
+        ).select_related("locality")
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label="Role in the programme", choices=Role.choices)
+
+
+class LeaveForm(forms.Form):
+    left_on = forms.DateField(
+        label="Left on",
+        widget=NHSDateInput,
+        help_text=(
+            "What they gave stays. From this date they are left out of questionnaires not yet "
+            "open and of every reminder."
+        ),
+    )

@@ -27,7 +27,23 @@ urlpatterns = [
     ),
     path("programmes/<slug:slug>/", views.programme_overview, name="overview"),
     path("programmes/<slug:slug>/people/", views.people_list, name="people"),
+    path("programmes/<slug:slug>/people/new/", views.person_new, name="person_new"),
     path("programmes/<slug:slug>/people/<int:participant_id>/", views.person_detail, name="person"),
+    path(
+        "programmes/<slug:slug>/people/<int:participant_id>/role/",
+        views.person_role,
+        name="person_role",
+    ),
+    path(
+        "programmes/<slug:slug>/people/<int:participant_id>/leave/",
+        views.person_leave,
+        name="person_leave",
+    ),
+    path(
+        "programmes/<slug:slug>/people/<int:participant_id>/invite/",
+        views.person_invite_again,
+        name="person_invite",
+    ),
     path("programmes/<slug:slug>/import/", views.participant_import, name="import"),
     path(
         "programmes/<slug:slug>/import/template.csv",

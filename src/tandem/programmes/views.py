@@ -5,21 +5,26 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tandem.programmes import selectors, services
+from tandem.programmes import people, selectors, services
+from tandem.programmes.access import Access
 from tandem.programmes.forms import (
     ImportConfirmForm,
+    LeaveForm,
     MilestoneForm,
     PairForm,
     ParticipantImportForm,
+    PersonInviteForm,
+    RoleForm,
 )
 from tandem.programmes.importer import ImportFileError, plan_participant_import, template_csv
-from tandem.programmes.models import Milestone, Pair, Role
+from tandem.programmes.models import Milestone, Pair, Participant, Programme, Role
 from tandem.programmes.organisations import organisations_for
 from tandem.programmes.plan import plan_for
 from tandem.registry import PLAN, NextStep, next_steps
@@ -118,10 +123,113 @@ def person_detail(request: HttpRequest, slug: str, participant_id: int) -> HttpR
             "participant": participant,
             "pairs": pairs,
             "page_title": participant.person.name,
+            "role_form": RoleForm(initial={"role": participant.role}),
+            "leave_form": LeaveForm(),
+            "awaiting_password": (
+                participant.person.user is None or not participant.person.user.has_usable_password()
+            ),
         },
         access=access,
         crumbs=[_people(slug)],
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_new(request: HttpRequest, slug: str) -> HttpResponse:
+    """Add one person by hand and invite them (the participant import does many at once)."""
+    programme, access = programme_page(request, slug, manage=True)
+
+    def page(form: Form) -> HttpResponse:
+        return render_page(
+            request,
+            "programmes/person_form.jinja",
+            {"programme": programme, "form": form, "page_title": "Add a person and invite them"},
+            access=access,
+            crumbs=[_people(slug)],
+        )
+
+    return service_form(
+        request,
+        PersonInviteForm(request.POST or None, programme=programme),
+        save=lambda data: people.person_invite(programme=programme, actor=request.user, **data),
+        done=lambda participant: redirect(
+            "programmes:person", slug=slug, participant_id=participant.pk
+        ),
+        again=page,
+        message=lambda participant: (
+            f"Added {participant.person.name} as {participant.get_role_display().lower()} and "
+            f"sent an invitation to {participant.person.email}."
+        ),
+    )
+
+
+def _person_action(
+    request: HttpRequest, slug: str, participant_id: int
+) -> tuple[Programme, Access, Participant]:
+    programme, access = programme_page(request, slug, manage=True)
+    participant = selectors.participant_for(
+        viewer=request.user, programme=programme, participant_id=participant_id
+    )
+    return programme, access, participant
+
+
+@login_required
+@require_POST
+def person_role(request: HttpRequest, slug: str, participant_id: int) -> HttpResponse:
+    _programme, _access, participant = _person_action(request, slug, participant_id)
+    form = RoleForm(request.POST)
+    if form.is_valid():
+        try:
+            people.role_change(
+                participant=participant, role=form.cleaned_data["role"], actor=request.user
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                f"{participant.person.name} is now {participant.get_role_display().lower()}.",
+            )
+    else:
+        messages.error(request, "Choose a role.")
+    return redirect("programmes:person", slug=slug, participant_id=participant.pk)
+
+
+@login_required
+@require_POST
+def person_leave(request: HttpRequest, slug: str, participant_id: int) -> HttpResponse:
+    _programme, _access, participant = _person_action(request, slug, participant_id)
+    form = LeaveForm(request.POST)
+    if form.is_valid():
+        try:
+            people.participant_leave(
+                participant=participant, left_on=form.cleaned_data["left_on"], actor=request.user
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                f"Recorded that {participant.person.name} left on "
+                f"{participant.left_on:%-d %B %Y}. What they gave stays.",
+            )
+    else:
+        messages.error(request, "Enter the date they left, for example 3 March 2027.")
+    return redirect("programmes:person", slug=slug, participant_id=participant.pk)
+
+
+@login_required
+@require_POST
+def person_invite_again(request: HttpRequest, slug: str, participant_id: int) -> HttpResponse:
+    _programme, _access, participant = _person_action(request, slug, participant_id)
+    try:
+        people.invitation_resend(participant=participant, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Sent the invitation to {participant.person.email} again.")
+    return redirect("programmes:person", slug=slug, participant_id=participant.pk)
 
 
 @login_required

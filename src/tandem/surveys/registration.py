@@ -39,6 +39,7 @@ def contribution() -> AppContribution:
             ),
         ),
         next_steps=next_steps,
+        participant_left=lazy("tandem.surveys.services.waves:invitations_withdraw_future"),
         api_router="tandem.surveys.api",
         cli=add_commands,
         demo=lazy("tandem.surveys.demo:seed_waves"),

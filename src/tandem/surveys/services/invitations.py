@@ -88,7 +88,7 @@ def invitations_send(
 ) -> SendResult:
     """E-mail each invited person their own link (those not yet sent one, unless `resend`)."""
     invitations = wave.invitations.filter(
-        participant__person__erased_at__isnull=True
+        participant__person__erased_at__isnull=True, participant__left_on__isnull=True
     ).select_related("participant__person", "wave__programme")
     if not resend:
         invitations = invitations.filter(sent_at__isnull=True)
@@ -107,7 +107,7 @@ def invitations_remind(*, wave: Wave, base_url: str | None = None) -> SendResult
         raise WaveClosed("Reminders can only be sent while the wave is open.")
     invitations = (
         wave.invitations.exclude(status=InvitationStatus.SUBMITTED)
-        .filter(participant__person__erased_at__isnull=True)
+        .filter(participant__person__erased_at__isnull=True, participant__left_on__isnull=True)
         .select_related("participant__person", "wave__programme")
     )
     return _send(

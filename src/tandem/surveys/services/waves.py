@@ -86,6 +86,22 @@ def invitations_add(*, wave: Wave, participants: Iterable[Participant]) -> int:
 
 
 @transaction.atomic
+def invitations_withdraw_future(*, participant: Participant) -> int:
+    """Someone left: their invitations to waves not yet open go (nothing answered is touched)."""
+    today = participant.left_on or timezone.localdate()
+    future = Invitation.objects.filter(
+        participant=participant,
+        wave__opens_on__gt=today,
+        wave__closed_at__isnull=True,
+        started_at__isnull=True,
+        submitted_at__isnull=True,
+    )
+    count = future.count()
+    future.delete()
+    return count
+
+
+@transaction.atomic
 def wave_open(*, wave: Wave, actor: Any = None) -> Wave:
     """Open a planned wave today: everyone now in the programme is invited (people imported
     after the wave was planned included); its closing date stays. The e-mails are sent by

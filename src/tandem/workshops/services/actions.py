@@ -122,7 +122,7 @@ def overdue_reminders_send(
     now = timezone.now()
     overdue = (
         Action.objects.filter(programme=programme, status__in=ACTIVE_STATUSES, due_on__lt=today)
-        .filter(owner__person__erased_at__isnull=True)
+        .filter(owner__person__erased_at__isnull=True, owner__left_on__isnull=True)
         .select_related("owner__person")
         .order_by("due_on", "id")
     )
