@@ -6,6 +6,7 @@ from django import forms
 
 from tandem.forms import NHSDateInput
 from tandem.programmes.models import MilestoneKind, Participant, Programme, Service
+from tandem.programmes.selectors import organisation_services
 from tandem.uploads import ImportFileField
 
 
@@ -61,9 +62,9 @@ class PairForm(forms.Form):
 
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["service"].queryset = Service.objects.filter(  # type: ignore[attr-defined]
-            organisation=programme.organisation
-        ).select_related("locality")
+        self.fields["service"].queryset = organisation_services(  # type: ignore[attr-defined]
+            programme=programme
+        )
         members = (
             Participant.objects.filter(programme=programme)
             .active()
