@@ -6,17 +6,20 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.utils import timezone
 from openpyxl import Workbook
 
 from tandem.audit.models import AuditEvent
 from tandem.programmes.importer import ImportFileError
 from tandem.programmes.importer.services_table import plan_services_import
-from tandem.programmes.models import Locality, Service
+from tandem.programmes.models import Locality, OrganisationAdministrator, Service
 from tandem.programmes.org_services import services_import_commit
 
-from ..factories import LocalityFactory, OrganisationFactory, ServiceFactory
+from ..factories import PASSWORD, LocalityFactory, OrganisationFactory, ServiceFactory, UserFactory
 
 GOOD = "locality,service\r\nNorth,Memory service\r\nNorth,Crisis team\r\nSouth,Memory clinic\r\n"
 
@@ -229,3 +232,110 @@ def test_a_file_that_cannot_be_read_says_why(organisation, data: bytes, message:
     name = "services.xlsx" if data.startswith(b"PK") else "services.csv"
     with pytest.raises(ImportFileError, match=message):
         plan_for(organisation, data, name)
+
+
+# The page: upload → preview → confirm.
+
+
+def administrator_client(organisation) -> Client:
+    user = UserFactory()
+    OrganisationAdministrator.objects.create(organisation=organisation, user=user)
+    client = Client()
+    assert client.login(username=user.email, password=PASSWORD)
+    return client
+
+
+def import_url(organisation) -> str:
+    return f"/organisations/{organisation.slug}/services/import/"
+
+
+def upload(client: Client, organisation, content: bytes, name: str = "services.csv"):
+    return client.post(import_url(organisation), {"file": SimpleUploadedFile(name, content)})
+
+
+def test_an_administrator_uploads_previews_and_confirms(organisation) -> None:
+    client = administrator_client(organisation)
+    before = counts()
+    page = client.get(import_url(organisation))
+    assert page.status_code == 200
+    assert "Import localities and services" in page.content.decode()
+    response = upload(client, organisation, GOOD.encode())
+    assert response.status_code == 302
+    preview_url = response["Location"]
+    preview = client.get(preview_url)
+    html = preview.content.decode()
+    assert preview.status_code == 200
+    assert "Memory clinic" in html and "Add 2 localities and 3 services" in html
+    assert counts() == before, "the preview writes nothing"
+    token = preview_url.rstrip("/").rsplit("/", 1)[1]
+    done = client.post(preview_url, {"token": token}, follow=True)
+    assert done.redirect_chain[-1][0] == import_url(organisation)
+    assert "Added 2 localities and 3 services" in done.content.decode()
+    assert Service.objects.filter(organisation=organisation).count() == 3
+    assert client.get(preview_url).status_code == 404, "an imported upload is gone"
+
+
+def test_a_file_with_errors_shows_them_by_row_and_offers_no_confirm_button(organisation) -> None:
+    client = administrator_client(organisation)
+    before = counts()
+    response = upload(client, organisation, csv_bytes("North,Memory service", "South,"))
+    preview = client.get(response["Location"])
+    html = preview.content.decode()
+    assert preview.status_code == 400
+    assert "nhsuk-error-summary" in html
+    assert "Row 3, service: The service is empty." in html
+    assert "<button" not in html.split("<main", 1)[1]
+    token = response["Location"].rstrip("/").rsplit("/", 1)[1]
+    client.post(response["Location"], {"token": token})
+    assert counts() == before
+
+
+def test_the_upload_form_shows_an_error_summary_without_a_file(organisation) -> None:
+    client = administrator_client(organisation)
+    response = client.post(import_url(organisation), {})
+    assert response.status_code == 400
+    assert "nhsuk-error-summary" in response.content.decode()
+
+
+def test_the_template_downloads_as_csv(organisation) -> None:
+    response = administrator_client(organisation).get(
+        f"/organisations/{organisation.slug}/services/import/template.csv"
+    )
+    assert response["Content-Type"].startswith("text/csv")
+    assert response.content.decode().splitlines()[0] == "locality,service"
+
+
+def test_another_organisations_administrator_gets_404_for_the_page_and_the_preview(
+    organisation,
+) -> None:
+    client = administrator_client(organisation)
+    preview_url = upload(client, organisation, GOOD.encode())["Location"]
+    stranger = administrator_client(OrganisationFactory())
+    assert stranger.get(import_url(organisation)).status_code == 404
+    assert stranger.get(preview_url).status_code == 404
+    assert upload(stranger, organisation, GOOD.encode()).status_code == 404
+
+
+def test_another_session_cannot_open_the_preview(organisation) -> None:
+    client = administrator_client(organisation)
+    preview_url = upload(client, organisation, GOOD.encode())["Location"]
+    user = get_user_model().objects.get(organisation_roles__organisation=organisation)
+    other_session = Client()
+    other_session.force_login(user)
+    assert other_session.get(preview_url).status_code == 404
+
+
+def test_a_superuser_may_import_for_any_organisation(organisation) -> None:
+    client = Client()
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    assert client.get(import_url(organisation)).status_code == 200
+
+
+def test_an_upload_for_one_organisation_is_not_found_under_another(organisation) -> None:
+    client = Client()
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    preview_url = upload(client, organisation, GOOD.encode())["Location"]
+    other = OrganisationFactory()
+    crossed = preview_url.replace(f"/{organisation.slug}/", f"/{other.slug}/")
+    assert client.get(crossed).status_code == 404
+    assert client.get(preview_url).status_code == 200

@@ -21,6 +21,13 @@ class ImportConfirmForm(forms.Form):
     token = forms.UUIDField(widget=forms.HiddenInput)
 
 
+class ServicesImportForm(forms.Form):
+    file = ImportFileField(
+        label="Localities and services (CSV or XLSX)",
+        help_text="Columns: locality, service. One service a row.",
+    )
+
+
 class MilestoneForm(forms.Form):
     kind = forms.ChoiceField(label="Phase", choices=MilestoneKind.choices)
     title = forms.CharField(label="Title", max_length=200)
