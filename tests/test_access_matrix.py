@@ -123,6 +123,13 @@ RULES: dict[str, Rule] = {
     "programmes:import": r(LEAD, args=("slug",)),
     "programmes:import_template": r(LEAD, args=("slug",)),
     "programmes:import_preview": r(LEAD, args=("slug", "token=uuid"), ok=frozenset({404})),
+    # An organisation's set-up: its administrators and superusers only (tests/programmes/
+    # test_services_import.py); no programme role administers it, so every role gets 404.
+    "programmes:services_import": r(args=("org",), programme=False, denied=404),
+    "programmes:services_import_template": r(args=("org",), programme=False, denied=404),
+    "programmes:services_import_preview": r(
+        args=("org", "token=uuid"), programme=False, denied=404
+    ),
     "programmes:milestone_new": r(LEAD, args=("slug",)),
     "programmes:milestone_edit": r(LEAD, args=("slug", "milestone_id")),
     "programmes:milestone_delete": r(LEAD, args=("slug", "milestone_id"), method="POST"),
@@ -374,6 +381,7 @@ def _demo_world(demo: Any) -> dict[str, Any]:
     )
     return {
         "slug": programme.slug,
+        "org": programme.organisation.slug,
         "wave_id": baseline.pk,
         "before_id": baseline.pk,
         "after_id": repeat.pk,

@@ -173,6 +173,11 @@ NOT_AGGREGATE: dict[str, tuple[str, ...]] = {
         "api-v1:participant_detail",
         "api-v1:pair_list",
     ),
+    "An organisation's localities and services: names only, set up by its administrators": (
+        "programmes:services_import",
+        "programmes:services_import_template",
+        "programmes:services_import_preview",
+    ),
     "Completion status: who has responded, never what (docs/design.md); forms that run a wave": (
         "surveys:waves",
         "surveys:wave_new",

@@ -219,7 +219,9 @@ def test_someone_who_leaves_drops_out_of_waves_not_yet_open_and_of_reminders(
     assert person.left_on == timezone.localdate()
     assert not future.invitations.filter(participant=person).exists()
     # What they gave stays.
-    assert Invitation.objects.filter(participant=person, status="submitted").count() == answered_before
+    assert (
+        Invitation.objects.filter(participant=person, status="submitted").count() == answered_before
+    )
     assert answered_before > 0
     # No new wave asks them, nor does a reminder reach them.
     later = survey_services.wave_create(

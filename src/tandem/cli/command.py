@@ -16,6 +16,7 @@ import sys
 
 from tandem.cli.analyse import add_analyse_commands
 from tandem.cli.base import EXIT_BAD_INPUT, CommandError, setup_django
+from tandem.cli.org import add_org_commands
 from tandem.cli.participants import add_import_participants
 from tandem.cli.programme import add_programme_commands
 from tandem.cli.server import (
@@ -41,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
         dest="what", metavar="WHAT", required=True
     )
     add_import_participants(imports)
+    add_org_commands(commands)
     add_programme_commands(commands)
     add_worker(commands)
     report = commands.add_parser("report", help="reports as PDF files").add_subparsers(

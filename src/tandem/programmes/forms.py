@@ -14,6 +14,7 @@ from tandem.programmes.models import (
     Role,
     Service,
 )
+from tandem.programmes.selectors import organisation_services
 from tandem.uploads import ImportFileField
 
 
@@ -26,6 +27,13 @@ class ParticipantImportForm(forms.Form):
 
 class ImportConfirmForm(forms.Form):
     token = forms.UUIDField(widget=forms.HiddenInput)
+
+
+class ServicesImportForm(forms.Form):
+    file = ImportFileField(
+        label="Localities and services (CSV or XLSX)",
+        help_text="Columns: locality, service. One service a row.",
+    )
 
 
 class MilestoneForm(forms.Form):
@@ -69,9 +77,9 @@ class PairForm(forms.Form):
 
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["service"].queryset = Service.objects.filter(  # type: ignore[attr-defined]
-            organisation=programme.organisation, retired_at__isnull=True
-        ).select_related("locality")
+        self.fields["service"].queryset = organisation_services(  # type: ignore[attr-defined]
+            programme=programme
+        )
         members = (
             Participant.objects.filter(programme=programme)
             .active()

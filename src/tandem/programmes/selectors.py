@@ -203,7 +203,10 @@ def pairable_participants(*, programme: Programme, profession: str) -> QuerySet[
 
 
 def organisation_services(*, programme: Programme) -> QuerySet[Service]:
-    return Service.objects.filter(organisation=programme.organisation).select_related("locality")
+    """The services a new pair or person may be given: retired ones are no longer offered."""
+    return Service.objects.filter(
+        organisation=programme.organisation, retired_at__isnull=True
+    ).select_related("locality")
 
 
 def milestone_for(*, programme: Programme, milestone_id: int) -> Milestone:

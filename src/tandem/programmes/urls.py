@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tandem.programmes import org_views, views
+from tandem.programmes import org_views, services_import_views, views
 
 app_name = "programmes"
 
@@ -69,5 +69,24 @@ urlpatterns = [
     path("programmes/<slug:slug>/pairs/new/", views.pair_create, name="pair_new"),
     path(
         "programmes/<slug:slug>/pairs/<int:pair_id>/delete/", views.pair_delete, name="pair_delete"
+    ),
+]
+
+# An organisation's localities and services from a spreadsheet (its administrators only).
+urlpatterns += [
+    path(
+        "organisations/<slug:org>/services/import/",
+        services_import_views.services_import,
+        name="services_import",
+    ),
+    path(
+        "organisations/<slug:org>/services/import/template.csv",
+        services_import_views.services_import_template,
+        name="services_import_template",
+    ),
+    path(
+        "organisations/<slug:org>/services/import/<uuid:token>/",
+        services_import_views.services_import_preview,
+        name="services_import_preview",
     ),
 ]

@@ -2,8 +2,11 @@
 
 Step 1 stores the upload in Django's storage — not in this process's memory, so any app server can
 answer step 2 — and remembers its name in the uploader's session; the token in step 2's URL finds
-it again. A token from another session, another programme or an upload already imported finds
-nothing, and the page says the upload has expired.
+it again. A token from another session, another programme (or organisation) or an upload already
+imported finds nothing, and the page says the upload has expired.
+
+An upload belongs to a programme (the participant and KPI imports) or to an organisation (its
+localities and services): exactly one of the two, which also names its folder.
 """
 
 from __future__ import annotations
@@ -16,20 +19,28 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import HttpRequest
 
-from tandem.programmes.models import Programme
+from tandem.programmes.models import Organisation, Programme
 
 EXPIRED = "That upload has expired or was already imported. Upload the file again."
 
 
 @dataclass(frozen=True)
 class StashedUpload:
-    kind: str  # "participants", "kpis", …: one folder and session key per importer
-    programme: Programme
+    kind: str  # "participants", "kpis", "services", …: one folder and session key per importer
     token: uuid.UUID
+    programme: Programme | None = None
+    organisation: Organisation | None = None
+
+    def __post_init__(self) -> None:
+        if (self.programme is None) == (self.organisation is None):
+            raise TypeError("An upload belongs to a programme or to an organisation: give one.")
 
     @property
     def path(self) -> str:
-        return f"imports/{self.kind}/{self.programme.pk}/{self.token}"
+        if self.programme is not None:
+            return f"imports/{self.kind}/{self.programme.pk}/{self.token}"
+        assert self.organisation is not None
+        return f"imports/{self.kind}/organisation-{self.organisation.pk}/{self.token}"
 
     @property
     def session_key(self) -> str:
@@ -59,14 +70,28 @@ class StashedUpload:
 
 
 def stash_upload(
-    request: HttpRequest, *, programme: Programme, kind: str, upload: Any, info: Any = None
+    request: HttpRequest,
+    *,
+    kind: str,
+    upload: Any,
+    programme: Programme | None = None,
+    organisation: Organisation | None = None,
+    info: Any = None,
 ) -> StashedUpload:
     """Keep `upload` for step 2; `info` (default: its file name) is noted in the session."""
-    stash = StashedUpload(kind=kind, programme=programme, token=uuid.uuid4())
+    stash = StashedUpload(
+        kind=kind, token=uuid.uuid4(), programme=programme, organisation=organisation
+    )
     default_storage.save(stash.path, ContentFile(upload.read()))
     stash.note(request, upload.name if info is None else info)
     return stash
 
 
-def stashed_upload(*, programme: Programme, kind: str, token: uuid.UUID) -> StashedUpload:
-    return StashedUpload(kind=kind, programme=programme, token=token)
+def stashed_upload(
+    *,
+    kind: str,
+    token: uuid.UUID,
+    programme: Programme | None = None,
+    organisation: Organisation | None = None,
+) -> StashedUpload:
+    return StashedUpload(kind=kind, token=token, programme=programme, organisation=organisation)
