@@ -11,13 +11,6 @@ from django.db import transaction
 
 from tandem.audit.services import audit_record
 from tandem.programmes.models import Locality, Organisation, OrganisationAdministrator, Service
-from tandem.programmes.services import organisation_create
-
-
-@transaction.atomic
-def organisation_set_up(*, name: str, short_name: str = "", actor: Any = None) -> Organisation:
-    """A new organisation, and (for a superuser) nothing else: they administer every one."""
-    return organisation_create(name=name, short_name=short_name, actor=actor)
 
 
 @transaction.atomic

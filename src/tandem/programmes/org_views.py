@@ -7,7 +7,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count, Q
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
@@ -15,7 +16,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tandem.programmes import org_setup
+from tandem.programmes import org_services, org_setup
 from tandem.programmes.models import Locality, Organisation, OrganisationAdministrator, Service
 from tandem.programmes.org_forms import (
     AdministratorForm,
@@ -24,6 +25,7 @@ from tandem.programmes.org_forms import (
     ServiceForm,
 )
 from tandem.programmes.organisations import organisation_for, organisations_for
+from tandem.programmes.services import organisation_create
 from tandem.web import render_page, service_form
 
 
@@ -94,7 +96,7 @@ def organisation_new(request: HttpRequest) -> HttpResponse:
     return service_form(
         request,
         OrganisationForm(request.POST or None),
-        save=lambda data: org_setup.organisation_set_up(actor=request.user, **data),
+        save=lambda data: organisation_create(actor=request.user, **data),
         done=lambda organisation: redirect("programmes:organisation", org=organisation.slug),
         again=page,
         message=lambda organisation: (
@@ -250,4 +252,136 @@ def administrator_remove(request: HttpRequest, org: str, administrator_id: int) 
         raise OrganisationNotFound("No such administrator.")
     org_setup.administrator_revoke(grant=grant, actor=request.user)
     messages.success(request, f"{grant.user.email} no longer sets up {organisation.name}.")
+    return redirect("programmes:organisation", org=organisation.slug)
+
+
+def _locality(organisation: Organisation, locality_id: int) -> Locality:
+    locality = Locality.objects.filter(organisation=organisation, pk=locality_id).first()
+    if locality is None:
+        from tandem.programmes.organisations import OrganisationNotFound
+
+        raise OrganisationNotFound("No such locality.")
+    return locality
+
+
+def _service(organisation: Organisation, service_id: int) -> Service:
+    service = (
+        Service.objects.filter(organisation=organisation, pk=service_id)
+        .select_related("locality")
+        .first()
+    )
+    if service is None:
+        from tandem.programmes.organisations import OrganisationNotFound
+
+        raise OrganisationNotFound("No such service.")
+    return service
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def locality_edit(request: HttpRequest, org: str, locality_id: int) -> HttpResponse:
+    organisation = organisation_for(viewer=request.user, slug=org)
+    locality = _locality(organisation, locality_id)
+
+    def page(form: Form) -> HttpResponse:
+        return render_page(
+            request,
+            "organisations/locality_form.jinja",
+            {
+                "form": form,
+                "organisation": organisation,
+                "locality": locality,
+                "page_title": f"Locality: {locality.name}",
+                "header_organisation": organisation.name,
+                "breadcrumbs": _crumbs(organisation),
+            },
+        )
+
+    return service_form(
+        request,
+        LocalityForm(request.POST or None, initial={"name": locality.name}),
+        save=lambda data: org_services.locality_rename(
+            locality=locality, name=data["name"], actor=request.user
+        ),
+        done=lambda _l: redirect("programmes:organisation", org=organisation.slug),
+        again=page,
+        message=lambda renamed: f"The locality is now called “{renamed.name}”.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def service_edit(request: HttpRequest, org: str, service_id: int) -> HttpResponse:
+    organisation = organisation_for(viewer=request.user, slug=org)
+    service = _service(organisation, service_id)
+
+    def page(form: Form) -> HttpResponse:
+        return render_page(
+            request,
+            "organisations/service_form.jinja",
+            {
+                "form": form,
+                "organisation": organisation,
+                "service": service,
+                "page_title": f"Service: {service.name}",
+                "header_organisation": organisation.name,
+                "breadcrumbs": _crumbs(organisation),
+            },
+        )
+
+    @transaction.atomic
+    def save(data: dict[str, Any]) -> Service:
+        changed = service
+        if data["name"].strip() != service.name:
+            changed = org_services.service_rename(
+                service=changed, name=data["name"], actor=request.user
+            )
+        if data["locality"].pk != service.locality_id:
+            changed = org_services.service_move(
+                service=changed, locality=data["locality"], actor=request.user
+            )
+        return changed
+
+    return service_form(
+        request,
+        ServiceForm(
+            request.POST or None,
+            organisation=organisation,
+            initial={"name": service.name, "locality": service.locality_id},
+        ),
+        save=save,
+        done=lambda _s: redirect("programmes:organisation", org=organisation.slug),
+        again=page,
+        message=lambda saved: f"Saved the service “{saved.name}” ({saved.locality.name}).",
+    )
+
+
+@login_required
+@require_POST
+def retire_or_restore(
+    request: HttpRequest, org: str, what: str, object_id: int, action: str
+) -> HttpResponse:
+    """Retire or restore a locality or service; an error (a locality with services in use,
+    say) comes back as a message on the organisation's page."""
+    organisation = organisation_for(viewer=request.user, slug=org)
+    try:
+        if what == "locality":
+            locality = _locality(organisation, object_id)
+            if action == "retire":
+                org_services.locality_retire(locality=locality, actor=request.user)
+            else:
+                org_services.locality_restore(locality=locality, actor=request.user)
+            name = locality.name
+        else:
+            service = _service(organisation, object_id)
+            if action == "retire":
+                org_services.service_retire(service=service, actor=request.user)
+            else:
+                org_services.service_restore(service=service, actor=request.user)
+            name = service.name
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        done = "Retired" if action == "retire" else "Restored"
+        messages.success(request, f"{done} “{name}”.")
     return redirect("programmes:organisation", org=organisation.slug)

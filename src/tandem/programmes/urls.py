@@ -16,6 +16,40 @@ urlpatterns = [
     ),
     path("organisations/<slug:org>/services/new/", org_views.service_add, name="service_add"),
     path(
+        "organisations/<slug:org>/localities/<int:locality_id>/",
+        org_views.locality_edit,
+        name="locality_edit",
+    ),
+    path(
+        "organisations/<slug:org>/services/<int:service_id>/",
+        org_views.service_edit,
+        name="service_edit",
+    ),
+    path(
+        "organisations/<slug:org>/localities/<int:object_id>/retire/",
+        org_views.retire_or_restore,
+        {"what": "locality", "action": "retire"},
+        name="locality_retire",
+    ),
+    path(
+        "organisations/<slug:org>/localities/<int:object_id>/restore/",
+        org_views.retire_or_restore,
+        {"what": "locality", "action": "restore"},
+        name="locality_restore",
+    ),
+    path(
+        "organisations/<slug:org>/services/<int:object_id>/retire/",
+        org_views.retire_or_restore,
+        {"what": "service", "action": "retire"},
+        name="service_retire",
+    ),
+    path(
+        "organisations/<slug:org>/services/<int:object_id>/restore/",
+        org_views.retire_or_restore,
+        {"what": "service", "action": "restore"},
+        name="service_restore",
+    ),
+    path(
         "organisations/<slug:org>/administrators/new/",
         org_views.administrator_add,
         name="administrator_add",
