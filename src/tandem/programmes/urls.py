@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tandem.programmes import views
+from tandem.programmes import setup_views, views
 
 app_name = "programmes"
 
@@ -34,5 +34,19 @@ urlpatterns = [
     path("programmes/<slug:slug>/pairs/new/", views.pair_create, name="pair_new"),
     path(
         "programmes/<slug:slug>/pairs/<int:pair_id>/delete/", views.pair_delete, name="pair_delete"
+    ),
+]
+
+# Setting up an organisation's programmes (its administrators; tandem.programmes.setup_views).
+urlpatterns += [
+    path(
+        "organisations/<slug:org>/programmes/new/",
+        setup_views.programme_start_page,
+        name="programme_start",
+    ),
+    path(
+        "organisations/<slug:org>/programmes/copy/",
+        setup_views.programme_copy_page,
+        name="programme_copy",
     ),
 ]
