@@ -135,6 +135,9 @@ RULES: dict[str, Rule] = {
     "programmes:milestone_delete": r(LEAD, args=("slug", "milestone_id"), method="POST"),
     "programmes:pair_new": r(LEAD, args=("slug",)),
     "programmes:pair_delete": r(LEAD, args=("slug", "pair_id"), method="POST"),
+    # An organisation's administrators only (no programme role gives it): 404 for everyone here.
+    "programmes:programme_start": r(args=("org",), denied=404, programme=False),
+    "programmes:programme_copy": r(args=("org",), denied=404, programme=False),
     # Questionnaires
     "surveys:waves": r(LEAD, args=("slug",)),
     "surveys:wave_new": r(LEAD, args=("slug",)),
@@ -389,6 +392,7 @@ def _demo_world(demo: Any) -> dict[str, Any]:
         "plan_id": plan.pk,
         "session_id": session.pk,
         "concern_id": concern.pk,
+        "org": programme.organisation.slug,
         "milestone_id": Milestone.objects.filter(programme=programme).first().pk,
         "pair_id": Pair.objects.filter(programme=programme).first().pk,
         "code_id": Code.objects.filter(codebook__programme=programme).first().pk,

@@ -167,6 +167,8 @@ NOT_AGGREGATE: dict[str, tuple[str, ...]] = {
         "programmes:milestone_delete",
         "programmes:pair_new",
         "programmes:pair_delete",
+        "programmes:programme_start",
+        "programmes:programme_copy",
         "api-v1:programme_list",
         "api-v1:programme_detail",
         "api-v1:participant_list",

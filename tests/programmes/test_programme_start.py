@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.test import Client
 
 from tandem.audit.models import AuditEvent
 from tandem.coaching.models import CoachingSettings
@@ -68,7 +70,9 @@ def test_starting_a_programme_lays_out_milestones_waves_coaching_and_the_lead(
     [message] = mail.outbox
     assert message.to == ["jo.lead@trust.example"]
     assert "Partnership 2027" in message.subject
-    assert "/accounts/password/" in message.body or "/password/" in message.body
+    [link] = [line for line in message.body.splitlines() if "/password/" in line]
+    page = Client().get(urlsplit(link.strip()).path, follow=True)
+    assert page.status_code == 200 and b'name="new_password1"' in page.content
 
 
 def test_an_existing_person_with_a_password_becomes_lead_without_an_invitation(
@@ -197,3 +201,26 @@ def test_a_copy_may_name_a_new_lead(demo, django_capture_on_commit_callbacks) ->
         demo.programme.organisation
     )
     assert [m.to for m in mail.outbox] == [["new.lead@riverside-fells.example"]]
+
+
+def test_a_registered_app_plans_and_copies_its_part_of_a_programme(db) -> None:
+    from tandem import registry
+
+    seen: list[tuple[str, str, object]] = []
+    registry.register(
+        registry.AppContribution(
+            name="throwaway",
+            programme_plan=lambda *, programme, plan, actor: seen.append(
+                ("plan", programme.name, len(plan.milestones))
+            ),
+            programme_copy=lambda *, source, target, shift, actor: seen.append(
+                ("copy", target.name, shift.days)
+            ),
+        )
+    )
+    try:
+        programme = start(OrganisationFactory())
+        programme_copy(source=programme, title="Next year", start_date=dt.date(2027, 1, 11))
+    finally:
+        registry.unregister("throwaway")
+    assert seen == [("plan", "Partnership 2027", 11), ("copy", "Next year", 7)]

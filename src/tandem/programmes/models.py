@@ -40,7 +40,10 @@ class Organisation(models.Model):
 
             base = (slugify(self.short_name or self.name) or "organisation")[:70]
             slug, n = base, 2
-            while Organisation.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+            while (
+                slug == "new"  # organisations/new/ is the page that adds one
+                or Organisation.objects.filter(slug=slug).exclude(pk=self.pk).exists()
+            ):
                 slug, n = f"{base}-{n}", n + 1
             self.slug = slug
         super().save(*args, **kwargs)

@@ -26,12 +26,15 @@ from tandem.programmes.models import (
     pair_errors,
 )
 
+# Words the organisation pages' own addresses use (organisations/new/).
+RESERVED_ORGANISATION_SLUGS = frozenset({"new"})
+
 
 def unique_organisation_slug(name: str) -> str:
     """A slug from the name, with -2, -3 … when an organisation already has it."""
     base = (slugify(name) or "organisation")[:70]
     slug, n = base, 2
-    while Organisation.objects.filter(slug=slug).exists():
+    while slug in RESERVED_ORGANISATION_SLUGS or Organisation.objects.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
 
@@ -50,7 +53,9 @@ def organisation_create(
         errors["name"] = "Enter the organisation's name."
     elif Organisation.objects.filter(name__iexact=name).exists():
         errors["name"] = f"There is already an organisation called “{name}”."
-    if slug and Organisation.objects.filter(slug=slug).exists():
+    if slug in RESERVED_ORGANISATION_SLUGS:
+        errors["slug"] = f"“{slug}” is used by Tandem's own pages: choose another."
+    elif slug and Organisation.objects.filter(slug=slug).exists():
         errors["slug"] = f"The short name in addresses “{slug}” is already taken."
     if errors:
         raise ValidationError(errors)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tandem.programmes import org_views, services_import_views, views
+from tandem.programmes import org_views, services_import_views, setup_views, views
 
 app_name = "programmes"
 
@@ -122,5 +122,19 @@ urlpatterns += [
         "organisations/<slug:org>/services/import/<uuid:token>/",
         services_import_views.services_import_preview,
         name="services_import_preview",
+    ),
+]
+
+# Setting up an organisation's programmes (its administrators; tandem.programmes.setup_views).
+urlpatterns += [
+    path(
+        "organisations/<slug:org>/programmes/new/",
+        setup_views.programme_start_page,
+        name="programme_start",
+    ),
+    path(
+        "organisations/<slug:org>/programmes/copy/",
+        setup_views.programme_copy_page,
+        name="programme_copy",
     ),
 ]
