@@ -43,7 +43,13 @@ from tandem.coding import selectors as coding_selectors
 from tandem.coding.models import Code, Excerpt, SuggestionStatus, ThemeSuggestion
 from tandem.demo import email_for
 from tandem.outcomes.models import Kpi, KpiValue
-from tandem.programmes.models import Milestone, Pair, Participant, Role
+from tandem.programmes.models import (
+    Milestone,
+    OrganisationAdministrator,
+    Pair,
+    Participant,
+    Role,
+)
 from tandem.reports import charts
 from tandem.surveys import services as survey_services
 from tandem.surveys.models import Answer, InterviewNote, Invitation, InvitationStatus, Wave
@@ -138,6 +144,31 @@ RULES: dict[str, Rule] = {
     # An organisation's administrators only (no programme role gives it): 404 for everyone here.
     "programmes:programme_start": r(args=("org",), denied=404, programme=False),
     "programmes:programme_copy": r(args=("org",), denied=404, programme=False),
+    # The organisation pages (tests/programmes/test_organisations.py): the same rule.
+    "programmes:organisations": r(programme=False, denied=404),
+    "programmes:organisation": r(args=("org",), programme=False, denied=404),
+    "programmes:locality_add": r(args=("org",), programme=False, denied=404, method="POST"),
+    "programmes:service_add": r(args=("org",), programme=False, denied=404, method="POST"),
+    "programmes:locality_edit": r(args=("org", "locality_id"), programme=False, denied=404),
+    "programmes:service_edit": r(args=("org", "service_id"), programme=False, denied=404),
+    **{
+        f"programmes:{what}_{action}": r(
+            args=("org", f"object_id={what}_id"), programme=False, denied=404, method="POST"
+        )
+        for what in ("locality", "service")
+        for action in ("retire", "restore")
+    },
+    # Superusers only: adding an organisation and granting who administers one.
+    "programmes:organisation_new": r(programme=False),
+    "programmes:administrator_add": r(args=("org",), programme=False),
+    "programmes:administrator_remove": r(
+        args=("org", "administrator_id"), programme=False, method="POST"
+    ),
+    # People, by the lead: add and invite, change a role, record a leaving, invite again.
+    "programmes:person_new": r(LEAD, args=("slug",)),
+    "programmes:person_role": r(LEAD, args=PERSON, method="POST"),
+    "programmes:person_leave": r(LEAD, args=PERSON, method="POST"),
+    "programmes:person_invite": r(LEAD, args=PERSON, method="POST"),
     # Questionnaires
     "surveys:waves": r(LEAD, args=("slug",)),
     "surveys:wave_new": r(LEAD, args=("slug",)),
@@ -392,7 +423,6 @@ def _demo_world(demo: Any) -> dict[str, Any]:
         "plan_id": plan.pk,
         "session_id": session.pk,
         "concern_id": concern.pk,
-        "org": programme.organisation.slug,
         "milestone_id": Milestone.objects.filter(programme=programme).first().pk,
         "pair_id": Pair.objects.filter(programme=programme).first().pk,
         "code_id": Code.objects.filter(codebook__programme=programme).first().pk,
@@ -408,6 +438,12 @@ def _demo_world(demo: Any) -> dict[str, Any]:
         "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
         "reset_token": default_token_generator.make_token(user),
         "service_id": own_pair.service_id,
+        "locality_id": own_pair.service.locality_id,
+        "administrator_id": OrganisationAdministrator.objects.get_or_create(
+            organisation=programme.organisation,
+            # Someone with no role in the programme: the matrix's four roles administer nothing.
+            user=get_user_model().objects.get_or_create(email="matrix-admin@example.org")[0],
+        )[0].pk,
         "kpi_id": kpi.pk,
         "value_id": KpiValue.objects.filter(kpi=kpi).first().pk,
         "own_pair_id": own_pair.pk,

@@ -113,7 +113,7 @@ def _detail_context(request: HttpRequest, organisation: Organisation) -> dict[st
     )
     in_use = set(
         Service.objects.filter(organisation=organisation)
-        .filter(Q(pairs__isnull=False) | Q(person__isnull=False))
+        .filter(Q(pairs__isnull=False) | Q(people__isnull=False) | Q(kpis__isnull=False))
         .values_list("pk", flat=True)
     )
     return {
