@@ -30,4 +30,16 @@ def configure(chart: Any) -> Any:
 def to_svg(chart: Any) -> str:
     """The chart as an SVG fragment that can sit inside HTML (no XML prolog)."""
     svg = vl_convert.vegalite_to_svg(chart.to_dict())
-    return re.sub(r"^<\?xml[^>]*>\s*", "", svg)
+    svg = re.sub(r"^<\?xml[^>]*>\s*", "", svg)
+    # A layer with nothing to draw (every bar suppressed below k, say) is still written as a
+    # "graphics-symbol" group with no content and no name, which screen readers announce as an
+    # unnamed image (axe: svg-img-alt). Nothing is there, so it is given no role.
+    return _EMPTY_GROUP.sub(_without_role, svg)
+
+
+_EMPTY_GROUP = re.compile(r"<g(\s[^>]*?)(?:\s*/>|>\s*</g>)")
+_ROLE = re.compile(r'\s(?:role|aria-roledescription|aria-label)="[^"]*"')
+
+
+def _without_role(match: re.Match[str]) -> str:
+    return f"<g{_ROLE.sub('', match.group(1))}></g>"

@@ -48,10 +48,11 @@ def test_a_superuser_on_an_empty_install_is_shown_where_to_begin(superuser_clien
     assert organisation.slug == "moorside"
     assert response["Location"] == "/organisations/moorside/"
 
-    superuser_client.post("/organisations/moorside/localities/new/", {"name": "North"})
+    superuser_client.post("/organisations/moorside/localities/new/", {"locality-name": "North"})
     north = Locality.objects.get(organisation=organisation, name="North")
     superuser_client.post(
-        "/organisations/moorside/services/new/", {"locality": north.pk, "name": "North CMHT"}
+        "/organisations/moorside/services/new/",
+        {"service-locality": north.pk, "service-name": "North CMHT"},
     )
     detail = superuser_client.get("/organisations/moorside/").content.decode()
     assert "North CMHT" in detail and "Not yet used" in detail
@@ -71,17 +72,17 @@ def test_bad_input_names_the_field_and_writes_nothing(superuser_client) -> None:
         ("/organisations/new/", {"name": ""}, "This field is required"),
         (
             f"/organisations/{organisation.slug}/localities/new/",
-            {"name": "NORTH"},
+            {"locality-name": "NORTH"},
             "already has a locality",
         ),
         (
             f"/organisations/{organisation.slug}/services/new/",
-            {"locality": north.pk, "name": "north cmht"},
+            {"service-locality": north.pk, "service-name": "north cmht"},
             "There is already a service",
         ),
         (
             f"/organisations/{organisation.slug}/services/new/",
-            {"locality": "", "name": "South CMHT"},
+            {"service-locality": "", "service-name": "South CMHT"},
             "This field is required",
         ),
     ]

@@ -157,17 +157,17 @@ def _detail_context(request: HttpRequest, organisation: Organisation) -> dict[st
 def organisation_detail(request: HttpRequest, org: str) -> HttpResponse:
     organisation = organisation_for(viewer=request.user, slug=org)
     context = _detail_context(request, organisation)
-    context["locality_form"] = LocalityForm()
-    context["service_form"] = ServiceForm(organisation=organisation)
+    context["locality_form"] = LocalityForm(prefix="locality")
+    context["service_form"] = ServiceForm(organisation=organisation, prefix="service")
     return render_page(request, "organisations/detail.jinja", context)
 
 
 def _again(request: HttpRequest, organisation: Organisation, **forms: Form) -> Any:
     def page(_form: Form) -> HttpResponse:
         context = _detail_context(request, organisation)
-        context["locality_form"] = forms.get("locality_form") or LocalityForm()
+        context["locality_form"] = forms.get("locality_form") or LocalityForm(prefix="locality")
         context["service_form"] = forms.get("service_form") or ServiceForm(
-            organisation=organisation
+            organisation=organisation, prefix="service"
         )
         return render_page(request, "organisations/detail.jinja", context)
 
@@ -178,7 +178,7 @@ def _again(request: HttpRequest, organisation: Organisation, **forms: Form) -> A
 @require_POST
 def locality_add(request: HttpRequest, org: str) -> HttpResponse:
     organisation = organisation_for(viewer=request.user, slug=org)
-    form = LocalityForm(request.POST)
+    form = LocalityForm(request.POST, prefix="locality")
     return service_form(
         request,
         form,
@@ -195,7 +195,7 @@ def locality_add(request: HttpRequest, org: str) -> HttpResponse:
 @require_POST
 def service_add(request: HttpRequest, org: str) -> HttpResponse:
     organisation = organisation_for(viewer=request.user, slug=org)
-    form = ServiceForm(request.POST, organisation=organisation)
+    form = ServiceForm(request.POST, organisation=organisation, prefix="service")
     return service_form(
         request,
         form,
