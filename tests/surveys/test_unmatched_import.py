@@ -160,6 +160,17 @@ def test_unmatched_responses_are_nobodys_invitation(run, demo, open_wave) -> Non
     assert code == 0 and len(json.loads(out)["invitations"]) == 24
 
 
+def test_the_api_gives_unmatched_responses_apart_from_the_response_counts(
+    lead_client, demo, open_wave
+) -> None:
+    services.responses_import_commit(
+        wave=open_wave, plan=_plan(open_wave, anonymous_forms_bytes()), source="msforms"
+    )
+    body = lead_client.get(f"/api/v1/programmes/{demo.programme.slug}/waves/{open_wave.pk}").json()
+    assert body["unmatched_responses"] == 6
+    assert body["completion"]["submitted"] == 0 and body["completion"]["invited"] == 24
+
+
 def demo_lead(demo):
     from tandem.accounts.models import User
 

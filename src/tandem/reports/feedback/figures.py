@@ -118,6 +118,15 @@ class FeedbackReport:
     unmatched: int = 0
 
     @property
+    def unmatched_note(self) -> str:
+        """What the report says of its unmatched responses (the API's note; the page says it too)."""
+        return (
+            f"Also {self.unmatched} {'response' if self.unmatched == 1 else 'responses'} imported "
+            "unmatched (collected anonymously, with no e-mail address): counted in the results as "
+            "“Unmatched responses”, in no response rate, and left out of before/after comparisons."
+        )
+
+    @property
     def suppressed_anything(self) -> bool:
         return (
             any(not s.overall.shown for s in self.scales)
