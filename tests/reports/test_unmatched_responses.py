@@ -41,8 +41,21 @@ def add_unmatched(wave: Wave, n: int, value: int = 2) -> None:
             submitted_at=timezone.now(),
         )
         Answer.objects.bulk_create(
-            Answer(invitation=invitation, item_id=item, value=value, source=AnswerSource.IMPORT)
-            for item in likert
+            [
+                *(
+                    Answer(
+                        invitation=invitation, item_id=item, value=value, source=AnswerSource.IMPORT
+                    )
+                    for item in likert
+                ),
+                # A written answer too: the wave's coding counts its writer (no one's id).
+                Answer(
+                    invitation=invitation,
+                    item_id="works_well",
+                    text="The weekly huddle.",
+                    source=AnswerSource.IMPORT,
+                ),
+            ]
         )
 
 
