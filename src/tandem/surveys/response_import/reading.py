@@ -124,6 +124,7 @@ def read_responses(
         unmatched=unmatched,
     )
     seen_emails: dict[str, int] = {}
+    seen_ids: dict[str, int] = {}
     for offset, cells in enumerate(table[first_data:]):
         number = first_data + offset + 1
         if not any(cells):
@@ -164,6 +165,22 @@ def read_responses(
             )
         else:
             seen_emails[email] = number
+        response_id = cell(id_index)
+        if response_id and source != "qualtrics" and cell(submitted_index):
+            # Forms and LimeSurvey number responses 1, 2, 3… in each form: with the completion
+            # time, the id also tells apart two forms' exports imported into the same wave.
+            response_id = f"{response_id} ({cell(submitted_index)})"
+        if unmatched and response_id:
+            if response_id in seen_ids:
+                parsed.errors.append(
+                    ResponseError(
+                        number,
+                        header[id_index] if id_index is not None else None,
+                        f"Response {response_id} appears twice: also on row {seen_ids[response_id]}.",
+                    )
+                )
+            else:
+                seen_ids[response_id] = number
         finished_text = cell(finished_index).lower()
         parsed.rows.append(
             SourceRow(
@@ -174,7 +191,7 @@ def read_responses(
                 if finished_index is not None
                 else True,
                 values={column: cell(index) for column, index in question_index.items()},
-                response_id=cell(id_index),
+                response_id=response_id,
             )
         )
     if not parsed.rows:
