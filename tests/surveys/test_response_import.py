@@ -211,7 +211,12 @@ def test_every_bad_cell_and_respondent_is_reported_by_row_and_column(open_wave, 
             "“Sometimes” is not an answer to this question: use 1, 2, 3, 4, 5 or the answer's words.",
         ),
         (3, "Email", "stranger@elsewhere.example is not invited to this wave."),
-        (4, "Email", "No e-mail address, so this response cannot be matched."),
+        (
+            4,
+            "Email",
+            "No e-mail address, so this response cannot be matched. If the whole file was "
+            "collected anonymously, import it unmatched instead.",
+        ),
         (5, "Email", "amara.okafor@riverside-fells.example has responded twice: also on row 2."),
         (
             6,

@@ -2,7 +2,8 @@
 
 A row is written the first time any page, PDF, export or API answer shows a figure over that
 population; it is never changed or deleted while the programme exists (an erasure keeps it, as it
-keeps the numbers). Members are participant ids: the ledger holds nothing that the answers
+keeps the numbers). Members are participant ids (and, for a response imported unmatched, minus
+its invitation's id: `surveys.models.respondent_key`): the ledger holds nothing that the answers
 table does not already say, and ids stay stable when keys are rotated (keyed hashes would not,
 and a rotation would then silently empty the ledger's protection).
 """

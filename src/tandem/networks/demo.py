@@ -67,12 +67,16 @@ def _entries_for(
     ):
         partners[doctor_id] = manager_id
         partners[manager_id] = doctor_id
-    invitations = Invitation.objects.filter(
-        wave=wave, status=InvitationStatus.SUBMITTED
-    ).select_related("participant__person__service")
+    invitations = (
+        Invitation.objects.matched()
+        .filter(wave=wave, status=InvitationStatus.SUBMITTED)
+        .select_related("participant__person__service")
+    )
     entries: list[RosterEntry] = []
     for invitation in invitations.order_by("participant__person__email"):
         ego = invitation.participant
+        if ego is None:
+            continue
         named = len(entries)
         for alter in members:
             if alter.pk == ego.pk:

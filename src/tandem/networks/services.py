@@ -45,7 +45,7 @@ def _roster_ids(invitation: Invitation) -> set[int]:
     return set(
         Participant.objects.filter(programme_id=invitation.wave.programme_id, role__in=ROSTER_ROLES)
         .active()
-        .exclude(pk=invitation.participant_id)
+        .exclude(invitations=invitation)
         .values_list("pk", flat=True)
     )
 

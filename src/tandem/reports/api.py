@@ -374,7 +374,7 @@ def feedback(
         "quotations_hidden": (report.excerpts.reason or None)
         if report.excerpts is not None
         else report.pending or None,
-        "notes": report.notes,
+        "notes": report.notes + ([report.unmatched_note] if report.unmatched else []),
         "pending": report.pending or None,
     }
 
@@ -412,6 +412,6 @@ def comparison(
         "before_only": report.before_only,
         "after_only": report.after_only,
         "scales": [_change(row) for row in report.rows],
-        "notes": report.notes,
+        "notes": report.notes + ([report.unmatched_left_out] if report.unmatched_left_out else []),
         "pending": report.pending or None,
     }

@@ -50,6 +50,9 @@ class GroupRateOut(Schema):
 class WaveDetailOut(WaveOut):
     low_response: bool
     by_profession: list[GroupRateOut]
+    unmatched_responses: int = Field(
+        description="Responses imported from an anonymous export: in no count above (no invitee)."
+    )
 
 
 def _status(wave: Wave) -> str:
@@ -126,4 +129,5 @@ def wave_detail(
             }
             for group in completion.by_profession
         ],
+        "unmatched_responses": completion.unmatched,
     }

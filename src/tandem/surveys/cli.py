@@ -34,8 +34,10 @@ def cmd_invitations_list(args: argparse.Namespace) -> int:
     from tandem.surveys.services import invitation_link
 
     wave = wave_from_argument(args.wave)
-    invitations = wave.invitations.select_related("participant__person").order_by(
-        "participant__person__name"
+    invitations = (
+        wave.invitations.matched()
+        .select_related("participant__person")
+        .order_by("participant__person__name")
     )
     rows = [
         {
@@ -45,6 +47,7 @@ def cmd_invitations_list(args: argparse.Namespace) -> int:
             "link": invitation_link(invitation=inv, base_url=args.base_url),
         }
         for inv in invitations
+        if inv.participant is not None
     ]
     if args.json:
         print(json.dumps({"wave": wave.pk, "title": wave.title, "invitations": rows}, indent=2))
@@ -70,7 +73,12 @@ def cmd_import_responses(args: argparse.Namespace) -> int:
     if not path.is_file():
         raise CommandError(f"No such file: {path}")
     try:
-        parsed = read_responses(data=path.read_bytes(), filename=path.name, source=args.source)
+        parsed = read_responses(
+            data=path.read_bytes(),
+            filename=path.name,
+            source=args.source,
+            unmatched=args.unmatched,
+        )
     except ImportFileError as exc:
         if args.json:
             print(
@@ -112,6 +120,7 @@ def cmd_import_responses(args: argparse.Namespace) -> int:
         instrument=wave.instrument,
         mapping=mapping,
         invited=selectors.invitation_statuses(wave=wave),
+        already_imported=selectors.imported_response_ids(wave=wave, source=args.source),
     )
     report = parsed.as_dry_run()
     report.update(
@@ -120,6 +129,7 @@ def cmd_import_responses(args: argparse.Namespace) -> int:
         wave=wave.pk,
         mapping=plan.mapping,
         responses=len(plan.responses),
+        unmatched=plan.unmatched,
         imported=False,
     )
     if plan.errors:
@@ -153,10 +163,11 @@ def _print_report(report: dict[str, Any], as_json: bool) -> None:
         print(f"  {where}: {error['message']}" if where else f"  {error['message']}", file=stream)
     for warning in report.get("warnings", []):
         print(f"  note: {warning['message']}", file=stream)
+    how = " unmatched" if report.get("unmatched") else ""
     if report.get("imported"):
-        print(f"Imported {report['responses']} responses into wave {report['wave']}.")
+        print(f"Imported {report['responses']}{how} responses into wave {report['wave']}.")
     elif "responses" in report and not report.get("errors"):
-        print(f"Would import {report['responses']} responses into wave {report['wave']}.")
+        print(f"Would import {report['responses']}{how} responses into wave {report['wave']}.")
 
 
 def add_commands(groups: CliGroups) -> None:
@@ -173,6 +184,12 @@ def add_commands(groups: CliGroups) -> None:
     )
     responses.add_argument(
         "--mapping", metavar="MAP.yaml", help="column heading → item id, one per line"
+    )
+    responses.add_argument(
+        "--unmatched",
+        action="store_true",
+        help="the responses were collected anonymously (no e-mail column): import them as "
+        "unmatched responses, counted in the wave's report but in no before/after comparison",
     )
     responses.add_argument(
         "--dry-run", action="store_true", help="check the file and write nothing"

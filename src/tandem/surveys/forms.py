@@ -77,6 +77,13 @@ class ResponseUploadForm(forms.Form):
         help_text="Microsoft Forms: the .xlsx from “Open results in Excel”. "
         "Qualtrics: the CSV data table. LimeSurvey: the CSV response export with question codes.",
     )
+    unmatched = forms.BooleanField(
+        label="These responses were collected anonymously (no e-mail column): import them unmatched",
+        help_text="Unmatched responses count in this wave's feedback report, but belong to no one: "
+        "they are in no response rate and are left out of before/after comparisons. A file with "
+        "e-mail addresses is imported matched.",
+        required=False,
+    )
 
 
 class ResponseMappingForm(forms.Form):

@@ -100,12 +100,41 @@ class InvitationStatus(models.TextChoices):
     SUBMITTED = "submitted", "Submitted"
 
 
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def matched(self) -> InvitationQuerySet:
+        """Invitations of people: everything that e-mails, lists or counts invitees reads these."""
+        return self.filter(unmatched=False)
+
+    def unmatched_responses(self) -> InvitationQuerySet:
+        return self.filter(unmatched=True)
+
+
 class Invitation(models.Model):
-    """One person's link to one wave. Its status is all a programme lead ever sees of a response."""
+    """One person's link to one wave. Its status is all a programme lead ever sees of a response.
+
+    An *unmatched* invitation holds one response imported from an anonymous export (no e-mail
+    column): it belongs to no participant, is submitted from the start and is never e-mailed. It
+    counts in its wave's feedback report but is no invitee, and is left out of matched
+    before/after comparisons (it cannot be paired with anyone's other answers).
+    """
 
     wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="invitations")
     participant = models.ForeignKey(
-        Participant, on_delete=models.CASCADE, related_name="invitations"
+        Participant,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        null=True,
+        blank=True,
+    )
+    unmatched = models.BooleanField(
+        default=False,
+        help_text="A response imported without an e-mail address: it belongs to no participant.",
+    )
+    import_ref = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="An unmatched response's id in the survey tool it came from, so that importing "
+        "the same export twice is refused rather than counted twice.",
     )
     token = models.CharField(
         max_length=64, unique=True, default=new_invitation_token, editable=False
@@ -121,16 +150,44 @@ class Invitation(models.Model):
     last_reminded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = InvitationQuerySet.as_manager()
+
     class Meta:
         ordering: ClassVar = ["participant__person__name"]
         constraints: ClassVar = [
             models.UniqueConstraint(
                 fields=["wave", "participant"], name="surveys_invitation_once_per_wave"
             ),
+            models.UniqueConstraint(
+                fields=["wave", "import_ref"],
+                condition=~models.Q(import_ref=""),
+                name="surveys_invitation_import_ref_once_per_wave",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(unmatched=True, participant__isnull=True)
+                | models.Q(unmatched=False, participant__isnull=False),
+                name="surveys_invitation_unmatched_has_no_participant",
+            ),
         ]
 
     def __str__(self) -> str:
+        if self.unmatched:
+            return f"Unmatched response {self.pk} in {self.wave}"
         return f"Invitation to {self.wave} for participant {self.participant_id}"
+
+    @property
+    def respondent_key(self) -> int:
+        return respondent_key(self.participant_id, self.pk)
+
+
+def respondent_key(participant_id: int | None, invitation_id: int) -> int:
+    """Who a response is from, as reports and the disclosure ledger count people.
+
+    A participant's id; for an unmatched response, minus its invitation's id. Participant ids are
+    positive, so the two can never collide, and an unmatched response never pairs with anything
+    in another wave.
+    """
+    return participant_id if participant_id is not None else -invitation_id
 
 
 class AnswerSource(models.TextChoices):

@@ -93,6 +93,9 @@ class WaveCompletion:
     invited: int
     rows: list[CompletionRow]
     by_profession: list[GroupRate]
+    # Responses imported from an anonymous export: answers to the wave, but no invitee, so
+    # they are in none of the counts above (they would raise the response rate of nobody).
+    unmatched: int = 0
 
     @property
     def submitted(self) -> int:
@@ -114,26 +117,29 @@ def wave_completion(*, viewer: Any, wave: Wave) -> WaveCompletion:
     """
     if not can_manage(viewer=viewer, programme=wave.programme):
         raise ProgrammeAccessDenied("Only the programme lead can see who has responded.")
-    invitations = list(
+    everything = list(
         wave.invitations.select_related("participant__person").order_by("participant__person__name")
     )
+    invitations = [
+        (inv, inv.participant.person) for inv in everything if inv.participant is not None
+    ]
     labels = dict(InvitationStatus.choices)
     rows = [
         CompletionRow(
             invitation_id=inv.pk,
-            name=inv.participant.person.name,
-            profession=inv.participant.person.get_profession_display(),
+            name=person.name,
+            profession=person.get_profession_display(),
             status=inv.status,
             status_label=labels[inv.status],
             sent=inv.sent_at is not None,
             reminders_sent=inv.reminders_sent,
         )
-        for inv in invitations
+        for inv, person in invitations
     ]
-    counts = Counter(inv.status for inv in invitations)
+    counts = Counter(inv.status for inv, _ in invitations)
     by_profession = []
     for value, label in Profession.choices:
-        members = [inv for inv in invitations if inv.participant.person.profession == value]
+        members = [inv for inv, person in invitations if person.profession == value]
         if members:
             by_profession.append(
                 GroupRate(
@@ -148,13 +154,15 @@ def wave_completion(*, viewer: Any, wave: Wave) -> WaveCompletion:
         invited=len(invitations),
         rows=rows,
         by_profession=by_profession,
+        unmatched=sum(1 for inv in everything if inv.unmatched),
     )
 
 
 def invitation_by_token(*, token: str) -> Invitation:
     """The invitation behind a respondent's link. The link is the respondent's only key."""
     invitation = (
-        Invitation.objects.filter(token=token)
+        Invitation.objects.matched()
+        .filter(token=token)
         .select_related("wave__programme__organisation", "participant__person")
         .first()
     )
@@ -170,7 +178,8 @@ def invitation_key(*, token: str) -> Invitation:
     saves about a quarter of its time.
     """
     # `.order_by()` drops the model's default ordering by person name, and with it two joins.
-    invitation = Invitation.objects.filter(token=token).only("id").order_by().first()
+    # An unmatched response's token was never sent to anyone, and opens nothing.
+    invitation = Invitation.objects.matched().filter(token=token).only("id").order_by().first()
     if invitation is None:
         raise InvitationNotFound("This questionnaire link is not recognised.")
     return invitation
@@ -219,7 +228,20 @@ def invitation_statuses(*, wave: Wave) -> dict[str, str]:
     """Invited e-mail address → status, for matching imported responses to invitations."""
     return {
         email.lower(): status
-        for email, status in wave.invitations.values_list("participant__person__email", "status")
+        for email, status in wave.invitations.matched().values_list(
+            "participant__person__email", "status"
+        )
+    }
+
+
+def imported_response_ids(*, wave: Wave, source: str) -> set[str]:
+    """The survey-tool ids of the unmatched responses already imported from `source` into the wave."""
+    prefix = f"{source}:"
+    return {
+        ref.removeprefix(prefix)
+        for ref in wave.invitations.unmatched_responses()
+        .filter(import_ref__startswith=prefix)
+        .values_list("import_ref", flat=True)
     }
 
 
@@ -232,7 +254,8 @@ def completion_counts(*, viewer: Any, programme: Programme) -> dict[int, dict[st
         raise ProgrammeAccessDenied("Only the programme lead can see who has responded.")
     counts: dict[int, dict[str, int]] = {}
     rows = (
-        Invitation.objects.filter(wave__programme=programme)
+        Invitation.objects.matched()
+        .filter(wave__programme=programme)
         .order_by()
         .values_list("wave_id", "status")
         .annotate(n=Count("id"))

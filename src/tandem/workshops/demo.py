@@ -180,12 +180,11 @@ def _pulse_waves(programme: Programme, rng: random.Random) -> list[Wave]:
         level = 2.6 + (0.45 if opens > dt.date(2025, 4, 10) else 0) + 0.03 * index
         level += 0.35 if opens > dt.date(2025, 10, 2) else 0
         respond = 3 if month == 8 else 11 + rng.randint(0, 6)
-        invitations = list(wave.invitations.order_by("pk"))
+        invitations = list(wave.invitations.matched().order_by("pk"))
         for invitation in rng.sample(invitations, respond):
+            person_level = latent[invitation.participant_id or 0]
             for item_id in ("mtg1", "mtg2", "mtg3", "mtg4"):
-                value = max(
-                    1, min(5, round(level + latent[invitation.participant_id] + rng.gauss(0, 0.6)))
-                )
+                value = max(1, min(5, round(level + person_level + rng.gauss(0, 0.6))))
                 if item_id == "mtg4":
                     value = 6 - value
                 answers.append(

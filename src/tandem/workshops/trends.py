@@ -26,7 +26,7 @@ from django.utils import timezone
 from tandem.analysis.scoring import ScaleDefinition, score_items
 from tandem.disclosure.ledger import Disclosure, piece
 from tandem.surveys.instruments import get_instrument
-from tandem.surveys.models import Answer, InvitationStatus, Wave
+from tandem.surveys.models import Answer, InvitationStatus, Wave, respondent_key
 from tandem.surveys.scales import scale_definitions
 from tandem.surveys.selectors import wave_scope
 from tandem.workshops.models import AwayDay, RecurringMeeting
@@ -92,16 +92,20 @@ def _pending_reason(month: dt.date, waves: list[Wave], today: dt.date) -> str | 
 def _scores(
     waves: list[Wave], items: list[str], scales: list[ScaleDefinition]
 ) -> dict[int, dict[int, float]]:
-    """Each wave's meetings score per participant (only people with a score)."""
-    rows = list(
+    """Each wave's meetings score per respondent (only people with a score)."""
+    found = list(
         Answer.objects.filter(
             invitation__wave__in=waves,
             invitation__status=InvitationStatus.SUBMITTED,
             item_id__in=items,
             dont_know=False,
             value__isnull=False,
-        ).values_list("invitation__wave_id", "invitation__participant_id", "item_id", "value")
+        ).values_list(
+            "invitation__wave_id", "invitation_id", "invitation__participant_id", "item_id", "value"
+        )
     )
+    # Unmatched responses count under their respondent key, as in the wave's own report.
+    rows = [(wave, respondent_key(pid, pk), item, value) for wave, pk, pid, item, value in found]
     scores: dict[int, dict[int, float]] = defaultdict(dict)
     if not rows:
         return scores

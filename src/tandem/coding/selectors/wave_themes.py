@@ -21,7 +21,7 @@ from tandem.coding.selectors.codebook import CodeNode, code_nodes, flatten
 from tandem.coding.selectors.redaction import redactor_for
 from tandem.coding.selectors.sources import open_answers
 from tandem.disclosure.ledger import Disclosure, piece
-from tandem.surveys.models import InterviewNote, InvitationStatus, Wave
+from tandem.surveys.models import InterviewNote, InvitationStatus, Wave, respondent_key
 from tandem.surveys.selectors import wave_scope
 
 
@@ -39,8 +39,9 @@ SURFACE = "coding.themes"
 class Writers:
     """The participants who submitted at least one non-empty written answer to a closed wave.
 
-    `invitations` maps each one's invitation to (participant id, profession); the populations
-    are sets of participant ids (the ledger's members).
+    `invitations` maps each one's invitation to (respondent key, profession); the populations
+    are sets of respondent keys (the ledger's members: participant ids, and minus the invitation
+    id for an unmatched response, whose profession is not recorded).
     """
 
     invitations: dict[int, tuple[int, str]]
@@ -87,7 +88,10 @@ class WaveThemes:
             .distinct()
         )
         return Writers(
-            {invitation: (participant, group or "") for invitation, participant, group in rows}
+            {
+                invitation: (respondent_key(participant, invitation), group or "")
+                for invitation, participant, group in rows
+            }
         )
 
     @cached_property

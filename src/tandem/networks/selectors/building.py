@@ -126,9 +126,9 @@ def wave_networks(*, wave: Wave) -> WaveNetworks | None:
     codes = pseudonyms(programme=programme)
     members = {member.pk: member for member in roster_members(programme=programme)}
     submitted = dict(
-        Invitation.objects.filter(wave=wave, status=InvitationStatus.SUBMITTED).values_list(
-            "pk", "participant_id"
-        )
+        Invitation.objects.matched()
+        .filter(wave=wave, status=InvitationStatus.SUBMITTED)
+        .values_list("pk", "participant_id")
     )
     invited = set(Invitation.objects.filter(wave=wave).values_list("participant_id", flat=True))
     entries = list(

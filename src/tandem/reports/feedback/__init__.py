@@ -185,6 +185,7 @@ def build_feedback(wave: Wave) -> FeedbackReport:
             items=items,
             option_labels=option_labels,
             pending=scope.pending,
+            unmatched=data.unmatched,
         )
     scores = (
         score_items(data.items, data.scales)
@@ -227,4 +228,5 @@ def build_feedback(wave: Wave) -> FeedbackReport:
         items=items,
         option_labels=option_labels,
         notes=notes,
+        unmatched=data.unmatched,
     )

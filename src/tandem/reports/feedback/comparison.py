@@ -1,5 +1,9 @@
 """The comparison report: before/after on the scales two waves share, for the people matched
-across them, with who answered which wave (attrition) suppressed below k like every figure."""
+across them, with who answered which wave (attrition) suppressed below k like every figure.
+
+Unmatched responses (imported from an anonymous export) belong to no one, so they can be paired
+with nothing: they are left out of everything here except each wave's own report figures, which
+the ledger is given first as always, and the report says how many were left out."""
 
 from __future__ import annotations
 
@@ -51,6 +55,12 @@ def headcount(n: int, k: int) -> int | None:
 ATTRITION_HIDDEN = "fewer than {k}"
 
 
+def _left_out(n: int, k: int) -> int | None:
+    """Unmatched responses left out, as a report may hold them: 0 for none (nothing to say),
+    else like any headcount (None below k)."""
+    return 0 if n == 0 else headcount(n, k)
+
+
 @dataclass
 class ComparisonReport:
     before: Wave
@@ -65,6 +75,28 @@ class ComparisonReport:
     notes: list[str] = field(default_factory=list)
     network: Any = None  # tandem.networks.reports.ReportNetworkSection
     pending: str = ""  # set while either wave is open: why no change is shown yet
+    # Unmatched responses of each wave left out: 0 for none, else a headcount (None below k).
+    unmatched_before: int | None = 0
+    unmatched_after: int | None = 0
+
+    @property
+    def unmatched_left_out(self) -> str:
+        """The sentence saying how many unmatched responses were left out, or "" if none were."""
+        parts = [
+            f"{self.attrition_text(count)} from {wave.title}"
+            for count, wave in (
+                (self.unmatched_before, self.before),
+                (self.unmatched_after, self.after),
+            )
+            if count != 0
+        ]
+        if not parts:
+            return ""
+        return (
+            f"Left out: responses imported unmatched ({' and '.join(parts)}). They were "
+            "collected anonymously, so they cannot be paired with anyone's answers to the other "
+            "questionnaire; they count in their own questionnaire's feedback report."
+        )
 
     def attrition_text(self, count: int | None) -> str:
         """An attrition count as the page prints it: the number, or why it is not held."""
@@ -104,6 +136,11 @@ def _scores(data: WaveData, scales: list[ScaleDefinition]) -> pd.DataFrame:
     if data.items.empty:
         return pd.DataFrame(columns=[s.id for s in scales], dtype=float)
     return score_items(data.items, scales)
+
+
+def _people(scores: pd.DataFrame) -> pd.DataFrame:
+    """Scores of people only: unmatched responses (negative respondent keys) left out."""
+    return scores.loc[[key >= 0 for key in scores.index]]
 
 
 def _change_figures(
@@ -149,8 +186,13 @@ def build_comparison(before: Wave, after: Wave) -> ComparisonReport:
     if len(shared) < len(first.scales) or len(shared) < len(second.scales):
         notes.append("Only the scales asked in the same words in both waves are compared.")
     scopes = (wave_scope(before), wave_scope(after))
-    scores_before, scores_after = _scores(first, shared), _scores(second, shared)
+    scores_before = _people(_scores(first, shared))
+    scores_after = _people(_scores(second, shared))
     result = prepost(scores_before, scores_after, [s.id for s in shared])
+    unmatched_before, unmatched_after = (
+        _left_out(first.unmatched, k),
+        _left_out(second.unmatched, k),
+    )
     pending = next((scope.pending for scope in scopes if not scope.frozen), "")
     if pending:
         return ComparisonReport(
@@ -167,6 +209,8 @@ def build_comparison(before: Wave, after: Wave) -> ComparisonReport:
             shared_scales=[s.id for s in shared],
             notes=notes,
             pending=pending,
+            unmatched_before=unmatched_before,
+            unmatched_after=unmatched_after,
         )
     for data, scope in ((first, scopes[0]), (second, scopes[1])):
         scale_figures(data, _scores(data, data.scales), k, scope)
@@ -225,4 +269,6 @@ def build_comparison(before: Wave, after: Wave) -> ComparisonReport:
         after_only=headcount(result.attrition.after_only, k),
         shared_scales=[s.id for s in shared],
         notes=notes,
+        unmatched_before=unmatched_before,
+        unmatched_after=unmatched_after,
     )

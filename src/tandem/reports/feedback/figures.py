@@ -12,7 +12,7 @@ from tandem.analysis.anonymity import (
     SuppressionReason,
 )
 from tandem.analysis.groups import describe
-from tandem.reports.data import PROFESSION_GROUPS, WaveData
+from tandem.reports.data import PROFESSION_GROUPS, UNMATCHED, WaveData
 from tandem.surveys.models import Wave
 
 LOW_RESPONSE_RATE = 0.6
@@ -112,6 +112,19 @@ class FeedbackReport:
     themes: Any = None  # tandem.coding.selectors.CodeFrequencies
     excerpts: Any = None  # tandem.coding.selectors.ExcerptRelease
     network: Any = None  # tandem.networks.reports.ReportNetworkSection
+    # Responses imported from an anonymous export: counted in the figures above, in no response
+    # rate (they have no invitee). How many there are is no aggregate of answers; the lead knows
+    # it from the import, and the scales' n already differ from the responses counted by it.
+    unmatched: int = 0
+
+    @property
+    def unmatched_note(self) -> str:
+        """What the report says of its unmatched responses (the API's note; the page says it too)."""
+        return (
+            f"Also {self.unmatched} {'response' if self.unmatched == 1 else 'responses'} imported "
+            "unmatched (collected anonymously, with no e-mail address): counted in the results as "
+            "“Unmatched responses”, in no response rate, and left out of before/after comparisons."
+        )
 
     @property
     def suppressed_anything(self) -> bool:
@@ -124,7 +137,11 @@ class FeedbackReport:
 
 
 def _group_labels(data: WaveData) -> list[tuple[str, str]]:
+    """The groups a report's tables break results down by: the professions invited, and the
+    unmatched responses when the wave has any."""
     present = set(data.invited["profession"]) if not data.invited.empty else set()
+    if data.unmatched:
+        present.add(UNMATCHED)
     return [(value, label) for value, label in PROFESSION_GROUPS if value in present]
 
 

@@ -17,7 +17,7 @@ from tandem.analysis.anonymity import (
     suppress_table,
 )
 from tandem.disclosure.ledger import Disclosure, Scope, piece, table_with_ledger
-from tandem.reports.data import WaveData
+from tandem.reports.data import UNMATCHED, WaveData
 from tandem.reports.feedback.figures import (
     BELOW_K,
     PENDING_CELL,
@@ -28,11 +28,13 @@ from tandem.reports.feedback.figures import (
     _group_labels,
     _reason,
 )
-from tandem.surveys.models import Answer, InvitationStatus, Wave
+from tandem.surveys.models import Answer, InvitationStatus, Wave, respondent_key
 
 
 def _response_section(data: WaveData, k: int) -> tuple[list[ResponseRow], ResponseRow]:
-    groups = _group_labels(data)
+    """Who was invited and who of them responded: people only (unmatched responses have no
+    invitee, so they are left out of the rates and said apart, `FeedbackReport.unmatched`)."""
+    groups = [(value, label) for value, label in _group_labels(data) if value != UNMATCHED]
     invited = data.invited
     responded_by = {
         label: int(invited[(invited.profession == value)].submitted.sum())
@@ -212,10 +214,10 @@ def _item_distributions(
 
 
 def _dont_know(wave: Wave) -> dict[str, set[int]]:
-    """Who answered "don't know" to each question (participant ids), for the ledger and counts."""
+    """Who answered "don't know" to each question (respondent keys), for the ledger and counts."""
     found: dict[str, set[int]] = {}
-    for item_id, participant in Answer.objects.filter(
+    for item_id, invitation, participant in Answer.objects.filter(
         invitation__wave=wave, invitation__status=InvitationStatus.SUBMITTED, dont_know=True
-    ).values_list("item_id", "invitation__participant_id"):
-        found.setdefault(item_id, set()).add(participant)
+    ).values_list("item_id", "invitation_id", "invitation__participant_id"):
+        found.setdefault(item_id, set()).add(respondent_key(participant, invitation))
     return found

@@ -7,10 +7,15 @@ Three export layouts are understood, as the tools write them:
   the question's text.
 - **Qualtrics** (CSV, "Download data" with choice text or values): three header rows — the column
   ids (`StartDate` … `Q1`, `Q2_3`), the question texts, and `{"ImportId": …}` JSON; metadata columns
-  such as `ResponseId`, `Finished`, `RecipientEmail`.
+  such as `ResponseId`, `Finished`, `RecipientEmail`, and Text iQ's analysis columns after an open
+  question (`Q5 - Topics`, `Q5 - Sentiment Score`, …), which are the tool's reading, not answers.
 - **LimeSurvey** (CSV response export, question codes as headings): one header row; metadata columns
   `id`, `submitdate`, `lastpage`, `startlanguage`, `seed`, `token`, `startdate`, `datestamp`, and the
   participant attributes (`email`, `firstname`, `lastname`) when the survey used a participant list.
+
+A file collected through an anonymous link (no e-mail column, or only empty or "anonymous" cells)
+is read with `unmatched=True` and written as unmatched responses: answers to the wave that belong to
+no participant (`surveys.models.Invitation.unmatched`).
 
 Like the participant import, reading and checking (`read_responses`, `plan_response_import`) write
 nothing; `tandem.surveys.services.responses_import_commit` writes a valid plan in one transaction.
@@ -25,6 +30,8 @@ from tandem.surveys.response_import.formats import (
     LIMESURVEY_TIMING,
     MSFORMS_METADATA,
     QUALTRICS_METADATA,
+    QUALTRICS_TEXT_IQ,
+    RESPONSE_ID_COLUMNS,
     SOURCES,
     SUBMITTED_COLUMNS,
 )
@@ -48,6 +55,8 @@ __all__ = [
     "LIMESURVEY_TIMING",
     "MSFORMS_METADATA",
     "QUALTRICS_METADATA",
+    "QUALTRICS_TEXT_IQ",
+    "RESPONSE_ID_COLUMNS",
     "SOURCES",
     "SUBMITTED_COLUMNS",
     "ParsedResponses",

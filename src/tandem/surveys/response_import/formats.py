@@ -72,10 +72,24 @@ LIMESURVEY_METADATA = {
 # Per-question and per-group timing columns that LimeSurvey adds when timings are recorded.
 LIMESURVEY_TIMING = re.compile(r"^(grouptime|.*time$)", re.IGNORECASE)
 
+# Qualtrics Text iQ adds analysis columns after an open question ("Q5 - Topics", "Q5 - Sentiment
+# Score", "Q5 - Topic Hierarchy Level 1", …): the tool's reading of the answer, not a question.
+QUALTRICS_TEXT_IQ = re.compile(
+    r" - (?:parent topics|topics|sentiment|sentiment polarity|sentiment score"
+    r"|topic sentiment label|topic sentiment score|topic hierarchy level \d+)$"
+)
+
 EMAIL_COLUMNS = {
     "msforms": ("email",),
     "qualtrics": ("recipientemail", "email"),
     "limesurvey": ("email", "email address"),
+}
+# Each tool's own id for a response: kept for unmatched responses, so a second import of the same
+# export is refused rather than counted twice.
+RESPONSE_ID_COLUMNS = {
+    "msforms": ("id",),
+    "qualtrics": ("responseid",),
+    "limesurvey": ("id", "response id"),
 }
 SUBMITTED_COLUMNS = {
     "msforms": ("completion time",),
@@ -116,7 +130,7 @@ def is_metadata(source: str, column: str) -> bool:
     if source == "msforms":
         return key in MSFORMS_METADATA or key.startswith(("points - ", "feedback - "))
     if source == "qualtrics":
-        return key in QUALTRICS_METADATA
+        return key in QUALTRICS_METADATA or bool(QUALTRICS_TEXT_IQ.search(key))
     return key in LIMESURVEY_METADATA or bool(LIMESURVEY_TIMING.match(key))
 
 

@@ -5,7 +5,7 @@ writes; nothing here writes."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 from tandem.programmes.importer import ImportFileError
@@ -46,6 +46,7 @@ class PlannedResponse:
     email: str
     submitted_at: dt.datetime | None
     answers: dict[str, tuple[int | None, bool, str]]  # item id → (value, dont_know, text)
+    response_id: str = ""  # the survey tool's id (kept for unmatched responses)
 
 
 @dataclass
@@ -55,6 +56,11 @@ class ResponsePlan:
     responses: list[PlannedResponse] = field(default_factory=list)
     errors: list[ResponseError] = field(default_factory=list)
     warnings: list[ResponseError] = field(default_factory=list)
+
+    @property
+    def unmatched(self) -> bool:
+        """Anonymous responses, written as unmatched responses of the wave (no invitee)."""
+        return self.parsed.unmatched
 
     @property
     def is_valid(self) -> bool:
@@ -93,10 +99,14 @@ def plan_response_import(
     instrument: Instrument,
     mapping: Mapping[str, str],
     invited: Mapping[str, str],
+    already_imported: Collection[str] = (),
 ) -> ResponsePlan:
     """Check every cell against the instrument and every respondent against the wave's invitations.
 
-    `invited` maps each invited person's e-mail to their invitation status in this wave.
+    `invited` maps each invited person's e-mail to their invitation status in this wave. For
+    anonymous responses (`parsed.unmatched`) it is not used; instead a row needs at least one
+    answer, and a row whose survey-tool id is in `already_imported` is refused (imported twice,
+    it would be counted twice).
     """
     plan = ResponsePlan(parsed=parsed, mapping=dict(mapping), errors=list(parsed.errors))
     items = {item.id: item for item in instrument.items}
@@ -141,24 +151,38 @@ def plan_response_import(
     for source_row in parsed.rows:
         if source_row.row in bad_rows:
             continue
-        status = invited.get(source_row.email)
-        email_column = parsed.email_column
-        if status is None:
-            plan.errors.append(
-                ResponseError(
-                    source_row.row, email_column, f"{source_row.email} is not invited to this wave."
+        if parsed.unmatched:
+            if source_row.response_id and source_row.response_id in already_imported:
+                plan.errors.append(
+                    ResponseError(
+                        source_row.row,
+                        None,
+                        f"Response {source_row.response_id} has already been imported into "
+                        "this wave; importing it again would count it twice.",
+                    )
                 )
-            )
-            continue
-        if status == "submitted":
-            plan.errors.append(
-                ResponseError(
-                    source_row.row,
-                    email_column,
-                    f"{source_row.email} has already submitted answers in Tandem for this wave.",
+                continue
+        else:
+            status = invited.get(source_row.email)
+            email_column = parsed.email_column
+            if status is None:
+                plan.errors.append(
+                    ResponseError(
+                        source_row.row,
+                        email_column,
+                        f"{source_row.email} is not invited to this wave.",
+                    )
                 )
-            )
-            continue
+                continue
+            if status == "submitted":
+                plan.errors.append(
+                    ResponseError(
+                        source_row.row,
+                        email_column,
+                        f"{source_row.email} has already submitted answers in Tandem for this wave.",
+                    )
+                )
+                continue
         if not source_row.finished:
             plan.warnings.append(
                 ResponseError(
@@ -169,6 +193,7 @@ def plan_response_import(
             )
             continue
         answers: dict[str, tuple[int | None, bool, str]] = {}
+        bad_cell = False
         for item_id, column in targets.items():
             raw = source_row.values.get(column, "").strip()
             if not raw:
@@ -176,14 +201,28 @@ def plan_response_import(
             result = _value_for(instrument, items[item_id], raw)
             if isinstance(result, str):
                 plan.errors.append(ResponseError(source_row.row, column, result))
+                bad_cell = True
             else:
                 answers[item_id] = result
+        if parsed.unmatched and targets and not answers and not bad_cell:
+            # An unmatched response is nothing but its answers: an empty one would only add a
+            # respondent to the count who said nothing.
+            plan.errors.append(
+                ResponseError(
+                    source_row.row,
+                    None,
+                    "This response has no answer to any question matched to the questionnaire: "
+                    "remove the row, or check which columns are matched.",
+                )
+            )
+            continue
         plan.responses.append(
             PlannedResponse(
                 row=source_row.row,
                 email=source_row.email,
                 submitted_at=source_row.submitted_at,
                 answers=answers,
+                response_id=source_row.response_id,
             )
         )
     plan.errors.sort(key=lambda e: (e.row or 0, e.column or ""))

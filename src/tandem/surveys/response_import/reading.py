@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from tandem.programmes.importer import ImportFileError
 from tandem.surveys.response_import.formats import (
     EMAIL_COLUMNS,
+    RESPONSE_ID_COLUMNS,
     SOURCES,
     SUBMITTED_COLUMNS,
     export_table,
@@ -35,6 +36,7 @@ class SourceRow:
     submitted_at: dt.datetime | None
     finished: bool
     values: dict[str, str]  # question column → raw cell text
+    response_id: str = ""  # the tool's own id for the response, if the file has one
 
 
 @dataclass
@@ -45,6 +47,7 @@ class ParsedResponses:
     rows: list[SourceRow]
     email_column: str = "email"
     errors: list[ResponseError] = field(default_factory=list)
+    unmatched: bool = False  # read as anonymous responses, to be imported unmatched
 
     def as_dry_run(self) -> dict[str, object]:
         return {
@@ -55,8 +58,14 @@ class ParsedResponses:
         }
 
 
-def read_responses(*, data: bytes, filename: str, source: str) -> ParsedResponses:
+def read_responses(
+    *, data: bytes, filename: str, source: str, unmatched: bool = False
+) -> ParsedResponses:
     """Read an export file into respondents and their raw answers; checks the layout only.
+
+    `unmatched`: the responses were collected anonymously, so the file has no e-mail column (or
+    only empty or "anonymous" cells in it, as anonymous Forms and Qualtrics links write); a row
+    with an address is refused, since such a file can and should be imported matched.
 
     Raises ImportFileError when the file cannot be read or is not the layout `source` writes.
     """
@@ -84,11 +93,17 @@ def read_responses(*, data: bytes, filename: str, source: str) -> ParsedResponse
             raise ImportFileError(f"The column “{column}” appears twice in the header row.")
         seen_columns[normalise(column)] = index
     email_index = next((seen_columns[c] for c in EMAIL_COLUMNS[source] if c in seen_columns), None)
-    if email_index is None:
+    if email_index is None and not unmatched:
         expected = " or ".join(f"“{c}”" for c in EMAIL_COLUMNS[source])
         raise ImportFileError(
-            f"No e-mail column ({expected}) was found, so respondents cannot be matched to participants."
+            f"No e-mail column ({expected}) was found, so respondents cannot be matched to participants. "
+            "If the responses were collected anonymously, import them unmatched: they will count in "
+            "this wave's report but not in before/after comparisons."
         )
+    email_heading = header[email_index] if email_index is not None else ""
+    id_index = next(
+        (seen_columns[c] for c in RESPONSE_ID_COLUMNS[source] if c in seen_columns), None
+    )
     submitted_index = next(
         (seen_columns[c] for c in SUBMITTED_COLUMNS[source] if c in seen_columns), None
     )
@@ -105,9 +120,11 @@ def read_responses(*, data: bytes, filename: str, source: str) -> ParsedResponse
         questions=questions,
         question_texts=question_texts,
         rows=[],
-        email_column=header[email_index],
+        email_column=email_heading,
+        unmatched=unmatched,
     )
     seen_emails: dict[str, int] = {}
+    seen_ids: dict[str, int] = {}
     for offset, cells in enumerate(table[first_data:]):
         number = first_data + offset + 1
         if not any(cells):
@@ -117,24 +134,53 @@ def read_responses(*, data: bytes, filename: str, source: str) -> ParsedResponse
             return cells[index].strip() if index is not None and index < len(cells) else ""
 
         email = cell(email_index).lower()
-        if not email or email == "anonymous":
+        if email == "anonymous":
+            email = ""
+        if unmatched:
+            if email:
+                parsed.errors.append(
+                    ResponseError(
+                        number,
+                        email_heading,
+                        f"This response has an e-mail address ({email}), so it can be matched to "
+                        "its respondent: import this file without choosing “unmatched”.",
+                    )
+                )
+        elif not email:
             parsed.errors.append(
                 ResponseError(
                     number,
-                    header[email_index],
-                    "No e-mail address, so this response cannot be matched.",
+                    email_heading,
+                    "No e-mail address, so this response cannot be matched. If the whole file "
+                    "was collected anonymously, import it unmatched instead.",
                 )
             )
         elif email in seen_emails:
             parsed.errors.append(
                 ResponseError(
                     number,
-                    header[email_index],
+                    email_heading,
                     f"{email} has responded twice: also on row {seen_emails[email]}.",
                 )
             )
         else:
             seen_emails[email] = number
+        response_id = cell(id_index)
+        if response_id and source != "qualtrics" and cell(submitted_index):
+            # Forms and LimeSurvey number responses 1, 2, 3… in each form: with the completion
+            # time, the id also tells apart two forms' exports imported into the same wave.
+            response_id = f"{response_id} ({cell(submitted_index)})"
+        if unmatched and response_id:
+            if response_id in seen_ids:
+                parsed.errors.append(
+                    ResponseError(
+                        number,
+                        header[id_index] if id_index is not None else None,
+                        f"Response {response_id} appears twice: also on row {seen_ids[response_id]}.",
+                    )
+                )
+            else:
+                seen_ids[response_id] = number
         finished_text = cell(finished_index).lower()
         parsed.rows.append(
             SourceRow(
@@ -145,6 +191,7 @@ def read_responses(*, data: bytes, filename: str, source: str) -> ParsedResponse
                 if finished_index is not None
                 else True,
                 values={column: cell(index) for column, index in question_index.items()},
+                response_id=response_id,
             )
         )
     if not parsed.rows:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -16,7 +17,7 @@ from tandem.surveys.models import (
     ResponseImportMapping,
     Wave,
 )
-from tandem.surveys.response_import import ResponsePlan
+from tandem.surveys.response_import import PlannedResponse, ResponsePlan
 from tandem.surveys.services.answers import CleanAnswer, store_answer
 from tandem.surveys.services.errors import CLOSED_FOR_IMPORT, WaveClosed
 
@@ -25,6 +26,12 @@ from tandem.surveys.services.errors import CLOSED_FOR_IMPORT, WaveClosed
 class ResponsesImported:
     responses: int
     answers: int
+    unmatched: bool = False
+
+
+def import_ref(source: str, response_id: str) -> str:
+    """How an unmatched response's survey-tool id is kept on its invitation."""
+    return f"{source}:{response_id}" if response_id else ""
 
 
 @transaction.atomic
@@ -32,6 +39,8 @@ def responses_import_commit(*, wave: Wave, plan: ResponsePlan, source: str) -> R
     """Write checked responses from another survey tool, all or nothing, and remember the mapping.
 
     Each imported response counts as submitted in the wave (the tool's completion time is kept).
+    An anonymous file's responses (`plan.unmatched`) each get an unmatched invitation of their
+    own: no participant, no token ever sent, submitted at the tool's completion time.
     """
     if not plan.is_valid:
         raise ValidationError("The responses file has problems; nothing was imported.")
@@ -39,33 +48,10 @@ def responses_import_commit(*, wave: Wave, plan: ResponsePlan, source: str) -> R
     wave = Wave.objects.select_for_update().get(pk=wave.pk)
     if wave.has_closed():
         raise WaveClosed(CLOSED_FOR_IMPORT)
-    invitations = {
-        inv.participant.person.email.lower(): inv
-        for inv in wave.invitations.select_for_update().select_related("participant__person")
-    }
-    answers = 0
-    for response in plan.responses:
-        invitation = invitations[response.email]
-        if invitation.status == InvitationStatus.SUBMITTED:
-            raise ValidationError(
-                f"{response.email} submitted in Tandem while the import was being checked."
-            )
-        for item_id, (value, dont_know, text) in response.answers.items():
-            store_answer(
-                invitation,
-                item_id,
-                CleanAnswer(value=value, dont_know=dont_know, text=text, empty=False),
-                AnswerSource.IMPORT,
-            )
-            answers += 1
-        moment = (
-            timezone.make_aware(response.submitted_at) if response.submitted_at else timezone.now()
-        )
-        Invitation.objects.filter(pk=invitation.pk).update(
-            status=InvitationStatus.SUBMITTED,
-            submitted_at=moment,
-            started_at=invitation.started_at or moment,
-        )
+    if plan.unmatched:
+        answers = _write_unmatched(wave=wave, plan=plan, source=source)
+    else:
+        answers = _write_matched(wave=wave, plan=plan)
     ResponseImportMapping.objects.update_or_create(
         programme=wave.programme,
         source=source,
@@ -75,6 +61,81 @@ def responses_import_commit(*, wave: Wave, plan: ResponsePlan, source: str) -> R
     audit_record(
         action="responses.import",
         subject=wave,
-        extra={"source": source, "responses": len(plan.responses), "answers": answers},
+        extra={
+            "source": source,
+            "responses": len(plan.responses),
+            "answers": answers,
+            "unmatched": plan.unmatched,
+        },
     )
-    return ResponsesImported(responses=len(plan.responses), answers=answers)
+    return ResponsesImported(
+        responses=len(plan.responses), answers=answers, unmatched=plan.unmatched
+    )
+
+
+def _moment(response: PlannedResponse) -> dt.datetime:
+    return timezone.make_aware(response.submitted_at) if response.submitted_at else timezone.now()
+
+
+def _store(invitation: Invitation, response: PlannedResponse) -> int:
+    for item_id, (value, dont_know, text) in response.answers.items():
+        store_answer(
+            invitation,
+            item_id,
+            CleanAnswer(value=value, dont_know=dont_know, text=text, empty=False),
+            AnswerSource.IMPORT,
+        )
+    return len(response.answers)
+
+
+def _write_unmatched(*, wave: Wave, plan: ResponsePlan, source: str) -> int:
+    refs = [import_ref(source, r.response_id) for r in plan.responses if r.response_id]
+    again = set(
+        wave.invitations.unmatched_responses()
+        .filter(import_ref__in=refs)
+        .values_list("import_ref", flat=True)
+    )
+    if again:
+        raise ValidationError(
+            f"Response {sorted(again)[0].split(':', 1)[1]} was imported into this wave while the "
+            "file was being checked."
+        )
+    answers = 0
+    for response in plan.responses:
+        moment = _moment(response)
+        invitation = Invitation.objects.create(
+            wave=wave,
+            participant=None,
+            unmatched=True,
+            import_ref=import_ref(source, response.response_id),
+            status=InvitationStatus.SUBMITTED,
+            started_at=moment,
+            submitted_at=moment,
+        )
+        answers += _store(invitation, response)
+    return answers
+
+
+def _write_matched(*, wave: Wave, plan: ResponsePlan) -> int:
+    invitations = {
+        inv.participant.person.email.lower(): inv
+        for inv in wave.invitations.matched()
+        .select_for_update()
+        .select_related("participant__person")
+        if inv.participant is not None
+    }
+    answers = 0
+    for response in plan.responses:
+        invitation = invitations[response.email]
+        if invitation.status == InvitationStatus.SUBMITTED:
+            raise ValidationError(
+                f"{response.email} submitted in Tandem while the import was being checked."
+            )
+        answers += _store(invitation, response)
+        moment = _moment(response)
+        Invitation.objects.filter(pk=invitation.pk).update(
+            status=InvitationStatus.SUBMITTED,
+            submitted_at=moment,
+            started_at=invitation.started_at or moment,
+        )
+    return answers

@@ -42,6 +42,8 @@ def _send(
     failed: list[str] = []
     connection = get_connection()
     for invitation in invitations:
+        if invitation.participant is None:
+            continue  # an unmatched response: the callers ask for matched() invitations only
         person = invitation.participant.person
         body = render_to_string(
             template,
@@ -87,9 +89,13 @@ def invitations_send(
     *, wave: Wave, base_url: str | None = None, resend: bool = False
 ) -> SendResult:
     """E-mail each invited person their own link (those not yet sent one, unless `resend`)."""
-    invitations = wave.invitations.filter(
-        participant__person__erased_at__isnull=True, participant__left_on__isnull=True
-    ).select_related("participant__person", "wave__programme")
+    # `matched()`: an unmatched response has no one to write to (and `erased_at__isnull` alone
+    # would let it through, on the outer join to a missing person).
+    invitations = (
+        wave.invitations.matched()
+        .filter(participant__person__erased_at__isnull=True, participant__left_on__isnull=True)
+        .select_related("participant__person", "wave__programme")
+    )
     if not resend:
         invitations = invitations.filter(sent_at__isnull=True)
     return _send(
@@ -106,7 +112,8 @@ def invitations_remind(*, wave: Wave, base_url: str | None = None) -> SendResult
     if not wave.is_open():
         raise WaveClosed("Reminders can only be sent while the wave is open.")
     invitations = (
-        wave.invitations.exclude(status=InvitationStatus.SUBMITTED)
+        wave.invitations.matched()
+        .exclude(status=InvitationStatus.SUBMITTED)
         .filter(participant__person__erased_at__isnull=True, participant__left_on__isnull=True)
         .select_related("participant__person", "wave__programme")
     )

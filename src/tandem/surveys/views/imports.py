@@ -44,6 +44,7 @@ def responses_upload(request: HttpRequest, slug: str, wave_id: int) -> HttpRespo
         request.session[f"responses-{token}"] = {
             "filename": data["file"].name,
             "source": data["source"],
+            "unmatched": bool(data.get("unmatched")),
         }
         return token
 
@@ -87,10 +88,16 @@ def responses_map(request: HttpRequest, slug: str, wave_id: int, token: uuid.UUI
     context: dict[str, Any] = {
         "filename": upload["filename"],
         "source": upload["source"],
+        "unmatched": upload.get("unmatched", False),
         "page_title": "Import responses",
     }
     try:
-        parsed = read_responses(data=data, filename=upload["filename"], source=upload["source"])
+        parsed = read_responses(
+            data=data,
+            filename=upload["filename"],
+            source=upload["source"],
+            unmatched=upload.get("unmatched", False),
+        )
     except ImportFileError as exc:
         default_storage.delete(path)
         return wave_page(
@@ -124,6 +131,7 @@ def responses_map(request: HttpRequest, slug: str, wave_id: int, token: uuid.UUI
             instrument=instrument,
             mapping=upload["mapping"],
             invited=selectors.invitation_statuses(wave=wave),
+            already_imported=selectors.imported_response_ids(wave=wave, source=upload["source"]),
         )
         if action == "confirm" and plan.is_valid:
             try:
@@ -138,7 +146,8 @@ def responses_map(request: HttpRequest, slug: str, wave_id: int, token: uuid.UUI
             messages.success(
                 request,
                 f"Imported {result.responses} responses ({result.answers} answers) "
-                f"from {upload['filename']}.",
+                f"from {upload['filename']}"
+                + (" as unmatched responses." if result.unmatched else "."),
             )
             return redirect("surveys:wave", slug=slug, wave_id=wave.pk)
         context["plan"] = plan
