@@ -155,7 +155,15 @@ class DemoProgramme:
 
 @transaction.atomic
 def seed_demo(*, password: str = DEFAULT_PASSWORD) -> DemoProgramme:
-    """Build the demo programme from nothing (call on an empty database, or after `demo_reset`)."""
+    """Build the demo programme from nothing (call on an empty database, or after `demo_reset`).
+
+    No side door: every write is a service the pages and commands call — `organisation_create`
+    (the organisation pages, `tandem org create`), `programme_create` (which `programme_start`
+    and `programme_copy` save through), the participant import's `locality_get_or_create`,
+    `service_get_or_create`, `person_upsert` and `participant_add`, the pair form's `pair_create`
+    and the milestone form's `milestone_create`; each app's demo step uses its own services.
+    The demo's dates are its own (a programme that began in January 2025), not a template's.
+    """
     organisation = services.organisation_create(
         name=DEMO_ORGANISATION, short_name="Riverside and Fells"
     )

@@ -106,7 +106,13 @@ def programme_create(
     end_date: dt.date,
     min_group_size: int = 5,
     description: str = "",
+    min_text_group_size: int | None = None,
+    retention_months: int | None = None,
+    template_id: str = "",
+    actor: Any = None,
 ) -> Programme:
+    """Save a new programme (checked, audited): the one write every way of making a programme
+    goes through — the start and copy pages and commands (tandem.programmes.setup) and the demo."""
     programme = Programme(
         organisation=organisation,
         name=name.strip(),
@@ -115,10 +121,21 @@ def programme_create(
         end_date=end_date,
         min_group_size=min_group_size,
         description=description,
+        template_id=template_id,
     )
+    if min_text_group_size is not None:
+        programme.min_text_group_size = min_text_group_size
+    if retention_months is not None:
+        programme.retention_months = retention_months
     programme.full_clean()
     programme.save()
-    audit_record(action="programme.create", subject=programme)
+    audit_record(
+        actor=actor,
+        action="programme.create",
+        subject=programme,
+        programme=programme,
+        extra={"template_id": template_id} if template_id else None,
+    )
     return programme
 
 

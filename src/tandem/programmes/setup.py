@@ -34,7 +34,7 @@ from tandem.programmes.models import (
     Role,
 )
 from tandem.programmes.plans import UnknownTemplate, plan_for, programme_template
-from tandem.programmes.services import _user_for, participant_add
+from tandem.programmes.services import _user_for, participant_add, programme_create
 from tandem.registry import programme_copy_steps, programme_plan_steps
 
 
@@ -125,6 +125,23 @@ def _milestone_errors(programme: Programme, days: list[tuple[str, dt.date, dt.da
     )
 
 
+def _save(programme: Programme, actor: Any) -> Programme:
+    """Through services.programme_create, the write the demo uses too (no side door)."""
+    return programme_create(
+        organisation=programme.organisation,
+        name=programme.name,
+        slug=programme.slug,
+        start_date=programme.start_date,
+        end_date=programme.end_date,
+        min_group_size=programme.min_group_size,
+        description=programme.description,
+        min_text_group_size=programme.min_text_group_size,
+        retention_months=programme.retention_months,
+        template_id=programme.template_id,
+        actor=actor,
+    )
+
+
 @transaction.atomic
 def programme_start(
     *,
@@ -184,14 +201,7 @@ def programme_start(
     ):
         raise ValidationError({"end_date": problem})
     programme.full_clean()
-    programme.save()
-    audit_record(
-        actor=actor,
-        action="programme.create",
-        subject=programme,
-        programme=programme,
-        extra={"template_id": template.id},
-    )
+    programme = _save(programme, actor)
     Milestone.objects.bulk_create(
         Milestone(
             programme=programme,
@@ -251,8 +261,7 @@ def programme_copy(
         retention_months=source.retention_months,
         template_id=source.template_id,
     )
-    programme.full_clean()
-    programme.save()
+    programme = _save(programme, actor)
     milestones = list(Milestone.objects.filter(programme=source))
     Milestone.objects.bulk_create(
         Milestone(
