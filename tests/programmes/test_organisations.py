@@ -181,3 +181,21 @@ def test_services_are_renamed_moved_and_retired_not_deleted(superuser_client, de
     assert "Memory Service" not in services_offered
     detail = superuser_client.get(f"{base}/").content.decode()
     assert "Retired" in detail
+
+
+def test_a_retired_service_cannot_be_paired(demo) -> None:
+    from django.core.exceptions import ValidationError
+
+    from tandem.programmes.models import Pair, Participant
+    from tandem.programmes.org_services import service_retire
+
+    pair = Pair.objects.filter(programme=demo.programme).select_related("service").first()
+    doctor, manager, service = pair.doctor, pair.manager, pair.service
+    services.pair_delete(pair=pair)
+    service_retire(service=service)
+    service.refresh_from_db()
+    with pytest.raises(ValidationError, match="has been retired"):
+        services.pair_create(
+            programme=demo.programme, service=service, doctor=doctor, manager=manager
+        )
+    assert Participant.objects.filter(pk=doctor.pk).exists()

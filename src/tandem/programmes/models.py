@@ -344,6 +344,8 @@ def pair_errors(
     Kept beside the model so that the form, the importer and `Pair.clean` say the same thing.
     """
     errors: dict[str, str] = {}
+    if service is not None and service.retired_at is not None:
+        errors["service"] = f"The service “{service.name}” has been retired."
     if doctor is not None and doctor.person.profession != Profession.DOCTOR:
         errors["doctor"] = (
             f"{doctor.person.name} is recorded as {doctor.person.get_profession_display().lower()}, "
