@@ -375,3 +375,18 @@ def test_any_bytes_give_a_plan_or_a_clear_file_error_never_a_crash(demo, data: b
         problems = [] if str(exc) else ["a file error without a message"]
     assert problems == []
     assert snapshot() == before
+
+
+def test_a_retired_service_is_refused_by_row(demo) -> None:
+    from django.utils import timezone
+
+    Service.objects.filter(name="Liaison Psychiatry").update(retired_at=timezone.now())
+    plan = plan_for(
+        demo,
+        csv_bytes(
+            "Dr Rae Roe,rae.roe@riverside-fells.example,doctor,senior,Riverside South,"
+            "Liaison Psychiatry,participant,"
+        ),
+    )
+    assert [(e.row, e.column) for e in plan.errors] == [(2, "service")]
+    assert "has been retired" in plan.errors[0].message

@@ -70,6 +70,16 @@ def check_places(programme: Programme, plan: ImportPlan) -> None:
                 new_localities.setdefault(row.locality.lower(), row.locality)
             continue
         known = services.get(row.service.lower())
+        if known is not None and known.retired_at is not None:
+            plan.errors.append(
+                RowError(
+                    row.row,
+                    "service",
+                    f"The service “{known.name}” has been retired: restore it on the "
+                    "organisation's page first, or give the service that replaced it.",
+                )
+            )
+            continue
         if known is not None:
             if row.locality and row.locality.lower() != known.locality.name.lower():
                 plan.errors.append(
