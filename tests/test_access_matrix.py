@@ -11,7 +11,9 @@ someone decides who may see it. For each URL it checks:
   hidden from that role);
 - a role in the rule reaches the page (a status below 400, or the rule's `ok` statuses);
 - the other programme's lead, using their own programme's slug with this programme's object ids,
-  gets 404: objects are fetched within the programme, never by a bare id.
+  gets 404: objects are fetched within the programme, never by a bare id;
+- an administrator of another organisation gets 404 on every page of this programme and of this
+  organisation, also through their own organisation's address with this one's object ids.
 
 Adding a URL: add `"app:name": Rule(...)` below. `roles` are those who may use it; `method` is how
 the test calls it (POST endpoints are called with an empty form, which must not pass the
@@ -158,11 +160,13 @@ RULES: dict[str, Rule] = {
         for what in ("locality", "service")
         for action in ("retire", "restore")
     },
-    # Superusers only: adding an organisation and granting who administers one.
+    # Superusers only: adding an organisation (403 for anyone else), and granting who administers
+    # one (404 for those who do not administer it, like every organisation page; 403 for its
+    # own administrators, tests/programmes/test_organisations.py).
     "programmes:organisation_new": r(programme=False),
-    "programmes:administrator_add": r(args=("org",), programme=False),
+    "programmes:administrator_add": r(args=("org",), programme=False, denied=404),
     "programmes:administrator_remove": r(
-        args=("org", "administrator_id"), programme=False, method="POST"
+        args=("org", "administrator_id"), programme=False, method="POST", denied=404
     ),
     # People, by the lead: add and invite, change a role, record a leaving, invite again.
     "programmes:person_new": r(LEAD, args=("slug",)),
@@ -465,6 +469,10 @@ def world(demo: Any) -> World:
     member = ParticipantFactory(programme=other)
     people = {**{role: email_for(name) for role, name in CLIENT_EMAILS.items()}}
     people["outsider"] = other_lead.person.email
+    other_admin, _ = get_user_model().objects.get_or_create(email="other-org-admin@example.org")
+    OrganisationAdministrator.objects.get_or_create(
+        organisation=other.organisation, user=other_admin
+    )
     api_tokens = {
         role: api_token_create(
             user=get_user_model().objects.get(email=email), name="Matrix", days=30
@@ -479,6 +487,8 @@ def world(demo: Any) -> World:
             "milestone_id": milestone.pk,
             "pair_id": pair.pk,
             "participant_id": member.pk,
+            "org": other.organisation.slug,
+            "org_admin_email": other_admin.email,
         },
         api_tokens=api_tokens,
     )
@@ -579,6 +589,21 @@ def _check(name: str, rule: Rule, world: World, clients: dict[str, Client]) -> l
             if status not in {403, 404}:
                 problems.append(f"another programme's object through own slug: {status}")
 
+    bound_to = {arg.partition("=")[0] for arg in rule.args} & {"slug", "org"}
+    if bound_to and not rule.public and not rule.api:
+        status, _ = _call(clients["org_outsider"], rule, url)
+        if status != 404:
+            problems.append(f"another organisation's administrator: {status}, expected 404")
+        if (
+            "org" in bound_to
+            and len(rule.args) > 1
+            and not any(a.endswith("uuid") for a in rule.args)
+        ):
+            crossed = dict(world.values, org=world.other_values["org"])
+            status, _ = _call(clients["org_outsider"], rule, _url(name, rule, crossed))
+            if status != 404:
+                problems.append(f"this organisation's object through their own: {status}")
+
     for role in (LEAD, SPONSOR, COACH, PARTICIPANT):
         if role in rule.roles or rule.public:
             continue
@@ -615,6 +640,7 @@ def test_access_matrix(world: World) -> None:
     """One pass over every rule; each URL's requests are rolled back before the next URL."""
     clients = {role: _client(email_for(person)) for role, person in CLIENT_EMAILS.items()}
     clients["outsider"] = _client(world.other_values["lead_email"])
+    clients["org_outsider"] = _client(world.other_values["org_admin_email"])
     problems: list[str] = []
     for name in sorted(RULES):
         # Log-out (and a timed-out session) replace a client's cookie: restore them with the data.

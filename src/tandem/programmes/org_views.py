@@ -211,8 +211,9 @@ def service_add(request: HttpRequest, org: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def administrator_add(request: HttpRequest, org: str) -> HttpResponse:
-    _require_superuser(request)
+    # Another organisation's administrator is told "not found" before "not allowed".
     organisation = organisation_for(viewer=request.user, slug=org)
+    _require_superuser(request)
 
     def page(form: Form) -> HttpResponse:
         return render_page(
@@ -241,7 +242,6 @@ def administrator_add(request: HttpRequest, org: str) -> HttpResponse:
 @login_required
 @require_POST
 def administrator_remove(request: HttpRequest, org: str, administrator_id: int) -> HttpResponse:
-    _require_superuser(request)
     organisation = organisation_for(viewer=request.user, slug=org)
     grant = OrganisationAdministrator.objects.filter(
         organisation=organisation, pk=administrator_id
@@ -250,6 +250,7 @@ def administrator_remove(request: HttpRequest, org: str, administrator_id: int) 
         from tandem.programmes.organisations import OrganisationNotFound
 
         raise OrganisationNotFound("No such administrator.")
+    _require_superuser(request)
     org_setup.administrator_revoke(grant=grant, actor=request.user)
     messages.success(request, f"{grant.user.email} no longer sets up {organisation.name}.")
     return redirect("programmes:organisation", org=organisation.slug)
