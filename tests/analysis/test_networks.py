@@ -690,3 +690,23 @@ def test_bridging_counts_only_doctor_manager_ties_when_named() -> None:
     # Without naming the two groups, any two professions count: 4 ties of 30 − 3 × 2 = 24.
     anyone = network_summary(net, group="profession", permutations=0)
     assert anyone["bridging"]["density_between"] == pytest.approx(4 / 24)
+
+
+def test_communities_of_the_network_that_hung_networkx_louvain() -> None:
+    # networkx 3.6's louvain_communities moved nodes back and forth for ever on this network
+    # (two gains equal but for rounding); communities now come from igraph's multilevel.
+    pairs = [(0, 1), (0, 2), (0, 5), (0, 6), (1, 2), (1, 4), (1, 5), (1, 6), (3, 4), (3, 6)]
+    edges = [(f"p{a}", f"p{b}") for a, b in pairs]
+    net = net_of(
+        edges, {f"p{i}": "doctor" if i % 2 else "manager" for i in range(7)}, directed=False
+    )
+    summary = network_summary(net, group="group", permutations=0)
+    membership = summary["communities"]["membership"]
+    graph = nx.Graph(edges)
+    parts: dict[int, set[str]] = {}
+    for person, label in membership.items():
+        parts.setdefault(label, set()).add(person)
+    assert summary["communities"]["modularity"] == pytest.approx(
+        nx.community.modularity(graph, parts.values())
+    )
+    assert summary["communities"]["modularity"] > 0

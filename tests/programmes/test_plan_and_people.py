@@ -237,7 +237,7 @@ def test_someone_who_leaves_drops_out_of_waves_not_yet_open_and_of_reminders(
     page = lead_client.get(f"/programmes/{programme.slug}/people/{person.pk}/").content.decode()
     assert "left the programme on" in page
     listing = lead_client.get(f"/programmes/{programme.slug}/people/").content.decode()
-    assert "Dr Ben Hartley</a> <strong class=\"nhsuk-tag nhsuk-tag--grey\">Left " in listing
+    assert 'Dr Ben Hartley</a> <strong class="nhsuk-tag nhsuk-tag--grey">Left ' in listing
 
 
 def test_the_last_lead_cannot_leave_or_change_role(demo, lead_client) -> None:

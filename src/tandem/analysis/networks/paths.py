@@ -92,6 +92,21 @@ def betweenness_scale(n: int, directed: bool) -> float:
     return 1.0 / ((n - 1) * (n - 2)) if directed else 2.0 / ((n - 1) * (n - 2))
 
 
+def multilevel_membership(ix: Indexed, *, seed: int) -> list[int]:
+    """Louvain communities (Blondel et al. 2008) of the undirected network, by igraph."""
+    import igraph as ig
+
+    undirected = igraph_graph(ix, directed=False) if ix.directed else igraph_graph(ix)
+    # igraph draws from Python's `random` by default; a private generator keeps it seeded
+    # without disturbing anyone else's random numbers.
+    ig.set_random_number_generator(random.Random(seed))
+    try:
+        clustering = undirected.community_multilevel()
+    finally:
+        ig.set_random_number_generator(random)
+    return list(clustering.membership)
+
+
 def path_indices(ix: Indexed, *, backend: str, sample: int | None, seed: int) -> dict[str, Any]:
     """Betweenness, closeness, transitivity and Louvain communities, by the chosen library."""
     n = ix.n
@@ -117,12 +132,15 @@ def path_indices(ix: Indexed, *, backend: str, sample: int | None, seed: int) ->
             membership = list(range(n))
             modularity = None
         else:
-            found = nx.community.louvain_communities(undirected, seed=seed)
+            # Louvain by igraph's C implementation in both backends: networkx 3.6's pure-Python
+            # `louvain_communities` can move nodes back and forth for ever when two gains differ
+            # only by rounding (a 7-person network hung a CI run); igraph compares with a
+            # tolerance. The modularity is still networkx's, of the partition returned.
+            membership = multilevel_membership(ix, seed=seed)
+            found = [
+                {v for v in range(n) if membership[v] == label} for label in sorted(set(membership))
+            ]
             modularity = float(nx.community.modularity(undirected, found))
-            membership = [0] * n
-            for label, community in enumerate(found):
-                for person in community:
-                    membership[person] = label
         return {
             "betweenness": [float(between[v]) for v in range(n)],
             "closeness": [float(close[v]) for v in range(n)],
@@ -154,16 +172,7 @@ def path_indices(ix: Indexed, *, backend: str, sample: int | None, seed: int) ->
         membership = list(range(n))
         modularity = None
     else:
-        import igraph as ig
-
-        # igraph draws from Python's `random` by default; a private generator keeps it seeded
-        # without disturbing anyone else's random numbers.
-        ig.set_random_number_generator(random.Random(seed))
-        try:
-            clustering = undirected.community_multilevel()
-        finally:
-            ig.set_random_number_generator(random)
-        membership = list(clustering.membership)
+        membership = multilevel_membership(ix, seed=seed)
         modularity = float(undirected.modularity(membership))
     return {
         "betweenness": between_list,
