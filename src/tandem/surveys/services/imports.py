@@ -120,7 +120,7 @@ def _write_matched(*, wave: Wave, plan: ResponsePlan) -> int:
     invitations = {
         inv.participant.person.email.lower(): inv
         for inv in wave.invitations.matched()
-        .select_for_update()
+        .select_for_update(of=("self",))
         .select_related("participant__person")
         if inv.participant is not None
     }
