@@ -177,23 +177,41 @@ def _describe(violations: list[Violation], address: str) -> str:
     return "\n".join(lines)
 
 
-def assert_accessible(page: Page, *, false_positives: Sequence[FalsePositive] = ()) -> None:
-    """Fail with every WCAG 2.2 A/AA violation axe-core finds on the page as it is now.
+class AccessibilityError(AssertionError):
+    """axe-core's findings on one page, described rule by rule and element by element."""
 
-    `false_positives` names findings proven wrong on this page; each must still be reported
-    (see FalsePositive), and nothing else may be.
+
+def check_accessible(
+    page: Page, *, false_positives: Sequence[FalsePositive] = (), optional: bool = False
+) -> None:
+    """Raise AccessibilityError with every WCAG 2.2 A/AA violation axe-core finds on the page.
+
+    `false_positives` names findings proven wrong on this page; unless `optional` (a walk over
+    many pages, where each allowance applies only to the pages that have such an element), each
+    must still be reported (see FalsePositive), and nothing else may be.
     """
     # A form post redirects; wait until the page it lands on has loaded before injecting axe.
     page.wait_for_load_state("load")
     audit = _violations if _scripts_run(page) else _violations_of_snapshot
     violations = audit(page, false_positives)
     failing = [v for v in violations if v["nodes"]]
-    assert not failing, _describe(failing, page.url)
+    if failing:
+        raise AccessibilityError(_describe(failing, page.url))
+    if optional:
+        return
     still_reported = {v["id"] for v in violations if v["allowed"]}
     stale = [a for a in false_positives if a.rule not in still_reported]
-    assert not stale, "axe-core no longer reports these on {}; remove the allowance: {}".format(
-        page.url, "; ".join(f"{a.rule} on {a.selector}" for a in stale)
-    )
+    if stale:
+        raise AccessibilityError(
+            "axe-core no longer reports these on {}; remove the allowance: {}".format(
+                page.url, "; ".join(f"{a.rule} on {a.selector}" for a in stale)
+            )
+        )
+
+
+def assert_accessible(page: Page, *, false_positives: Sequence[FalsePositive] = ()) -> None:
+    """Fail with every WCAG 2.2 A/AA violation axe-core finds on the page as it is now."""
+    check_accessible(page, false_positives=false_positives)
 
 
 def log_in(page: Page, live_server: LiveServer, email: str, password: str = PASSWORD) -> None:
