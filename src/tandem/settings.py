@@ -114,7 +114,6 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "tandem.api",
-    "ninja",  # only for its offline API docs page (templates and static files)
     "django_tasks",
     "django_tasks_db",
 ]
@@ -322,6 +321,20 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# Drawn charts, kept under a hash of their specification (tandem.charts.to_svg): shared by every
+# process on this machine, so a report's charts are drawn once. Several app servers point
+# TANDEM_CHART_CACHE_DIR at shared storage or configure a shared cache here instead.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "charts": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(
+            Path(os.environ.get("TANDEM_CHART_CACHE_DIR", VAR_DIR / "cache" / "charts"))
+        ),
+        "TIMEOUT": 60 * 60 * 24 * 90,  # unused drawings go after 90 days
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    },
+}
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # E-mail: console output unless an SMTP host is configured.

@@ -76,7 +76,7 @@ def build_api(*, urls_namespace: str = "api-v1") -> NinjaAPI:
         auth=api_auth(),
         urls_namespace=urls_namespace,
         openapi_url="/openapi.json",
-        docs_url="/docs",
+        docs_url=None,  # drawn by tandem.api.reference instead
     )
     # Selectors raise Django's 404 and 403 subclasses with messages written for people; the API
     # passes those messages on rather than ninja's generic "Not Found".

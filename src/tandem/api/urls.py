@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.urls import URLPattern, include, path, re_path
 
+from tandem.api import views
 from tandem.api.main import build_api
 
 api = build_api()
@@ -42,6 +43,8 @@ api_patterns, api_app_name, api_namespace = api.urls
 for pattern in api_patterns:
     if isinstance(pattern, URLPattern):
         pattern.callback = _json_method_not_allowed(pattern.callback)
+# Tandem draws the documentation page itself (accessible, no scripts): ninja's Swagger UI is off.
+api_patterns = [*api_patterns, path("docs", views.api_docs, name="openapi-view")]
 
 urlpatterns = [
     path("api/v1/", include((api_patterns, api_app_name), namespace=api_namespace)),

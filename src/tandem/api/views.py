@@ -15,6 +15,16 @@ from django.views.decorators.http import require_http_methods
 from tandem.accounts.two_factor import second_factor_owed
 from tandem.api import selectors, services
 from tandem.api.forms import TokenForm
+from tandem.api.reference import api_reference
+
+
+def api_docs(request: HttpRequest) -> HttpResponse:
+    """The API's documentation, drawn from its OpenAPI description (see tandem.api.reference)."""
+    return render(
+        request,
+        "api/reference.jinja",
+        {"reference": api_reference(), "page_title": "Tandem API"},
+    )
 
 
 def _crumbs(*extra: tuple[str, str]) -> list[dict[str, str]]:
