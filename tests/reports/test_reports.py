@@ -274,15 +274,29 @@ def test_a_cached_pdf_is_rebuilt_when_a_quotation_is_withdrawn_or_its_writer_era
     assert fingerprint(baseline) not in {first, second}
 
 
-def test_while_the_pdf_is_being_made_the_page_says_so(
+def test_while_the_pdf_is_being_made_the_page_says_so_and_never_refreshes_itself(
     lead_client, demo, baseline, settings
 ) -> None:
+    from tandem.audit.models import AuditEvent
+    from tandem.reports.tasks import build_report_pdf
+
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     response = lead_client.get(url(demo, baseline, "pdf/"))
     assert response.status_code == 202
     html = response.content.decode()
     assert "Preparing the PDF" in html
-    assert re.search(r'<meta http-equiv="refresh" content="5">', html)
+    # No meta refresh (WCAG 2.2.1): a link to check again, and a script that only asks.
+    assert "http-equiv" not in html
+    assert re.search(r'<a href="[^"]*/pdf/" data-pdf-download>Check again', html)
+    assert "tandem/pdf-status" in html
+    # What the script asks: ready or not, as JSON, handing over nothing and auditing nothing.
+    downloads = AuditEvent.objects.filter(action="report.download").count()
+    assert lead_client.get(url(demo, baseline, "pdf/?status")).json() == {"status": "pending"}
+    build_report_pdf.call(ReportPDF.objects.get(wave=baseline).pk)
+    status = lead_client.get(url(demo, baseline, "pdf/?status"))
+    assert status["Content-Type"] == "application/json"
+    assert status.json() == {"status": "ready"}
+    assert AuditEvent.objects.filter(action="report.download").count() == downloads
 
 
 def test_the_pdf_text_holds_the_report(demo, baseline, tmp_path) -> None:

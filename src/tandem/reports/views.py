@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -97,7 +97,13 @@ def _report_pdf(
     request: HttpRequest, access: Access, record: ReportPDF, *, filename: str, back: str
 ) -> HttpResponseBase:
     """The report's PDF once the worker has made it (audited, streamed from storage), else a
-    page saying it is being made (202) or could not be (500)."""
+    page saying it is being made (202) or could not be (500).
+
+    `?status` answers only whether it is ready, as JSON, for the pending page's script: it hands
+    over nothing, so it is not audited as a download."""
+    if "status" in request.GET:
+        ready = record.status == PdfStatus.READY and bool(record.file)
+        return JsonResponse({"status": "ready" if ready else record.status})
     if record.status == PdfStatus.READY and record.file:
         # Not `audited_download`: that takes the bytes, and a stored PDF is streamed from storage.
         with transaction.atomic():
@@ -117,7 +123,12 @@ def _report_pdf(
     return page(
         request,
         "reports/pdf_pending.jinja",
-        {"back": back, "record": record, "page_title": "Preparing the PDF"},
+        {
+            "back": back,
+            "record": record,
+            "status_url": f"{request.path}?status",
+            "page_title": "Preparing the PDF",
+        },
         access=access,
         status=202 if record.status == PdfStatus.PENDING else 500,
     )
