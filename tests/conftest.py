@@ -13,11 +13,22 @@ from .factories import PASSWORD, ParticipantFactory, ProgrammeFactory
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="session")
+def chart_cache_dir(tmp_path_factory: Any) -> Any:
+    """Drawn charts are kept by a hash of their specification, so sharing them between tests
+    is exact (the same figures give the same drawing) and saves drawing them again."""
+    return tmp_path_factory.mktemp("chart-cache")
+
+
 @pytest.fixture(autouse=True)
-def _fast_and_isolated(settings: Any, tmp_path: Any) -> None:
+def _fast_and_isolated(settings: Any, tmp_path: Any, chart_cache_dir: Any) -> None:
     # MD5 only in tests: the demo hashes ~30 passwords per test otherwise.
     settings.PASSWORD_HASHERS = FAST_HASHERS
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.CACHES = {
+        **settings.CACHES,
+        "charts": {**settings.CACHES["charts"], "LOCATION": str(chart_cache_dir)},
+    }
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # Background tasks run at once in tests; the database worker is exercised separately.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -7,10 +7,14 @@ another's charts to borrow a colour (docs/style.md).
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
+import json
 import re
 from typing import Any
 
 import vl_convert
+from django.core.cache import caches
 
 FONT = "Arial, Liberation Sans, Helvetica, sans-serif"
 NHS_BLUE = "#005eb8"
@@ -27,9 +31,38 @@ def configure(chart: Any) -> Any:
     )
 
 
+# Bump when `_draw` changes what it makes of the same specification (a new vl-convert is a new
+# key by itself).
+DRAWING_VERSION = "1"
+_VL_CONVERT = importlib.metadata.version("vl-convert-python")
+
+
 def to_svg(chart: Any) -> str:
-    """The chart as an SVG fragment that can sit inside HTML (no XML prolog)."""
-    svg = vl_convert.vegalite_to_svg(chart.to_dict())
+    """The chart as an SVG fragment that can sit inside HTML (no XML prolog).
+
+    Drawing is the slow part of a report page (vl-convert takes 0.1–0.5 s a chart), so each
+    drawing is kept in the "charts" cache under a hash of the chart's full specification, data
+    included: the same figures are drawn once, by whichever process asks first (the worker warms
+    a report when its wave closes or is released), and a change in any figure is a new key, so a
+    kept drawing can never be out of date. Altair's schema check is skipped: vl-convert refuses an
+    invalid specification anyway, and the check cost more than drawing a small chart.
+    """
+    spec = chart.to_dict(validate=False) if hasattr(chart, "to_dict") else chart
+    text = json.dumps(spec, sort_keys=True, separators=(",", ":"), default=str)
+    key = (
+        "svg:"
+        + hashlib.sha256(f"{DRAWING_VERSION}|{_VL_CONVERT}|{text}".encode()).hexdigest()
+    )
+    cache = caches["charts"]
+    svg: str | None = cache.get(key)
+    if svg is None:
+        svg = _draw(spec)
+        cache.set(key, svg)
+    return svg
+
+
+def _draw(spec: dict[str, Any]) -> str:
+    svg = vl_convert.vegalite_to_svg(spec)
     svg = re.sub(r"^<\?xml[^>]*>\s*", "", svg)
     # A layer with nothing to draw (every bar suppressed below k, say) is still written as a
     # "graphics-symbol" group with no content and no name, which screen readers announce as an

@@ -161,6 +161,23 @@ def omega_total(fit: OneFactorFit) -> float:
 
 
 def _omega_or_reason(covariance: np.ndarray) -> tuple[float | None, str | None]:
+    # The fit is the slow part of a report (tens of ms a scale) and a pure function of the
+    # matrix, so it is kept per process under the matrix's exact bytes: a report shown again
+    # fits nothing again, and any change in any answer is a different matrix.
+    key = (covariance.shape, np.ascontiguousarray(covariance, dtype=np.float64).tobytes())
+    if key in _OMEGA_MEMO:
+        return _OMEGA_MEMO[key]
+    result = _omega_uncached(covariance)
+    if len(_OMEGA_MEMO) >= 512:
+        _OMEGA_MEMO.pop(next(iter(_OMEGA_MEMO)))
+    _OMEGA_MEMO[key] = result
+    return result
+
+
+_OMEGA_MEMO: dict[tuple[tuple[int, ...], bytes], tuple[float | None, str | None]] = {}
+
+
+def _omega_uncached(covariance: np.ndarray) -> tuple[float | None, str | None]:
     if covariance.shape[0] < 3:
         return (
             None,

@@ -41,3 +41,39 @@ def build_report_pdf(report_pdf_id: int) -> None:
     record.status = PdfStatus.READY
     record.finished_at = timezone.now()
     record.save(update_fields=["file", "status", "finished_at"])
+
+
+@task()
+def draw_report_charts(wave_id: int) -> None:
+    """Draw a wave's report charts ahead of its readers (into the "charts" cache, see
+    tandem.charts.to_svg): the feedback report, and its comparison with each earlier wave it
+    can be compared with. Run when a wave closes or its report is released, so that the first
+    reader after release does not wait for the drawing."""
+    from tandem.reports.charts import comparison_charts, feedback_charts
+    from tandem.reports.feedback import build_comparison, build_feedback
+    from tandem.reports.selectors import comparable
+    from tandem.surveys.models import Wave
+
+    wave = Wave.objects.select_related("programme").filter(pk=wave_id).first()
+    if wave is None or not wave.has_closed():
+        return
+    feedback_charts(build_feedback(wave))
+    earlier = Wave.objects.filter(programme=wave.programme, opens_on__lt=wave.opens_on)
+    for before in earlier:
+        if before.has_closed() and comparable(before, wave) is None:
+            comparison_charts(build_comparison(before, wave))
+
+
+def draw_charts_after_close_or_release(
+    sender: object, instance: object, update_fields: frozenset[str] | None = None, **kwargs: object
+) -> None:
+    """post_save of a wave: queue `draw_report_charts` once its closing or release commits."""
+    from django.conf import settings
+    from django.db import transaction
+
+    if not update_fields or not {"closed_at", "released_at"} & set(update_fields):
+        return
+    if not getattr(settings, "TANDEM_DRAW_REPORTS_AHEAD", True):
+        return
+    wave_id = instance.pk  # type: ignore[attr-defined]
+    transaction.on_commit(lambda: draw_report_charts.enqueue(wave_id))
