@@ -23,7 +23,9 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
     home = Path(tempfile.mkdtemp(prefix="tandem-bench-"))
-    os.environ.update(TANDEM_HOME=str(home), TANDEM_SECRET_KEY="bench", DJANGO_SETTINGS_MODULE="tandem.settings")
+    os.environ.update(
+        TANDEM_HOME=str(home), TANDEM_SECRET_KEY="bench", DJANGO_SETTINGS_MODULE="tandem.settings"
+    )
     os.environ.pop("DATABASE_URL", None)
     import django
 
@@ -50,7 +52,10 @@ def main() -> None:
         analysed = time.perf_counter()
         charts = feedback_charts(report)
         drawn = time.perf_counter()
-        html = render_to_string("reports/feedback_print.jinja", {"report": report, "charts": charts, "generated": timezone.now()})
+        html = render_to_string(
+            "reports/feedback_print.jinja",
+            {"report": report, "charts": charts, "generated": timezone.now()},
+        )
         document = HTML(string=html).render()
         pages = len(document.pages)
         document.write_pdf()

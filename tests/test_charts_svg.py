@@ -79,3 +79,44 @@ def test_closing_or_releasing_a_wave_queues_its_drawing_after_the_commit(
         services.wave_release(wave=wave, actor=None)
         assert queued == []  # nothing before the commit: the worker must see the new state
     assert set(queued) == {wave.pk}
+
+
+def test_a_report_s_kept_charts_are_the_charts_its_figures_draw(demo) -> None:
+    from tandem.reports import charts as report_charts
+    from tandem.reports.feedback import build_comparison, build_feedback
+    from tandem.surveys.models import Wave
+
+    baseline = Wave.objects.get(programme=demo.programme, title="Baseline stock take")
+    repeat = Wave.objects.get(programme=demo.programme, title="Repeat stock take")
+    report = build_feedback(baseline)
+    for _ in range(2):  # drawn, then kept
+        kept = report_charts.feedback_charts(report)
+        assert kept["means"] == to_svg(report_charts.scale_means_spec(report))
+        assert kept["heatmap"] == to_svg(report_charts.heatmap_spec(report))
+        assert kept["items"] and all(
+            svg == to_svg(report_charts.item_bars_spec(report, title))
+            for title, svg in kept["items"].items()
+        )
+    comparison = build_comparison(baseline, repeat)
+    assert report_charts.comparison_charts(comparison)["change"] == to_svg(
+        report_charts.change_spec(comparison)
+    )
+
+
+def test_charts_with_different_figures_are_kept_apart(monkeypatch) -> None:
+    from tandem import charts
+
+    built: list[object] = []
+
+    def chart(inputs):  # type: ignore[no-untyped-def]
+        built.append(inputs)
+        frame = pd.DataFrame(inputs["rows"])
+        return alt.Chart(frame).mark_bar().encode(x="mean:Q", y="scale:N") if len(frame) else None
+
+    one = {"rows": [{"scale": "Trust", "mean": 3.5}]}
+    other = {"rows": [{"scale": "Trust", "mean": 3.6}]}
+    first = charts.drawn("test.bars", one, chart)
+    assert charts.drawn("test.bars", one, chart) == first and len(built) == 1
+    assert charts.drawn("test.bars", other, chart) != first and len(built) == 2
+    assert charts.drawn("test.bars", {"rows": []}, chart) is None  # nothing to draw
+    assert charts.drawn("test.bars", {"rows": []}, chart) is None and len(built) == 3

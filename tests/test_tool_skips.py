@@ -22,8 +22,21 @@ def test_needs_postgresql():
 def _run(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
     (tmp_path / "test_skipping.py").write_text(SKIPPING, encoding="utf-8")
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "tests.tool_skips", "-p", "no:django",
-         "-p", "no:randomly", "-q", "-c", os.devnull, str(tmp_path)],
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "tests.tool_skips",
+            "-p",
+            "no:django",
+            "-p",
+            "no:randomly",
+            "-q",
+            "-c",
+            os.devnull,
+            str(tmp_path),
+        ],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT), **env},
         capture_output=True,

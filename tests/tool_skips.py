@@ -44,7 +44,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         return
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:
-        reporter.write_sep("=", "tests skipped for a missing tool (TANDEM_NO_TOOL_SKIPS=1)", red=True)
+        reporter.write_sep(
+            "=", "tests skipped for a missing tool (TANDEM_NO_TOOL_SKIPS=1)", red=True
+        )
         for line in _missing:
             reporter.write_line(line)
     session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -7,10 +7,14 @@ another's charts to borrow a colour (docs/style.md).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.metadata
+import importlib.util
 import json
 import re
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import vl_convert
@@ -49,16 +53,44 @@ def to_svg(chart: Any) -> str:
     """
     spec = chart.to_dict(validate=False) if hasattr(chart, "to_dict") else chart
     text = json.dumps(spec, sort_keys=True, separators=(",", ":"), default=str)
-    key = (
-        "svg:"
-        + hashlib.sha256(f"{DRAWING_VERSION}|{_VL_CONVERT}|{text}".encode()).hexdigest()
-    )
+    key = "svg:" + hashlib.sha256(f"{DRAWING_VERSION}|{_VL_CONVERT}|{text}".encode()).hexdigest()
     cache = caches["charts"]
     svg: str | None = cache.get(key)
     if svg is None:
         svg = _draw(spec)
         cache.set(key, svg)
     return svg
+
+
+def drawn(name: str, inputs: Any, chart: Callable[[Any], Any]) -> str | None:
+    """`to_svg(chart(inputs))`, or None when `chart` has nothing to draw — kept by `inputs`.
+
+    Building the specification with Altair costs more than looking a drawing up (a report's
+    dozen charts took 0.1–0.2 s), so a chart whose figures (`inputs`: plain JSON-able data,
+    everything `chart` reads) were drawn before is not built again. The key also holds the
+    source of this module and of `chart`'s module, so a change to how charts are drawn draws
+    them again rather than serving the old look.
+    """
+    text = json.dumps(inputs, sort_keys=True, separators=(",", ":"), default=str)
+    code = _source_hash(chart.__module__)
+    key = "chart:" + hashlib.sha256(f"{name}|{code}|{text}".encode()).hexdigest()
+    cache = caches["charts"]
+    svg: str | None = cache.get(key)
+    if svg is None:
+        spec = chart(inputs)
+        svg = to_svg(spec) if spec is not None else ""
+        cache.set(key, svg)
+    return svg or None
+
+
+@functools.cache
+def _source_hash(module: str) -> str:
+    digest = hashlib.sha256(_VL_CONVERT.encode())
+    for name in (__name__, module):
+        source = importlib.util.find_spec(name)
+        origin = source.origin if source is not None else None
+        digest.update(Path(origin).read_bytes() if origin else name.encode())
+    return digest.hexdigest()[:16]
 
 
 def _draw(spec: dict[str, Any]) -> str:

@@ -236,6 +236,7 @@ def test_sampling_every_source_gives_exact_betweenness() -> None:
 
 def test_communities_align_with_clubs_by_sklearns_nmi() -> None:
     from sklearn import metrics  # installed with pingouin, which Tandem depends on
+
     summary = network_summary(karate(), group="club", permutations=0)
     membership = summary["communities"]["membership"]
     club = {str(v): d["club"] for v, d in nx.karate_club_graph().nodes(data=True)}

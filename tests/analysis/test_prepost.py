@@ -342,3 +342,20 @@ def test_long_data_with_too_few_matched_people_on_every_scale_is_refused() -> No
         AnalysisInputError, match=r"Fewer than 2 people .* on every scale \(trust: 1, voice: 1\)"
     ):
         prepost_long(data, "person", "wave", "1", "2", ["trust", "voice"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.floats(0.0, 1.0), st.sampled_from([0.0, 0.01, 0.04, 0.5, 1.0])),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_holm_adjustment_is_statsmodels_multipletests_holm(p_values: list[float]) -> None:
+    from statsmodels.stats.multitest import multipletests
+
+    from tandem.analysis.prepost import holm_adjusted
+
+    reference = multipletests(np.array(p_values), alpha=0.05, method="holm")[1]
+    np.testing.assert_allclose(holm_adjusted(np.array(p_values)), reference, rtol=0, atol=1e-15)

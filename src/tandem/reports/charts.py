@@ -11,12 +11,16 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from tandem.charts import NHS_BLUE, NHS_DARK_GREY, WIDTH, configure, to_svg
+from tandem.charts import NHS_BLUE, NHS_DARK_GREY, WIDTH, configure, drawn
 from tandem.reports.evaluation import EvaluationReport
 from tandem.reports.feedback import ComparisonReport, FeedbackReport
 
 
 def scale_means_spec(report: FeedbackReport) -> Any:
+    return _means_chart(_means_inputs(report))
+
+
+def _means_inputs(report: FeedbackReport) -> dict[str, Any]:
     rows = [
         {
             "scale": s.title,
@@ -27,6 +31,11 @@ def scale_means_spec(report: FeedbackReport) -> Any:
         for s in report.scales
         if s.overall.shown
     ]
+    return {"rows": rows}
+
+
+def _means_chart(inputs: dict[str, Any]) -> Any:
+    rows = inputs["rows"]
     if not rows:
         return None
     data = pd.DataFrame(rows)
@@ -51,6 +60,10 @@ def scale_means_spec(report: FeedbackReport) -> Any:
 
 
 def heatmap_spec(report: FeedbackReport) -> Any:
+    return _heatmap_chart(_heatmap_inputs(report))
+
+
+def _heatmap_inputs(report: FeedbackReport) -> dict[str, Any]:
     rows = []
     for scale in report.scales:
         for group in report.groups:
@@ -65,10 +78,14 @@ def heatmap_spec(report: FeedbackReport) -> Any:
                     else "hidden",
                 }
             )
-    if not rows or not report.groups:
+    return {"rows": rows, "groups": list(report.groups), "order": [s.title for s in report.scales]}
+
+
+def _heatmap_chart(inputs: dict[str, Any]) -> Any:
+    rows, groups, order = inputs["rows"], inputs["groups"], inputs["order"]
+    if not rows or not groups:
         return None
     data = pd.DataFrame(rows)
-    order = [s.title for s in report.scales]
     base = alt.Chart(data).encode(
         y=alt.Y("scale:N", sort=order, title=None),
         x=alt.X("group:N", title=None, axis=alt.Axis(orient="top")),
@@ -85,16 +102,18 @@ def heatmap_spec(report: FeedbackReport) -> Any:
         )
     )
     text = base.mark_text(fontSize=12).encode(text="label:N", color=alt.value("#212b32"))
-    return configure(
-        (cells + text).properties(width=110 * len(report.groups), height=26 * len(order))
-    )
+    return configure((cells + text).properties(width=110 * len(groups), height=26 * len(order)))
 
 
 def item_bars_spec(report: FeedbackReport, scale_title: str) -> Any:
     """Diverging stacked bars: disagreement left of zero, agreement right, the middle split."""
-    labels = report.option_labels
+    return _item_bars_chart(_item_bars_inputs(report, scale_title))
+
+
+def _item_bars_inputs(report: FeedbackReport, scale_title: str) -> dict[str, Any]:
+    labels = list(report.option_labels)
     if len(labels) < 3:
-        return None
+        return {"rows": [], "labels": labels}
     middle = len(labels) // 2 if len(labels) % 2 else None
     rows = []
     for item in report.items:
@@ -115,6 +134,11 @@ def item_bars_spec(report: FeedbackReport, scale_title: str) -> Any:
                 }
             )
             start += share
+    return {"rows": rows, "labels": labels}
+
+
+def _item_bars_chart(inputs: dict[str, Any]) -> Any:
+    rows, labels = inputs["rows"], inputs["labels"]
     if not rows:
         return None
     data = pd.DataFrame(rows)
@@ -143,6 +167,10 @@ def item_bars_spec(report: FeedbackReport, scale_title: str) -> Any:
 
 
 def change_spec(report: ComparisonReport) -> Any:
+    return _change_chart(_change_inputs(report))
+
+
+def _change_inputs(report: ComparisonReport) -> dict[str, Any]:
     rows = [
         {
             "scale": row.title,
@@ -154,6 +182,11 @@ def change_spec(report: ComparisonReport) -> Any:
         for row in report.rows
         if row.hidden is None and row.mean_diff is not None and row.ci_low is not None
     ]
+    return {"rows": rows}
+
+
+def _change_chart(inputs: dict[str, Any]) -> Any:
+    rows = inputs["rows"]
     if not rows:
         return None
     data = pd.DataFrame(rows)
@@ -197,22 +230,27 @@ def change_spec(report: ComparisonReport) -> Any:
 
 
 def feedback_charts(report: FeedbackReport) -> dict[str, Any]:
+    """The feedback report's charts as SVG, each drawn once per distinct figures (`drawn`)."""
     charts: dict[str, Any] = {}
-    for name, spec in (("means", scale_means_spec(report)), ("heatmap", heatmap_spec(report))):
-        if spec is not None:
-            charts[name] = to_svg(spec)
+    for name, inputs, chart in (
+        ("means", _means_inputs(report), _means_chart),
+        ("heatmap", _heatmap_inputs(report), _heatmap_chart),
+    ):
+        svg = drawn(f"reports.{name}", inputs, chart)
+        if svg is not None:
+            charts[name] = svg
     items: dict[str, str] = {}
     for scale in report.scales:
-        spec = item_bars_spec(report, scale.title)
-        if spec is not None:
-            items[scale.title] = to_svg(spec)
+        svg = drawn("reports.items", _item_bars_inputs(report, scale.title), _item_bars_chart)
+        if svg is not None:
+            items[scale.title] = svg
     charts["items"] = items
     return charts
 
 
 def comparison_charts(report: ComparisonReport) -> dict[str, Any]:
-    spec = change_spec(report)
-    return {"change": to_svg(spec)} if spec is not None else {}
+    svg = drawn("reports.change", _change_inputs(report), _change_chart)
+    return {"change": svg} if svg is not None else {}
 
 
 def evaluation_charts(report: EvaluationReport) -> dict[str, Any]:

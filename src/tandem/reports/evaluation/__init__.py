@@ -42,7 +42,6 @@ from tandem.reports.evaluation.report import (
 )
 from tandem.reports.evaluation.sections import (
     _coaching,
-    _network,
     _outcomes,
     _participation,
     _workshops,
@@ -101,7 +100,8 @@ def build_evaluation(*, viewer: Any, programme: Programme) -> EvaluationReport:
         comparison_missing=missing,
         dose=_frozen_dose(programme),
         can_freeze=pair is not None,
-        network=_network(pair),
+        # The comparison report's own network section: the same two waves, drawn once.
+        network=comparison.network if comparison is not None else None,
         workshops=_workshops(viewer=viewer, programme=programme),
         outcomes=_outcomes(viewer=viewer, programme=programme),
     )

@@ -152,12 +152,3 @@ def _outcomes(*, viewer: Any, programme: Programme) -> OutcomeSection | None:
         improved=sum(1 for shift in shifts if shift.improvement_after_start),
         concern=sum(1 for shift in shifts if shift.concern_after_start),
     )
-
-
-def _network(pair: tuple[Wave, Wave] | None) -> Any:
-    """The comparison report's network section for the two stock takes compared (k-suppressed)."""
-    if pair is None:
-        return None
-    from tandem.networks.reports import comparison_network_section
-
-    return comparison_network_section(*pair)
