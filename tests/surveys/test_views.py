@@ -78,6 +78,40 @@ def test_autosave_stores_one_answer_and_answers_in_json(client: Client, invitati
     assert bad.status_code == 400 and bad.json()["saved"] is False
 
 
+def test_autosave_changes_clears_and_marks_the_page_to_resume_at_in_few_statements(
+    client: Client, invitation
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = f"/s/{invitation.token}/autosave/"
+    client.post(url, {"item": "comm1", "value": "2"})
+    invitation.refresh_from_db()
+    assert invitation.status == InvitationStatus.IN_PROGRESS
+    assert invitation.current_section == "communication"
+    first = Answer.objects.get(invitation=invitation, item_id="comm1")
+    # A changed answer: the invitation read and locked, the answer upserted; nothing else (the
+    # savepoints are the test's transaction, a BEGIN and COMMIT outside tests).
+    with CaptureQueriesContext(connection) as statements:
+        assert client.post(url, {"item": "comm1", "value": "dont_know"}).json()["saved"]
+    sql = [q["sql"].split()[0] for q in statements.captured_queries]
+    assert [s for s in sql if s not in ("SAVEPOINT", "RELEASE")] == ["SELECT", "INSERT"], sql
+    changed = Answer.objects.get(invitation=invitation, item_id="comm1")
+    assert (changed.pk, changed.value, changed.dont_know) == (first.pk, None, True)
+    assert changed.updated_at >= first.updated_at
+    # Moving to the next page is remembered for the start page's "continue where you left off".
+    client.post(url, {"item": "trust1", "value": "4"})
+    invitation.refresh_from_db()
+    assert invitation.current_section == "trust"
+    # An emptied answer is removed, not stored empty.
+    client.post(url, {"item": "comm1", "value": ""})
+    assert not Answer.objects.filter(invitation=invitation, item_id="comm1").exists()
+    assert client.post(url, {"item": "no_such", "value": "1"}).status_code == 400
+    assert (
+        client.post("/s/not-a-token/autosave/", {"item": "comm1", "value": "1"}).status_code == 404
+    )
+
+
 def test_double_submit_creates_one_submission_and_shows_thanks(client: Client, invitation) -> None:
     client.post(page(invitation, "communication"), {"comm1": "5"})
     first = client.post(f"/s/{invitation.token}/submit/", follow=True)

@@ -12,6 +12,7 @@ One module per area — `waves` (and their interview notes), `invitations` (the 
 from tandem.surveys.services.answers import (
     MAX_OPEN_ANSWER_CHARS,
     CleanAnswer,
+    answer_autosave,
     answer_save,
     check_writable,
     clean_answer,
@@ -46,6 +47,7 @@ __all__ = [
     "ResponsesImported",
     "SendResult",
     "WaveClosed",
+    "answer_autosave",
     "answer_save",
     "check_writable",
     "clean_answer",

@@ -98,8 +98,10 @@ def lock_invitation(invitation: Invitation) -> Invitation:
 
     A submit racing an autosave must not let the autosave land after the submission.
     """
+    # OF self: PostgreSQL's FOR UPDATE would otherwise lock the joined wave and programme rows
+    # as well, and every respondent of a wave would wait for every other (bench/RESULTS.md).
     return (
-        Invitation.objects.select_for_update()
+        Invitation.objects.select_for_update(of=("self",))
         .select_related("wave__programme")
         .get(pk=invitation.pk)
     )
@@ -117,6 +119,59 @@ def answer_save(*, invitation: Invitation, item_id: str, value: str | int | None
         raise ValidationError(f"This questionnaire has no question “{item_id}”.") from exc
     answer = clean_answer(instrument=instrument, item=item, raw=value)
     store_answer(invitation, item.id, answer, AnswerSource.WEB)
+    section = instrument.section_of(item.id)
+    mark_started(invitation, section.id if section else None)
+    return answer
+
+
+@transaction.atomic
+def answer_autosave(*, token: str, item_id: str, value: str | int | None) -> CleanAnswer:
+    """`answer_save` for the autosave request, in one read and one write.
+
+    Autosave is the busiest request Tandem serves (one per answer a respondent gives). The
+    invitation is found by its token and locked in the same statement — only its own row
+    (FOR UPDATE OF on PostgreSQL; SQLite's write transaction holds the database), so a submit
+    racing this autosave still waits — and the answer is stored with one
+    INSERT … ON CONFLICT DO UPDATE on the once-per-item constraint. The invitation is written
+    only when the respondent starts or moves to another page.
+    """
+    from tandem.surveys.selectors import InvitationNotFound
+
+    invitation = (
+        Invitation.objects.matched()
+        .select_for_update(of=("self",))
+        .select_related("wave")
+        .order_by()
+        .filter(token=token)
+        .first()
+    )
+    if invitation is None:
+        raise InvitationNotFound("This questionnaire link is not recognised.")
+    check_writable(invitation)
+    instrument = invitation.wave.instrument
+    try:
+        item = instrument.item(item_id)
+    except KeyError as exc:
+        raise ValidationError(f"This questionnaire has no question “{item_id}”.") from exc
+    answer = clean_answer(instrument=instrument, item=item, raw=value)
+    if answer.empty:
+        Answer.objects.filter(invitation=invitation, item_id=item.id).delete()
+    else:
+        Answer.objects.bulk_create(
+            [
+                Answer(
+                    invitation=invitation,
+                    item_id=item.id,
+                    value=answer.value,
+                    dont_know=answer.dont_know,
+                    text=answer.text,
+                    source=AnswerSource.WEB,
+                )
+            ],
+            update_conflicts=True,
+            unique_fields=["invitation", "item_id"],
+            update_fields=["value", "dont_know", "text", "source", "updated_at"],
+        )
     section = instrument.section_of(item.id)
     mark_started(invitation, section.id if section else None)
     return answer

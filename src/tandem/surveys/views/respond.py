@@ -196,12 +196,9 @@ def respond_section(request: HttpRequest, token: str, section_id: str) -> HttpRe
 @require_POST
 def respond_autosave(request: HttpRequest, token: str) -> JsonResponse:
     """One answer, saved as it changes (JavaScript only; the form's own button saves the page)."""
-    invitation = selectors.invitation_key(token=token)
     item_id = request.POST.get("item", "")
     try:
-        services.answer_save(
-            invitation=invitation, item_id=item_id, value=request.POST.get("value")
-        )
+        services.answer_autosave(token=token, item_id=item_id, value=request.POST.get("value"))
     except services.AlreadySubmitted as exc:
         return JsonResponse({"saved": False, "error": exc.messages[0]}, status=409)
     except services.WaveClosed as exc:
