@@ -184,8 +184,11 @@ def _database() -> dict[str, Any]:
         ) from exc
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # IMMEDIATE transactions plus WAL and a busy timeout: concurrent respondents queue for the
-        # write lock instead of failing with "database is locked" (STACK.md).
-        config["CONN_MAX_AGE"] = 0
+        # write lock instead of failing with "database is locked" (STACK.md). Connections are
+        # kept between requests (each gunicorn worker is one thread): opening one and running the
+        # PRAGMAs again cost 1.5 ms of a 5 ms autosave (bench/RESULTS.md, "Connection reuse").
+        config["CONN_MAX_AGE"] = 60
+        config["CONN_HEALTH_CHECKS"] = True
         config["OPTIONS"] = {
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,

@@ -68,9 +68,7 @@ class Walk:
             where = f"{visit.path} (linked from {visit.found_on or 'the start'})"
             if visit.status >= 500:
                 found.append(f"{self.role}: {where} answered {visit.status}")
-            elif (visit.status in (403, 404) and visit.found_on) or (
-                visit.status >= 400 and visit.found_on
-            ):
+            elif visit.status >= 400 and visit.found_on:  # 403, 404: shown, not followable
                 found.append(f"{self.role}: a link to {where} answers {visit.status}")
         for page in self.pages:
             if page.status not in (200, 202):
