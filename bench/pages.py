@@ -23,6 +23,7 @@ reported with the downloads, apart from the pages.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import platform
@@ -49,7 +50,12 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--per-pattern", type=int, default=2)
     parser.add_argument("--no-chart-cache", action="store_true")
+    parser.add_argument("--no-gc-freeze", action="store_true")
     parser.add_argument("--json", type=Path, help="write every timing here")
+    parser.add_argument(
+        "--roles",
+        help="only these demo roles, comma-separated words of their names (e.g. lead,coach)",
+    )
     args = parser.parse_args()
 
     home = Path(tempfile.mkdtemp(prefix="tandem-bench-pages-"))
@@ -105,15 +111,25 @@ def main() -> None:
 
     users = get_user_model().objects
     roles = [*demo_logins(), ("Not logged in", "")]
+    if args.roles:
+        wanted = [word.strip().lower() for word in args.roles.split(",")]
+        roles = [(r, e) for r, e in roles if any(w in r.lower() for w in wanted)]
     timings: dict[str, dict[str, list[float]]] = {}
     kinds: dict[str, str] = {}
+    walked = []
     for role, email in roles:
         client = Client()
         if email:
             client.force_login(users.get(email=email))
         fetch = client_fetcher(client)
         found = walk(role, fetch, per_pattern=args.per_pattern, check_per_pattern=0)
-        pages = [v for v in found.visits if v.full and v.status < 400]
+        walked.append((role, fetch, [v for v in found.visits if v.full and v.status < 400]))
+    # What tandem.wsgi does in each gunicorn worker once it has loaded: long-lived objects are
+    # left out of the garbage collector's full collections (--no-gc-freeze: as before issue 17).
+    if not args.no_gc_freeze:
+        gc.collect()
+        gc.freeze()
+    for role, fetch, pages in walked:
         per_pattern: dict[str, list[float]] = defaultdict(list)
         for _ in range(args.repeats):
             for visit in pages:
@@ -132,7 +148,8 @@ def main() -> None:
 
     database = "PostgreSQL" if args.postgres else "SQLite"
     print(
-        f"# Page server time, {database}, {'no chart cache' if args.no_chart_cache else 'chart cache'}"
+        f"# Page server time, {database}, {'no chart cache' if args.no_chart_cache else 'chart cache'}, "
+        f"{'no gc.freeze' if args.no_gc_freeze else 'gc.freeze'}"
         f" — {platform.node()}, {os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}"
     )
     print(
