@@ -25,7 +25,6 @@ takes `api=True`, so that it is called with a bearer token as scripts call it.
 from __future__ import annotations
 
 import copy
-import json
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -52,7 +51,6 @@ from tandem.programmes.models import (
     Participant,
     Role,
 )
-from tandem.reports import charts
 from tandem.surveys import services as survey_services
 from tandem.surveys.models import Answer, InterviewNote, Invitation, InvitationStatus, Wave
 from tandem.workshops import services as workshop_services
@@ -620,24 +618,11 @@ def _check(name: str, rule: Rule, world: World, clients: dict[str, Client]) -> l
     return [f"{name} ({url}): {p}" for p in problems]
 
 
-@pytest.fixture
-def charts_drawn_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each role's request draws the same report charts: draw each one once (speed only)."""
-    draw = charts.to_svg
-    drawn: dict[str, str] = {}
-
-    def to_svg(chart: Any) -> str:
-        key = json.dumps(chart.to_dict(), sort_keys=True, default=str)
-        if key not in drawn:
-            drawn[key] = draw(chart)
-        return drawn[key]
-
-    monkeypatch.setattr(charts, "to_svg", to_svg)
-
-
-@pytest.mark.usefixtures("charts_drawn_once")
 def test_access_matrix(world: World) -> None:
-    """One pass over every rule; each URL's requests are rolled back before the next URL."""
+    """One pass over every rule; each URL's requests are rolled back before the next URL.
+
+    Each role's request draws the same report charts; tandem.charts keeps each drawing, so
+    they are drawn once."""
     clients = {role: _client(email_for(person)) for role, person in CLIENT_EMAILS.items()}
     clients["outsider"] = _client(world.other_values["lead_email"])
     clients["org_outsider"] = _client(world.other_values["org_admin_email"])

@@ -23,6 +23,7 @@ from tandem.demo import email_for
 from tandem.reports import charts
 
 from .crawl import crawl, digest
+from .disclosure.harness import stubbed_drawn
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "pages.json"
 # The audit log lists the reads the crawl itself makes, with their times: it moves by design.
@@ -58,7 +59,7 @@ def pages_by_role(demo: Any) -> dict[str, dict[str, str]]:
 
 
 def test_every_demo_page_says_what_it_said(demo, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(charts, "to_svg", _chart)
+    monkeypatch.setattr(charts, "drawn", stubbed_drawn(_chart))
     now = pages_by_role(demo)
     if os.environ.get("TANDEM_UPDATE_SNAPSHOT"):
         SNAPSHOT.parent.mkdir(exist_ok=True)

@@ -174,6 +174,18 @@ def chart_stub(chart: Any) -> str:
     return f"<svg><desc>chart {hashlib.sha256(spec.encode()).hexdigest()[:16]}</desc></svg>"
 
 
+def stubbed_drawn(stub: Any) -> Any:
+    """A stand-in for `tandem.charts.drawn` (as the report charts import it) that builds each
+    chart's specification from its figures, as the real one does, and hands it to `stub`
+    instead of drawing it — and keeps nothing, so no stand-in reaches the shared chart cache."""
+
+    def drawn(name: str, inputs: Any, chart: Any) -> str | None:
+        spec = chart(inputs)
+        return stub(spec) if spec is not None else None
+
+    return drawn
+
+
 # ---------------------------------------------------------------------------------------------
 # The scenario: the demo, plus a scope of each kind still open with a few answers in it
 # ---------------------------------------------------------------------------------------------

@@ -331,7 +331,7 @@ def quick_charts(monkeypatch: pytest.MonkeyPatch) -> None:
     Every figure still comes from the same code; a remembered result is returned only for an
     identical input, so nothing that would move can stay still.
     """
-    monkeypatch.setattr(charts, "to_svg", harness.chart_stub)
+    monkeypatch.setattr(charts, "drawn", harness.stubbed_drawn(harness.chart_stub))
     from tandem.analysis import reliability as reliability_module
     from tandem.reports import feedback
 

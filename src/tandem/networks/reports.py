@@ -129,6 +129,11 @@ def wave_network_section(
     wave: Wave, *, surface: str = "reports.feedback"
 ) -> ReportNetworkSection | None:
     """The section for one wave's feedback report; None if its questionnaire has no roster."""
+    with selectors.shared_builds():
+        return _wave_network_section(wave, surface)
+
+
+def _wave_network_section(wave: Wave, surface: str) -> ReportNetworkSection | None:
     data = selectors.wave_networks(wave=wave)
     if data is None:
         return None
@@ -177,6 +182,13 @@ def comparison_network_section(
     1 to k − 1 from either wave's respondents. The maps are each wave's own, with the ties gained
     and lost among the people drawn on both.
     """
+    with selectors.shared_builds():
+        return _comparison_network_section(before, after, surface)
+
+
+def _comparison_network_section(
+    before: Wave, after: Wave, surface: str
+) -> ReportNetworkSection | None:
     first, second = selectors.wave_networks(wave=before), selectors.wave_networks(wave=after)
     if first is None or second is None:
         return None

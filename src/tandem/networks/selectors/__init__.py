@@ -32,6 +32,7 @@ from tandem.networks.selectors.building import (
     pseudonyms,
     roster_members,
     roster_section_of,
+    shared_builds,
     wave_networks,
 )
 from tandem.networks.selectors.ego import EgoNetwork, EgoTie, EgoWave, ego_network
@@ -130,6 +131,7 @@ __all__ = [
     "require_analyst",
     "roster_members",
     "roster_section_of",
+    "shared_builds",
     "singled_out",
     "wave_indices",
     "wave_networks",

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -116,9 +119,38 @@ def _locality(participant: Participant) -> str:
     return service.locality.name if service is not None else "Trust-wide"
 
 
+_SHARED: ContextVar[dict[int, WaveNetworks | None] | None] = ContextVar(
+    "tandem_wave_networks", default=None
+)
+
+
+@contextmanager
+def shared_builds() -> Iterator[None]:
+    """Within this block each wave's networks are built once: a report section asks for the same
+    waves several times (its own, and every closed wave again for the map rules). Only for the
+    length of one section's drawing, so nothing built here outlives the request."""
+    if _SHARED.get() is not None:
+        yield
+        return
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
 def wave_networks(*, wave: Wave) -> WaveNetworks | None:
     """The wave's networks (None if its questionnaire has no roster). No permission check: callers
     are the selectors below, the reports and the demo."""
+    shared = _SHARED.get()
+    if shared is None:
+        return _wave_networks(wave)
+    if wave.pk not in shared:
+        shared[wave.pk] = _wave_networks(wave)
+    return shared[wave.pk]
+
+
+def _wave_networks(wave: Wave) -> WaveNetworks | None:
     section = roster_section_of(wave)
     if section is None:
         return None
