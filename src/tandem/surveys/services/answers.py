@@ -137,16 +137,17 @@ def answer_autosave(*, token: str, item_id: str, value: str | int | None) -> Cle
     """
     from tandem.surveys.selectors import InvitationNotFound
 
-    invitation = (
-        Invitation.objects.matched()
-        .select_for_update(of=("self",))
-        .select_related("wave")
-        .order_by()
-        .filter(token=token)
-        .first()
-    )
-    if invitation is None:
-        raise InvitationNotFound("This questionnaire link is not recognised.")
+    try:
+        # `.get`, not `.first()`: no ORDER BY (the model's ordering joins the person) nor LIMIT.
+        invitation = (
+            Invitation.objects.matched()
+            .select_for_update(of=("self",))
+            .select_related("wave")
+            .order_by()
+            .get(token=token)
+        )
+    except Invitation.DoesNotExist:
+        raise InvitationNotFound("This questionnaire link is not recognised.") from None
     check_writable(invitation)
     instrument = invitation.wave.instrument
     try:
