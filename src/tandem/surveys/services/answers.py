@@ -62,20 +62,33 @@ def clean_answer(*, instrument: Instrument, item: Item, raw: str | int | None) -
 
 
 def store_answer(invitation: Invitation, item_id: str, answer: CleanAnswer, source: str) -> None:
-    """Store (or, when empty, remove) one answer: an upsert, so a replay stores it once."""
+    """Store (or, when empty, remove) one answer: one INSERT … ON CONFLICT DO UPDATE on the
+    once-per-item constraint, so a replay stores it once and a change needs no read first."""
     if answer.empty:
         Answer.objects.filter(invitation=invitation, item_id=item_id).delete()
         return
-    Answer.objects.update_or_create(
-        invitation=invitation,
-        item_id=item_id,
-        defaults={
-            "value": answer.value,
-            "dont_know": answer.dont_know,
-            "text": answer.text,
-            "source": source,
-        },
+    Answer.objects.bulk_create(
+        [
+            Answer(
+                invitation=invitation,
+                item_id=item_id,
+                value=answer.value,
+                dont_know=answer.dont_know,
+                text=answer.text,
+                source=source,
+            )
+        ],
+        update_conflicts=True,
+        unique_fields=["invitation", "item_id"],
+        update_fields=["value", "dont_know", "text", "source", "updated_at"],
     )
+
+
+def _item(instrument: Instrument, item_id: str) -> Item:
+    try:
+        return instrument.item(item_id)
+    except KeyError as exc:
+        raise ValidationError(f"This questionnaire has no question “{item_id}”.") from exc
 
 
 def mark_started(invitation: Invitation, section_id: str | None) -> None:
@@ -110,18 +123,7 @@ def lock_invitation(invitation: Invitation) -> Invitation:
 @transaction.atomic
 def answer_save(*, invitation: Invitation, item_id: str, value: str | int | None) -> CleanAnswer:
     """Store one answer (an autosave). Idempotent: the same request twice stores one answer."""
-    invitation = lock_invitation(invitation)
-    check_writable(invitation)
-    instrument = invitation.wave.instrument
-    try:
-        item = instrument.item(item_id)
-    except KeyError as exc:
-        raise ValidationError(f"This questionnaire has no question “{item_id}”.") from exc
-    answer = clean_answer(instrument=instrument, item=item, raw=value)
-    store_answer(invitation, item.id, answer, AnswerSource.WEB)
-    section = instrument.section_of(item.id)
-    mark_started(invitation, section.id if section else None)
-    return answer
+    return _save_one(lock_invitation(invitation), item_id, value)
 
 
 @transaction.atomic
@@ -132,8 +134,8 @@ def answer_autosave(*, token: str, item_id: str, value: str | int | None) -> Cle
     invitation is found by its token and locked in the same statement — only its own row
     (FOR UPDATE OF on PostgreSQL; SQLite's write transaction holds the database), so a submit
     racing this autosave still waits — and the answer is stored with one
-    INSERT … ON CONFLICT DO UPDATE on the once-per-item constraint. The invitation is written
-    only when the respondent starts or moves to another page.
+    INSERT … ON CONFLICT DO UPDATE (`store_answer`). The invitation is written only when the
+    respondent starts or moves to another page.
     """
     from tandem.surveys.selectors import InvitationNotFound
 
@@ -148,31 +150,16 @@ def answer_autosave(*, token: str, item_id: str, value: str | int | None) -> Cle
         )
     except Invitation.DoesNotExist:
         raise InvitationNotFound("This questionnaire link is not recognised.") from None
+    return _save_one(invitation, item_id, value)
+
+
+def _save_one(invitation: Invitation, item_id: str, value: str | int | None) -> CleanAnswer:
+    """One answer on an invitation read under its lock: checked, stored, the page remembered."""
     check_writable(invitation)
     instrument = invitation.wave.instrument
-    try:
-        item = instrument.item(item_id)
-    except KeyError as exc:
-        raise ValidationError(f"This questionnaire has no question “{item_id}”.") from exc
+    item = _item(instrument, item_id)
     answer = clean_answer(instrument=instrument, item=item, raw=value)
-    if answer.empty:
-        Answer.objects.filter(invitation=invitation, item_id=item.id).delete()
-    else:
-        Answer.objects.bulk_create(
-            [
-                Answer(
-                    invitation=invitation,
-                    item_id=item.id,
-                    value=answer.value,
-                    dont_know=answer.dont_know,
-                    text=answer.text,
-                    source=AnswerSource.WEB,
-                )
-            ],
-            update_conflicts=True,
-            unique_fields=["invitation", "item_id"],
-            update_fields=["value", "dont_know", "text", "source", "updated_at"],
-        )
+    store_answer(invitation, item.id, answer, AnswerSource.WEB)
     section = instrument.section_of(item.id)
     mark_started(invitation, section.id if section else None)
     return answer
