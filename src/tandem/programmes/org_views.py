@@ -24,7 +24,13 @@ from tandem.programmes.org_forms import (
     OrganisationForm,
     ServiceForm,
 )
-from tandem.programmes.organisations import organisation_for, organisations_for
+from tandem.programmes.organisations import (
+    OrganisationNotFound,
+    organisation_for,
+    organisation_locality,
+    organisation_service,
+    organisations_for,
+)
 from tandem.programmes.services import organisation_create
 from tandem.web import render_page, service_form
 
@@ -61,8 +67,6 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     )
     if not organisations and not request.user.is_superuser:
         # Not an administrator anywhere: there is nothing here for them (as for a programme).
-        from tandem.programmes.organisations import OrganisationNotFound
-
         raise OrganisationNotFound("No organisations to set up.")
     return render_page(
         request,
@@ -247,8 +251,6 @@ def administrator_remove(request: HttpRequest, org: str, administrator_id: int) 
         organisation=organisation, pk=administrator_id
     ).first()
     if grant is None:
-        from tandem.programmes.organisations import OrganisationNotFound
-
         raise OrganisationNotFound("No such administrator.")
     _require_superuser(request)
     org_setup.administrator_revoke(grant=grant, actor=request.user)
@@ -256,33 +258,11 @@ def administrator_remove(request: HttpRequest, org: str, administrator_id: int) 
     return redirect("programmes:organisation", org=organisation.slug)
 
 
-def _locality(organisation: Organisation, locality_id: int) -> Locality:
-    locality = Locality.objects.filter(organisation=organisation, pk=locality_id).first()
-    if locality is None:
-        from tandem.programmes.organisations import OrganisationNotFound
-
-        raise OrganisationNotFound("No such locality.")
-    return locality
-
-
-def _service(organisation: Organisation, service_id: int) -> Service:
-    service = (
-        Service.objects.filter(organisation=organisation, pk=service_id)
-        .select_related("locality")
-        .first()
-    )
-    if service is None:
-        from tandem.programmes.organisations import OrganisationNotFound
-
-        raise OrganisationNotFound("No such service.")
-    return service
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def locality_edit(request: HttpRequest, org: str, locality_id: int) -> HttpResponse:
     organisation = organisation_for(viewer=request.user, slug=org)
-    locality = _locality(organisation, locality_id)
+    locality = organisation_locality(organisation, locality_id)
 
     def page(form: Form) -> HttpResponse:
         return render_page(
@@ -314,7 +294,7 @@ def locality_edit(request: HttpRequest, org: str, locality_id: int) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def service_edit(request: HttpRequest, org: str, service_id: int) -> HttpResponse:
     organisation = organisation_for(viewer=request.user, slug=org)
-    service = _service(organisation, service_id)
+    service = organisation_service(organisation, service_id)
 
     def page(form: Form) -> HttpResponse:
         return render_page(
@@ -367,14 +347,14 @@ def retire_or_restore(
     organisation = organisation_for(viewer=request.user, slug=org)
     try:
         if what == "locality":
-            locality = _locality(organisation, object_id)
+            locality = organisation_locality(organisation, object_id)
             if action == "retire":
                 org_services.locality_retire(locality=locality, actor=request.user)
             else:
                 org_services.locality_restore(locality=locality, actor=request.user)
             name = locality.name
         else:
-            service = _service(organisation, object_id)
+            service = organisation_service(organisation, object_id)
             if action == "retire":
                 org_services.service_retire(service=service, actor=request.user)
             else:

@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
-from tandem.programmes.models import Organisation, OrganisationAdministrator
+from tandem.programmes.models import Locality, Organisation, OrganisationAdministrator, Service
 
 
 class OrganisationNotFound(Http404):
@@ -55,3 +55,23 @@ def organisation_for(*, viewer: Any, slug: str) -> Organisation:
     if organisation is None:
         raise OrganisationNotFound("No such organisation.")
     return organisation
+
+
+def organisation_locality(organisation: Organisation, locality_id: int) -> Locality:
+    """One of the organisation's localities; 404 for another organisation's, as for its pages."""
+    locality = Locality.objects.filter(organisation=organisation, pk=locality_id).first()
+    if locality is None:
+        raise OrganisationNotFound("No such locality.")
+    return locality
+
+
+def organisation_service(organisation: Organisation, service_id: int) -> Service:
+    """One of the organisation's services, with its locality; 404 for another organisation's."""
+    service = (
+        Service.objects.filter(organisation=organisation, pk=service_id)
+        .select_related("locality")
+        .first()
+    )
+    if service is None:
+        raise OrganisationNotFound("No such service.")
+    return service
