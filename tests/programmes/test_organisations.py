@@ -73,7 +73,7 @@ def test_bad_input_names_the_field_and_writes_nothing(superuser_client) -> None:
         (
             f"/organisations/{organisation.slug}/localities/new/",
             {"locality-name": "NORTH"},
-            "already has a locality",
+            "There is already a locality called “North”",
         ),
         (
             f"/organisations/{organisation.slug}/services/new/",

@@ -1,4 +1,6 @@
-"""Writes for an organisation's localities and services: each keyword-only, in one transaction.
+"""Writes for setting up an organisation: its localities and services (added by form or from a
+spreadsheet, renamed, moved, retired, restored) and who administers it. Each keyword-only, in
+one transaction, audited.
 
 Localities and services are retired, never deleted: past programmes, pairs and KPIs still name
 them. A ValidationError names the field a form shows it on (`name`, `locality`). Callers check
@@ -12,13 +14,14 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tandem.audit.services import audit_record
 from tandem.programmes.importer.services_table import MAX_NAME_LENGTH, ServicesPlan
-from tandem.programmes.models import Locality, Organisation, Service
+from tandem.programmes.models import Locality, Organisation, OrganisationAdministrator, Service
 
 
 @dataclass(frozen=True)
@@ -111,20 +114,66 @@ def _lock(model: type[Locality] | type[Service], pk: int) -> Any:
     return model.objects.select_for_update().get(pk=pk)
 
 
-@transaction.atomic
-def locality_rename(*, locality: Locality, name: str, actor: Any = None) -> Locality:
-    name = _clean_name(name, "locality")
-    taken = (
-        Locality.objects.filter(organisation_id=locality.organisation_id, name__iexact=name)
-        .exclude(pk=locality.pk)
-        .first()
-    )
+def _locality_name_free(organisation_id: int, name: str, *, exclude: int | None = None) -> Any:
+    """Raise if another locality of the organisation has this name (any case); return the
+    message to give when a concurrent write takes it between this check and the save."""
+    others = Locality.objects.filter(organisation_id=organisation_id, name__iexact=name)
+    taken = (others.exclude(pk=exclude) if exclude is not None else others).first()
 
     def message() -> str:
         return f"There is already a locality called “{taken.name if taken else name}”."
 
     if taken is not None:
         raise ValidationError({"name": message()})
+    return message
+
+
+def _service_name_free(organisation_id: int, name: str, *, exclude: int | None = None) -> Any:
+    """As `_locality_name_free`, for services (whose names are unique in the organisation)."""
+    others = Service.objects.filter(organisation_id=organisation_id, name__iexact=name)
+    taken = (
+        (others.exclude(pk=exclude) if exclude is not None else others)
+        .select_related("locality")
+        .first()
+    )
+
+    def message() -> str:
+        where = f" in the locality “{taken.locality.name}”" if taken else ""
+        return f"There is already a service called “{taken.name if taken else name}”{where}."
+
+    if taken is not None:
+        raise ValidationError({"name": message()})
+    return message
+
+
+@transaction.atomic
+def locality_add(*, organisation: Organisation, name: str, actor: Any = None) -> Locality:
+    name = _clean_name(name, "locality")
+    message = _locality_name_free(organisation.pk, name)
+    with _name_taken("name", message):
+        locality = Locality.objects.create(organisation=organisation, name=name)
+    audit_record(actor=actor, action="locality.create", subject=locality)
+    return locality
+
+
+@transaction.atomic
+def service_add(*, locality: Locality, name: str, actor: Any = None) -> Service:
+    name = _clean_name(name, "service")
+    if locality.retired_at is not None:
+        raise ValidationError({"locality": f"The locality “{locality.name}” has been retired."})
+    message = _service_name_free(locality.organisation_id, name)
+    with _name_taken("name", message):
+        service = Service.objects.create(
+            locality=locality, organisation_id=locality.organisation_id, name=name
+        )
+    audit_record(actor=actor, action="service.create", subject=service)
+    return service
+
+
+@transaction.atomic
+def locality_rename(*, locality: Locality, name: str, actor: Any = None) -> Locality:
+    name = _clean_name(name, "locality")
+    message = _locality_name_free(locality.organisation_id, name, exclude=locality.pk)
     old = locality.name
     locality.name = name
     with _name_taken("name", message):
@@ -174,19 +223,7 @@ def locality_restore(*, locality: Locality, actor: Any = None) -> Locality:
 @transaction.atomic
 def service_rename(*, service: Service, name: str, actor: Any = None) -> Service:
     name = _clean_name(name, "service")
-    taken = (
-        Service.objects.filter(organisation_id=service.organisation_id, name__iexact=name)
-        .exclude(pk=service.pk)
-        .select_related("locality")
-        .first()
-    )
-
-    def message() -> str:
-        where = f" in the locality “{taken.locality.name}”" if taken else ""
-        return f"There is already a service called “{taken.name if taken else name}”{where}."
-
-    if taken is not None:
-        raise ValidationError({"name": message()})
+    message = _service_name_free(service.organisation_id, name, exclude=service.pk)
     old = service.name
     service.name = name
     with _name_taken("name", message):
@@ -249,3 +286,32 @@ def service_restore(*, service: Service, actor: Any = None) -> Service:
     service.save(update_fields=["retired_at"])
     audit_record(actor=actor, action="service.restore", subject=service)
     return service
+
+
+@transaction.atomic
+def administrator_grant(
+    *, organisation: Organisation, email: str, name: str = "", actor: Any = None
+) -> OrganisationAdministrator:
+    """Let someone set up this organisation (an account is made for someone new)."""
+    email = email.strip().lower()
+    User = get_user_model()
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        if not name.strip():
+            raise ValidationError(
+                {"name": f"Nobody has an account with {email} yet: enter their full name."}
+            )
+        user = User.objects.create_user(email=email, full_name=name.strip())
+    grant, created = OrganisationAdministrator.objects.get_or_create(
+        organisation=organisation, user=user, defaults={"granted_by": actor}
+    )
+    if not created:
+        raise ValidationError({"email": f"{email} already sets up {organisation.name}."})
+    audit_record(actor=actor, action="organisation.administrator.grant", subject=grant)
+    return grant
+
+
+@transaction.atomic
+def administrator_revoke(*, grant: OrganisationAdministrator, actor: Any = None) -> None:
+    audit_record(actor=actor, action="organisation.administrator.revoke", subject=grant)
+    grant.delete()

@@ -16,7 +16,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tandem.programmes import org_services, org_setup
+from tandem.programmes import org_services
 from tandem.programmes.models import Locality, Organisation, OrganisationAdministrator, Service
 from tandem.programmes.org_forms import (
     AdministratorForm,
@@ -186,7 +186,7 @@ def locality_add(request: HttpRequest, org: str) -> HttpResponse:
     return service_form(
         request,
         form,
-        save=lambda data: org_setup.locality_add(
+        save=lambda data: org_services.locality_add(
             organisation=organisation, name=data["name"], actor=request.user
         ),
         done=lambda _l: redirect("programmes:organisation", org=organisation.slug),
@@ -203,7 +203,7 @@ def service_add(request: HttpRequest, org: str) -> HttpResponse:
     return service_form(
         request,
         form,
-        save=lambda data: org_setup.service_add(
+        save=lambda data: org_services.service_add(
             locality=data["locality"], name=data["name"], actor=request.user
         ),
         done=lambda _s: redirect("programmes:organisation", org=organisation.slug),
@@ -234,7 +234,7 @@ def administrator_add(request: HttpRequest, org: str) -> HttpResponse:
     return service_form(
         request,
         AdministratorForm(request.POST or None),
-        save=lambda data: org_setup.administrator_grant(
+        save=lambda data: org_services.administrator_grant(
             organisation=organisation, email=data["email"], name=data["name"], actor=request.user
         ),
         done=lambda _a: redirect("programmes:organisation", org=organisation.slug),
@@ -253,7 +253,7 @@ def administrator_remove(request: HttpRequest, org: str, administrator_id: int) 
     if grant is None:
         raise OrganisationNotFound("No such administrator.")
     _require_superuser(request)
-    org_setup.administrator_revoke(grant=grant, actor=request.user)
+    org_services.administrator_revoke(grant=grant, actor=request.user)
     messages.success(request, f"{grant.user.email} no longer sets up {organisation.name}.")
     return redirect("programmes:organisation", org=organisation.slug)
 
