@@ -120,3 +120,20 @@ def test_charts_with_different_figures_are_kept_apart(monkeypatch) -> None:
     assert charts.drawn("test.bars", other, chart) != first and len(built) == 2
     assert charts.drawn("test.bars", {"rows": []}, chart) is None  # nothing to draw
     assert charts.drawn("test.bars", {"rows": []}, chart) is None and len(built) == 3
+
+
+def test_an_install_can_leave_the_drawing_to_the_first_reader(
+    demo, monkeypatch, settings, django_capture_on_commit_callbacks
+) -> None:
+    from tandem.reports import tasks
+    from tandem.surveys import services
+    from tandem.surveys.models import Wave
+
+    settings.TANDEM_DRAW_REPORTS_AHEAD = False
+    queued: list[int] = []
+    monkeypatch.setattr(tasks, "draw_report_charts", SimpleNamespace(enqueue=queued.append))
+    wave = Wave.objects.get(programme=demo.programme, title="Repeat stock take")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.wave_withdraw(wave=wave)
+        services.wave_release(wave=wave, actor=None)
+    assert queued == []

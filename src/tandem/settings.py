@@ -237,6 +237,9 @@ AXES_VERBOSE = False
 # Two-factor authentication (TOTP, django-otp) for programme leads, sponsors and superusers.
 # Only a development or demo machine should switch it off.
 TANDEM_REQUIRE_2FA = env_bool("TANDEM_REQUIRE_2FA", True)
+# The worker draws a wave's report charts when it closes or its report is released, so that the
+# first reader does not wait for them (tandem.reports.tasks.draw_report_charts).
+TANDEM_DRAW_REPORTS_AHEAD = env_bool("TANDEM_DRAW_REPORTS_AHEAD", True)
 OTP_TOTP_ISSUER = "Tandem"
 
 # Sessions end after 30 minutes without a request, and 12 hours after log-in whatever happens.

@@ -73,7 +73,7 @@ def draw_charts_after_close_or_release(
 
     if not update_fields or not {"closed_at", "released_at"} & set(update_fields):
         return
-    if not getattr(settings, "TANDEM_DRAW_REPORTS_AHEAD", True):
+    if not settings.TANDEM_DRAW_REPORTS_AHEAD:
         return
     wave_id = instance.pk  # type: ignore[attr-defined]
     transaction.on_commit(lambda: draw_report_charts.enqueue(wave_id))
