@@ -19,6 +19,10 @@ from tandem.surveys.response_import import plan_response_import, read_responses,
 
 FIXTURES = Path(__file__).parent / "fixtures"
 STOCK_TAKE = get_instrument("stock-take")
+AGREEMENT_WORDS = (
+    "use one of “Strongly disagree”, “Disagree”, “Neither agree nor disagree”, “Agree”, "
+    "“Strongly agree”, “Don't know”"
+)
 
 
 def msforms_bytes(rows: list[list[object]] | None = None) -> bytes:
@@ -208,7 +212,8 @@ def test_every_bad_cell_and_respondent_is_reported_by_row_and_column(open_wave, 
         (
             2,
             comm1,
-            "“Sometimes” is not an answer to this question: use 1, 2, 3, 4, 5 or the answer's words.",
+            f"“Sometimes” is not an answer to this question ({AGREEMENT_WORDS}), nor an answer code "
+            "with a meaning: if it is a code, say what it means under “Answer codes”.",
         ),
         (3, "Email", "stranger@elsewhere.example is not invited to this wave."),
         (
@@ -221,7 +226,8 @@ def test_every_bad_cell_and_respondent_is_reported_by_row_and_column(open_wave, 
         (
             6,
             comm1,
-            "“7” is not an answer to this question: use 1, 2, 3, 4, 5 or the answer's words.",
+            f"“7” is not an answer to this question ({AGREEMENT_WORDS}), nor an answer code "
+            "with a meaning: if it is a code, say what it means under “Answer codes”.",
         ),
     ]
     with pytest.raises(Exception, match="nothing was imported"):
@@ -250,7 +256,9 @@ def test_someone_who_already_answered_in_tandem_is_not_overwritten(open_wave, in
 @pytest.mark.parametrize(
     ("source", "data", "message"),
     [
-        ("msforms", b"ID,Email\n1,a@b.example\n", "is an Excel workbook"),
+        ("msforms", b"ID,Name,Comm\n1,A,Agree\n", "No e-mail column"),
+        ("limesurvey", b"id,email,comm1\n1,a@b.example,A1\n", "no submitdate"),
+        ("qualtrics", b"V1,Q1\nResponseSet,Q\nR_1,1\n", "legacy format two"),
         (
             "qualtrics",
             b"StartDate,RecipientEmail,Q1\n2025-01-01,a@b.example,1\n",
@@ -290,7 +298,10 @@ def test_cli_dry_run_json_reads_only_the_file(run, db) -> None:
     assert code == 0
     assert json.loads(out) == {
         "source": "qualtrics",
+        "layout": "three header rows",
         "rows": 4,
+        "incomplete_rows": [7],
+        "match_keys": ["email", "externalreference", "responseid"],
         "questions": ["Q1_1", "Q1_2", "Q1_3", "Q2_1", "Q2_2", "Q5_1", "Q9"],
         "errors": [],
     }
@@ -374,7 +385,7 @@ def test_web_import_matches_columns_checks_then_imports_on_confirmation(
         base, {"source": "limesurvey", "file": SimpleUploadedFile("lime.csv", data)}, follow=True
     )
     html = response.content.decode()
-    assert "3 responses and 7 question columns" in html
+    assert "with 3 responses, and 7 question columns" in html
     map_url = response.redirect_chain[-1][0]
     # comm1 was recognised by its code; SQbridge1 needs choosing.
     assert '<option value="comm1" selected' in html
@@ -400,7 +411,10 @@ def test_web_import_lists_bad_cells_and_offers_no_import(lead_client, demo, open
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     base = f"/programmes/{demo.programme.slug}/questionnaires/{open_wave.pk}/import/"
-    data = b'"id","email","comm1"\r\n"1","amara.okafor@riverside-fells.example","9"\r\n'
+    data = (
+        b'"id","submitdate","email","comm1"\r\n'
+        b'"1","2025-01-21 09:00:00","amara.okafor@riverside-fells.example","9"\r\n'
+    )
     response = lead_client.post(
         base, {"source": "limesurvey", "file": SimpleUploadedFile("l.csv", data)}, follow=True
     )

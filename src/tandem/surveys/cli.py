@@ -57,12 +57,34 @@ def cmd_invitations_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_list(args: argparse.Namespace, match_by: str | None) -> Any:
+    """The participant list named by --participants, read for the key respondents are matched by."""
+    from tandem.programmes.importer import ImportFileError
+    from tandem.surveys.response_import import read_participant_list
+
+    if not args.participants:
+        return None
+    path = Path(args.participants)
+    if not path.is_file():
+        raise CommandError(f"No such participant list: {path}")
+    if match_by is None or match_by == "email":
+        raise CommandError(
+            "--participants is for matching by the tool's own identifier: add --match-by "
+            "token, externalreference or responseid."
+        )
+    try:
+        return read_participant_list(data=path.read_bytes(), filename=path.name, key=match_by)
+    except ImportFileError as exc:
+        raise CommandError(str(exc)) from exc
+
+
 def cmd_import_responses(args: argparse.Namespace) -> int:
     from django.core.exceptions import ValidationError
 
     from tandem.programmes.importer import ImportFileError
     from tandem.surveys import selectors, services
     from tandem.surveys.response_import import (
+        MappingFile,
         mapping_from_yaml,
         plan_response_import,
         read_responses,
@@ -72,6 +94,7 @@ def cmd_import_responses(args: argparse.Namespace) -> int:
     path = Path(args.file)
     if not path.is_file():
         raise CommandError(f"No such file: {path}")
+    incomplete = args.incomplete.replace("-", "_")
     try:
         parsed = read_responses(
             data=path.read_bytes(),
@@ -103,24 +126,38 @@ def cmd_import_responses(args: argparse.Namespace) -> int:
         _print_report(report, args.json)
         return EXIT_BAD_INPUT if parsed.errors else 0
     wave = wave_from_argument(args.wave)
+    remembered = selectors.remembered_import(wave=wave, source=args.source)
     if args.mapping:
         mapping_path = Path(args.mapping)
         if not mapping_path.is_file():
             raise CommandError(f"No such mapping file: {mapping_path}")
         try:
-            mapping = mapping_from_yaml(mapping_path.read_text(encoding="utf-8"))
-        except ImportFileError as exc:
+            chosen = mapping_from_yaml(mapping_path.read_text(encoding="utf-8"))
+        except (ImportFileError, UnicodeDecodeError) as exc:
             raise CommandError(f"{mapping_path.name}: {exc}") from exc
     else:
-        mapping = suggest_mapping(
-            parsed, wave.instrument, selectors.remembered_mapping(wave=wave, source=args.source)
+        chosen = MappingFile(
+            columns=suggest_mapping(
+                parsed, wave.instrument, dict(remembered.columns) if remembered else {}
+            )
         )
+    codes = (dict(remembered.codes) if remembered else {}) | chosen.codes
+    match_by = args.match_by or chosen.match_by
+    if match_by is None and remembered and remembered.match_by in parsed.match_keys:
+        match_by = remembered.match_by
+    if match_by is None and args.participants:
+        keys = [key for key in parsed.match_keys if key != "email"]
+        match_by = keys[0] if keys else None
     plan = plan_response_import(
         parsed=parsed,
         instrument=wave.instrument,
-        mapping=mapping,
+        mapping=chosen.columns,
         invited=selectors.invitation_statuses(wave=wave),
         already_imported=selectors.imported_response_ids(wave=wave, source=args.source),
+        match_by=match_by,
+        participant_list=None if args.unmatched else _read_list(args, match_by),
+        codes=codes,
+        incomplete=incomplete,
     )
     report = parsed.as_dry_run()
     report.update(
@@ -128,7 +165,11 @@ def cmd_import_responses(args: argparse.Namespace) -> int:
         warnings=[warning.as_dict() for warning in plan.warnings],
         wave=wave.pk,
         mapping=plan.mapping,
-        responses=len(plan.responses),
+        match_by=None if plan.unmatched else plan.match_by,
+        codes=plan.codes,
+        responses=len(plan.submitted),
+        in_progress=len(plan.in_progress),
+        left_out=plan.left_out,
         unmatched=plan.unmatched,
         imported=False,
     )
@@ -164,10 +205,13 @@ def _print_report(report: dict[str, Any], as_json: bool) -> None:
     for warning in report.get("warnings", []):
         print(f"  note: {warning['message']}", file=stream)
     how = " unmatched" if report.get("unmatched") else ""
+    also = f" and {report['in_progress']} in progress" if report.get("in_progress") else ""
     if report.get("imported"):
-        print(f"Imported {report['responses']}{how} responses into wave {report['wave']}.")
+        print(f"Imported {report['responses']}{how} responses{also} into wave {report['wave']}.")
     elif "responses" in report and not report.get("errors"):
-        print(f"Would import {report['responses']}{how} responses into wave {report['wave']}.")
+        print(
+            f"Would import {report['responses']}{how} responses{also} into wave {report['wave']}."
+        )
 
 
 def add_commands(groups: CliGroups) -> None:
@@ -183,13 +227,36 @@ def add_commands(groups: CliGroups) -> None:
         "--wave", metavar="ID", help="the wave to import into (not needed with --dry-run)"
     )
     responses.add_argument(
-        "--mapping", metavar="MAP.yaml", help="column heading → item id, one per line"
+        "--mapping",
+        metavar="MAP.yaml",
+        help="column heading → item id, one per line; or the sections columns:, codes: (the "
+        "tool's question → {answer code: meaning}) and match_by:",
     )
     responses.add_argument(
         "--unmatched",
         action="store_true",
         help="the responses were collected anonymously (no e-mail column): import them as "
         "unmatched responses, counted in the wave's report but in no before/after comparison",
+    )
+    responses.add_argument(
+        "--match-by",
+        choices=["email", "token", "externalreference", "responseid"],
+        help="match respondents by e-mail address (the default when the file has one) or by the "
+        "tool's own identifier: a LimeSurvey token, a Qualtrics external data reference or "
+        "response ID, through --participants",
+    )
+    responses.add_argument(
+        "--participants",
+        metavar="LIST",
+        help="the participant list exported from the survey tool (CSV or XLSX), which turns its "
+        "identifiers into e-mail addresses",
+    )
+    responses.add_argument(
+        "--incomplete",
+        choices=["leave-out", "in-progress"],
+        default="leave-out",
+        help="responses not finished in the survey tool: leave them out (the default) or import "
+        "them as in progress, for the person to finish in Tandem",
     )
     responses.add_argument(
         "--dry-run", action="store_true", help="check the file and write nothing"

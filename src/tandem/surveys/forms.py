@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django import forms
@@ -74,20 +75,35 @@ class ResponseUploadForm(forms.Form):
     )
     file = ImportFileField(
         label="Export file",
-        help_text="Microsoft Forms: the .xlsx from “Open results in Excel”. "
-        "Qualtrics: the CSV data table. LimeSurvey: the CSV response export with question codes.",
+        help_text="The responses as the tool exports them: Microsoft Forms' .xlsx (“Open results "
+        "in Excel”) or CSV; Qualtrics' CSV, TSV or Excel download (choice text or numeric "
+        "values, current or legacy format); LimeSurvey's CSV or Excel export (answer codes or "
+        "full answers).",
     )
     unmatched = forms.BooleanField(
-        label="These responses were collected anonymously (no e-mail column): import them unmatched",
+        label="These responses were collected anonymously (no e-mail address or token): "
+        "import them unmatched",
         help_text="Unmatched responses count in this wave's feedback report, but belong to no one: "
         "they are in no response rate and are left out of before/after comparisons. A file with "
-        "e-mail addresses is imported matched.",
+        "e-mail addresses or tokens is imported matched.",
         required=False,
     )
 
 
+MATCH_BY_HINTS = {
+    "email": "The address each respondent gave or was sent the survey at.",
+    "token": "Needs the participant list exported from LimeSurvey: Survey participants → Export.",
+    "externalreference": "Needs the contact list exported from Qualtrics, with its External "
+    "Data Reference and Email columns.",
+    "responseid": "Needs the distribution history downloaded from Qualtrics (Distributions → "
+    "Download history), which gives each response ID its recipient's e-mail.",
+}
+
+
 class ResponseMappingForm(forms.Form):
-    """One select per question column of the file: which questionnaire item it holds (or none)."""
+    """The column-matching step: who each response belongs to (the key, and the tool's participant
+    list when the key is the tool's own identifier), what to do with unfinished responses, which
+    questionnaire item each column holds, and what each answer code means."""
 
     def __init__(
         self,
@@ -96,10 +112,49 @@ class ResponseMappingForm(forms.Form):
         texts: dict[str, str],
         item_choices: list[tuple[str, str]],
         initial_mapping: dict[str, str],
+        match_keys: list[tuple[str, str]] | None = None,
+        initial_match_by: str = "",
+        incomplete_rows: int = 0,
+        initial_incomplete: str = "leave_out",
+        schemes: Any = None,
+        initial_codes: Any = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.columns = columns
+        if match_keys:
+            self.fields["match_by"] = forms.ChoiceField(
+                label="Match each response to the person invited by",
+                choices=match_keys,
+                widget=forms.RadioSelect,
+                initial=initial_match_by or match_keys[0][0],
+                required=False,
+            )
+            if any(key != "email" for key, _ in match_keys):
+                self.fields["participant_list"] = ImportFileField(
+                    label="Participant list exported from the survey tool (optional)",
+                    help_text="Only to match by the tool's own identifier: a CSV or Excel file "
+                    "with the identifier and each person's e-mail address. "
+                    + " ".join(MATCH_BY_HINTS[key] for key, _ in match_keys if key != "email"),
+                    required=False,
+                )
+        if incomplete_rows:
+            self.fields["incomplete"] = forms.ChoiceField(
+                label=f"{incomplete_rows} response"
+                + (" was" if incomplete_rows == 1 else "s were")
+                + " not finished in the survey tool",
+                choices=[
+                    ("leave_out", "Leave them out"),
+                    (
+                        "in_progress",
+                        "Import them as in progress: the answers are kept for each person to "
+                        "finish and submit in Tandem; until then they count as no response",
+                    ),
+                ],
+                widget=forms.RadioSelect,
+                initial=initial_incomplete,
+                required=False,
+            )
         for index, column in enumerate(columns):
             label = column if not texts.get(column) else f"{column}: {texts[column]}"
             self.fields[f"col_{index}"] = forms.ChoiceField(
@@ -108,6 +163,67 @@ class ResponseMappingForm(forms.Form):
                 choices=[("", "Do not import"), *item_choices],
                 initial=initial_mapping.get(column, ""),
             )
+        # Answer codes: one select per code of each of the tool's questions whose cells hold codes.
+        # Which columns hold codes depends on which question each is matched to, so the schemes
+        # come from the mapping as posted (or suggested).
+        self.code_groups: list[tuple[Any, list[str]]] = []
+        mapping = self.posted_mapping()
+        codes = (initial_codes(mapping) if callable(initial_codes) else initial_codes) or {}
+        for scheme, choices in schemes(mapping) if schemes else []:
+            names = []
+            for code in scheme.codes:
+                # Named by the question and code, not their places: a field posted from the page
+                # before a column was re-matched still means the same code.
+                digest = hashlib.sha256(f"{scheme.key}\0{code}".encode()).hexdigest()[:12]
+                name = f"code_{digest}"
+                self.fields[name] = forms.ChoiceField(
+                    label=f"“{code}” means",
+                    required=False,
+                    choices=[("", "Choose what this code means"), *choices],
+                    initial=codes.get(scheme.key, {}).get(code, ""),
+                )
+                names.append(name)
+            self.code_groups.append((scheme, names))
+
+    def posted_mapping(self) -> dict[str, str]:
+        """The mapping as submitted (before validation) or as suggested: what the code selects need."""
+        mapping = {}
+        for index, column in enumerate(self.columns):
+            name = f"col_{index}"
+            value = self.data.get(name, "") if self.is_bound else self.fields[name].initial
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            valid = {str(choice) for choice, _ in field.choices}
+            if value and value in valid:
+                mapping[column] = value
+        return mapping
+
+    def chosen(self, name: str) -> str:
+        """A radio's cleaned value, or its initial one when the post left it out."""
+        if name not in self.fields:
+            return ""
+        return self.cleaned_data.get(name) or self.fields[name].initial or ""
+
+    def column_fields(self) -> list[Any]:
+        return [self[f"col_{index}"] for index in range(len(self.columns))]
+
+    def code_fieldsets(self) -> list[tuple[Any, list[Any]]]:
+        return [(scheme, [self[name] for name in names]) for scheme, names in self.code_groups]
+
+    def codes(self) -> dict[str, dict[str, str]]:
+        """{the tool's question: {code: meaning}} as chosen ("" where none was chosen); a code
+        that appeared only now (a column newly matched) keeps its suggested meaning."""
+        return {
+            scheme.key: {
+                code: (
+                    self.cleaned_data.get(name, "")
+                    if name in self.data
+                    else self.fields[name].initial or ""
+                )
+                for code, name in zip(scheme.codes, names, strict=True)
+            }
+            for scheme, names in self.code_groups
+        }
 
     def mapping(self) -> dict[str, str]:
         return {

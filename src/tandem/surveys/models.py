@@ -247,9 +247,9 @@ class InterviewNote(models.Model):
 
 
 class ImportSource(models.TextChoices):
-    MSFORMS = "msforms", "Microsoft Forms (XLSX)"
-    QUALTRICS = "qualtrics", "Qualtrics (CSV)"
-    LIMESURVEY = "limesurvey", "LimeSurvey (CSV)"
+    MSFORMS = "msforms", "Microsoft Forms"
+    QUALTRICS = "qualtrics", "Qualtrics"
+    LIMESURVEY = "limesurvey", "LimeSurvey"
 
 
 class ResponseImportMapping(models.Model):
@@ -261,6 +261,14 @@ class ResponseImportMapping(models.Model):
     source = models.CharField(max_length=20, choices=ImportSource.choices)
     instrument_id = models.CharField(max_length=80)
     columns = models.JSONField(default=dict, help_text="Source column heading → item id.")
+    match_by = models.CharField(
+        max_length=30,
+        blank=True,
+        help_text="What respondents were matched by: email, or the tool's own identifier.",
+    )
+    codes = models.JSONField(
+        default=dict, help_text="The tool's question → {answer code → meaning}, as confirmed."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

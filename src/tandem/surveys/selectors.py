@@ -210,6 +210,14 @@ def remembered_mapping(*, wave: Wave, source: str) -> dict[str, str]:
     return dict(mapping.columns) if mapping else {}
 
 
+def remembered_import(*, wave: Wave, source: str) -> ResponseImportMapping | None:
+    """How this tool's export was last imported into this questionnaire: the columns' questions,
+    the answer codes' meanings and what respondents were matched by."""
+    return ResponseImportMapping.objects.filter(
+        programme=wave.programme, source=source, instrument_id=wave.instrument_id
+    ).first()
+
+
 def invitation_statuses(*, wave: Wave) -> dict[str, str]:
     """Invited e-mail address → status, for matching imported responses to invitations."""
     return {

@@ -1,21 +1,27 @@
-"""Reading an export: respondents and their raw answers, the layout checked, nothing else."""
+"""Reading an export: respondents, their identifiers and raw answers, the layout checked, nothing
+else. Which identifier matches a respondent to an invitation is the plan's business."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from tandem.programmes.importer import ImportFileError
 from tandem.surveys.response_import.formats import (
+    COMPLETION_COLUMNS,
     EMAIL_COLUMNS,
+    KEY_COLUMNS,
     RESPONSE_ID_COLUMNS,
+    SOURCE_NAMES,
     SOURCES,
     SUBMITTED_COLUMNS,
     export_table,
     is_metadata,
     normalise,
     parse_moment,
+    qualtrics_layout,
 )
 
 
@@ -37,6 +43,8 @@ class SourceRow:
     finished: bool
     values: dict[str, str]  # question column → raw cell text
     response_id: str = ""  # the tool's own id for the response, if the file has one
+    keys: dict[str, str] = field(default_factory=dict)  # identifier name → this row's value
+    progress: str = ""  # how far the respondent got, as the tool says it ("40", "page 2")
 
 
 @dataclass
@@ -48,14 +56,56 @@ class ParsedResponses:
     email_column: str = "email"
     errors: list[ResponseError] = field(default_factory=list)
     unmatched: bool = False  # read as anonymous responses, to be imported unmatched
+    key_columns: dict[str, str] = field(default_factory=dict)  # identifier name → its heading
+    layout: str = ""  # which of the tool's export layouts the file is ("legacy", "current", …)
+
+    @property
+    def match_keys(self) -> list[str]:
+        """What respondents can be matched by: "email" and/or the tool's identifiers."""
+        return (["email"] if self.email_column else []) + list(self.key_columns)
+
+    @property
+    def incomplete(self) -> list[SourceRow]:
+        return [row for row in self.rows if not row.finished]
+
+    def column_for(self, key: str) -> str:
+        return self.email_column if key == "email" else self.key_columns.get(key, key)
 
     def as_dry_run(self) -> dict[str, object]:
         return {
             "source": self.source,
+            "layout": self.layout,
             "rows": len(self.rows),
+            "incomplete_rows": [row.row for row in self.incomplete],
+            "match_keys": self.match_keys,
             "questions": self.questions,
             "errors": [error.as_dict() for error in self.errors],
         }
+
+
+def _headings(source: str, table: list[list[str]]) -> tuple[list[str], dict[str, str], int, str]:
+    """The column headings, each question column's text, the first data row's index, the layout."""
+    header = table[0]
+    if source != "qualtrics":
+        return header, {}, 1, "one header row"
+    layout = qualtrics_layout(table)
+    names = table[1]
+    if layout == "current":
+        texts = {col: text for col, text in zip(header, names, strict=False) if col}
+        return header, texts, 3, "three header rows"
+    # Legacy: V1…V10 in the first row are the response's metadata, named in the second row;
+    # a question's id is in the first row and its text in the second.
+    headings = []
+    texts = {}
+    for index, column in enumerate(header):
+        name = names[index] if index < len(names) else ""
+        if re.fullmatch(r"V\d+", column.strip()) and name:
+            headings.append(name)
+        else:
+            headings.append(column)
+            if column and name:
+                texts[column] = name
+    return headings, texts, 2, "legacy, two header rows"
 
 
 def read_responses(
@@ -67,47 +117,53 @@ def read_responses(
     only empty or "anonymous" cells in it, as anonymous Forms and Qualtrics links write); a row
     with an address is refused, since such a file can and should be imported matched.
 
-    Raises ImportFileError when the file cannot be read or is not the layout `source` writes.
+    Raises ImportFileError when the file cannot be read or is not a layout `source` writes.
     """
     if source not in SOURCES:
         raise ImportFileError(f"Unknown source “{source}”: use {', '.join(SOURCES)}.")
+    tool = SOURCE_NAMES[source]
     table = export_table(source, data, filename)
     while table and not any(table[-1]):
         table.pop()
     if not table or not any(table[0]):
         raise ImportFileError("The file has no header row.")
-    header = table[0]
-    question_texts: dict[str, str] = {}
-    first_data = 1
-    if source == "qualtrics":
-        if len(table) < 3 or not any("importid" in cell.lower() for cell in table[2]):
-            raise ImportFileError(
-                "This is not a Qualtrics export: Qualtrics writes three header rows (column ids, question "
-                'texts, and {"ImportId": …}). Export again with “Download data table” as CSV.'
-            )
-        question_texts = {col: text for col, text in zip(header, table[1], strict=False) if col}
-        first_data = 3
+    header, question_texts, first_data, layout = _headings(source, table)
     seen_columns: dict[str, int] = {}
     for index, column in enumerate(header):
         if column and normalise(column) in seen_columns:
             raise ImportFileError(f"The column “{column}” appears twice in the header row.")
-        seen_columns[normalise(column)] = index
-    email_index = next((seen_columns[c] for c in EMAIL_COLUMNS[source] if c in seen_columns), None)
-    if email_index is None and not unmatched:
+        if column:
+            seen_columns[normalise(column)] = index
+
+    def first_of(names: Sequence[str]) -> int | None:
+        return next((seen_columns[c] for c in names if c in seen_columns), None)
+
+    email_index = first_of(EMAIL_COLUMNS[source])
+    key_indexes: dict[str, int] = {}
+    for key, (_, headings) in KEY_COLUMNS[source].items():
+        found = first_of(headings)
+        if found is not None:
+            key_indexes[key] = found
+    if email_index is None and not key_indexes and not unmatched:
         expected = " or ".join(f"“{c}”" for c in EMAIL_COLUMNS[source])
+        keys = [label for label, _ in KEY_COLUMNS[source].values()]
         raise ImportFileError(
-            f"No e-mail column ({expected}) was found, so respondents cannot be matched to participants. "
-            "If the responses were collected anonymously, import them unmatched: they will count in "
-            "this wave's report but not in before/after comparisons."
+            f"No e-mail column ({expected}) was found"
+            + (f", nor a {' or '.join(keys)} column" if keys else "")
+            + ", so respondents cannot be matched to participants. "
+            + (
+                "In LimeSurvey, export with the participant's e-mail address or token ticked "
+                "under “Participant control”. "
+                if source == "limesurvey"
+                else ""
+            )
+            + "If the responses were collected anonymously, import them unmatched: they will "
+            "count in this wave's report but not in before/after comparisons."
         )
-    email_heading = header[email_index] if email_index is not None else ""
-    id_index = next(
-        (seen_columns[c] for c in RESPONSE_ID_COLUMNS[source] if c in seen_columns), None
-    )
-    submitted_index = next(
-        (seen_columns[c] for c in SUBMITTED_COLUMNS[source] if c in seen_columns), None
-    )
+    id_index = first_of(RESPONSE_ID_COLUMNS[source])
+    submitted_index = first_of(SUBMITTED_COLUMNS[source])
     finished_index = seen_columns.get("finished") if source == "qualtrics" else None
+    progress_index = seen_columns.get("progress") if source == "qualtrics" else None
     questions = [column for column in header if column and not is_metadata(source, column)]
     if not questions:
         raise ImportFileError(
@@ -120,10 +176,11 @@ def read_responses(
         questions=questions,
         question_texts=question_texts,
         rows=[],
-        email_column=email_heading,
+        email_column=header[email_index] if email_index is not None else "",
         unmatched=unmatched,
+        key_columns={key: header[index] for key, index in key_indexes.items()},
+        layout=layout,
     )
-    seen_emails: dict[str, int] = {}
     seen_ids: dict[str, int] = {}
     for offset, cells in enumerate(table[first_data:]):
         number = first_data + offset + 1
@@ -136,35 +193,15 @@ def read_responses(
         email = cell(email_index).lower()
         if email == "anonymous":
             email = ""
-        if unmatched:
-            if email:
-                parsed.errors.append(
-                    ResponseError(
-                        number,
-                        email_heading,
-                        f"This response has an e-mail address ({email}), so it can be matched to "
-                        "its respondent: import this file without choosing “unmatched”.",
-                    )
-                )
-        elif not email:
+        if unmatched and email:
             parsed.errors.append(
                 ResponseError(
                     number,
-                    email_heading,
-                    "No e-mail address, so this response cannot be matched. If the whole file "
-                    "was collected anonymously, import it unmatched instead.",
+                    parsed.email_column,
+                    f"This response has an e-mail address ({email}), so it can be matched to "
+                    "its respondent: import this file without choosing “unmatched”.",
                 )
             )
-        elif email in seen_emails:
-            parsed.errors.append(
-                ResponseError(
-                    number,
-                    email_heading,
-                    f"{email} has responded twice: also on row {seen_emails[email]}.",
-                )
-            )
-        else:
-            seen_emails[email] = number
         response_id = cell(id_index)
         if response_id and source != "qualtrics" and cell(submitted_index):
             # Forms and LimeSurvey number responses 1, 2, 3… in each form: with the completion
@@ -181,19 +218,43 @@ def read_responses(
                 )
             else:
                 seen_ids[response_id] = number
-        finished_text = cell(finished_index).lower()
+        finished, progress = _completion(
+            source, cell(finished_index), cell(progress_index), cell(submitted_index)
+        )
         parsed.rows.append(
             SourceRow(
                 row=number,
                 email=email,
                 submitted_at=parse_moment(cell(submitted_index)),
-                finished=finished_text not in {"0", "false"}
-                if finished_index is not None
-                else True,
+                finished=finished,
                 values={column: cell(index) for column, index in question_index.items()},
                 response_id=response_id,
+                keys={key: cell(index) for key, index in key_indexes.items()},
+                progress=progress,
             )
         )
     if not parsed.rows:
         raise ImportFileError("The file has a header but no responses in it.")
+    completion_columns = COMPLETION_COLUMNS[source]
+    if completion_columns and not any(c in seen_columns for c in completion_columns):
+        names = {"qualtrics": "Finished and Progress", "limesurvey": "submitdate (Date submitted)"}
+        raise ImportFileError(
+            f"The {tool} export has no {names[source]} column, so finished and unfinished "
+            "responses cannot be told apart. Export again with that column included."
+        )
     return parsed
+
+
+def _completion(source: str, finished: str, progress: str, submitted: str) -> tuple[bool, str]:
+    """Did the respondent finish, and how far did they get, as the tool records it."""
+    if source == "limesurvey":
+        return bool(submitted), "" if submitted else "no submit date"
+    if source == "qualtrics":
+        done = finished.lower() not in {"0", "false"}
+        try:
+            percent = float(progress) if progress else 100.0
+        except ValueError:
+            percent = 100.0
+        done = done and percent >= 100
+        return done, "" if done else (f"{progress}% answered" if progress else "not finished")
+    return True, ""

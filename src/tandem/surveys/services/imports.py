@@ -24,9 +24,10 @@ from tandem.surveys.services.errors import CLOSED_FOR_IMPORT, WaveClosed
 
 @dataclass(frozen=True)
 class ResponsesImported:
-    responses: int
+    responses: int  # imported as submitted
     answers: int
     unmatched: bool = False
+    in_progress: int = 0  # unfinished in the tool, imported for the person to finish in Tandem
 
 
 def import_ref(source: str, response_id: str) -> str:
@@ -36,9 +37,12 @@ def import_ref(source: str, response_id: str) -> str:
 
 @transaction.atomic
 def responses_import_commit(*, wave: Wave, plan: ResponsePlan, source: str) -> ResponsesImported:
-    """Write checked responses from another survey tool, all or nothing, and remember the mapping.
+    """Write checked responses from another survey tool, all or nothing, and remember the mapping,
+    the answer codes' meanings and what respondents were matched by.
 
-    Each imported response counts as submitted in the wave (the tool's completion time is kept).
+    Each finished response counts as submitted in the wave (the tool's completion time is kept);
+    an unfinished one the lead chose to import is in progress: its answers are there for the
+    person to finish and submit in Tandem, and it counts as no response until then.
     An anonymous file's responses (`plan.unmatched`) each get an unmatched invitation of their
     own: no participant, no token ever sent, submitted at the tool's completion time.
     """
@@ -56,20 +60,30 @@ def responses_import_commit(*, wave: Wave, plan: ResponsePlan, source: str) -> R
         programme=wave.programme,
         source=source,
         instrument_id=wave.instrument_id,
-        defaults={"columns": plan.mapping},
+        defaults={
+            "columns": plan.mapping,
+            "codes": plan.codes,
+            "match_by": "" if plan.unmatched else plan.match_by,
+        },
     )
     audit_record(
         action="responses.import",
         subject=wave,
         extra={
             "source": source,
-            "responses": len(plan.responses),
+            "responses": len(plan.submitted),
+            "in_progress": len(plan.in_progress),
+            "left_out": len(plan.left_out),
             "answers": answers,
             "unmatched": plan.unmatched,
+            "match_by": "" if plan.unmatched else plan.match_by,
         },
     )
     return ResponsesImported(
-        responses=len(plan.responses), answers=answers, unmatched=plan.unmatched
+        responses=len(plan.submitted),
+        answers=answers,
+        unmatched=plan.unmatched,
+        in_progress=len(plan.in_progress),
     )
 
 
@@ -132,6 +146,12 @@ def _write_matched(*, wave: Wave, plan: ResponsePlan) -> int:
                 f"{response.email} submitted in Tandem while the import was being checked."
             )
         answers += _store(invitation, response)
+        if not response.complete:
+            Invitation.objects.filter(pk=invitation.pk).update(
+                status=InvitationStatus.IN_PROGRESS,
+                started_at=invitation.started_at or timezone.now(),
+            )
+            continue
         moment = _moment(response)
         Invitation.objects.filter(pk=invitation.pk).update(
             status=InvitationStatus.SUBMITTED,

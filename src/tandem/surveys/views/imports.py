@@ -18,7 +18,18 @@ from tandem.programmes.importer import ImportFileError
 from tandem.surveys import selectors, services
 from tandem.surveys.forms import ResponseMappingForm, ResponseUploadForm
 from tandem.surveys.models import Wave
-from tandem.surveys.response_import import plan_response_import, read_responses, suggest_mapping
+from tandem.surveys.response_import import (
+    KEY_COLUMNS,
+    SOURCE_NAMES,
+    code_schemes,
+    meaning_choices,
+    plan_response_import,
+    read_participant_list,
+    read_responses,
+    suggest_codes,
+    suggest_mapping,
+)
+from tandem.surveys.response_import.codes import meaning_label
 from tandem.surveys.views.pages import wave_page
 from tandem.web import programme_page, service_form
 
@@ -65,16 +76,20 @@ def responses_upload(request: HttpRequest, slug: str, wave_id: int) -> HttpRespo
     )
 
 
+def _list_path(wave: Wave, token: uuid.UUID) -> str:
+    return _response_upload_path(wave, token) + ".list"
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def responses_map(request: HttpRequest, slug: str, wave_id: int, token: uuid.UUID) -> HttpResponse:
-    """Steps 2 and 3: match columns to questions, check every cell, then confirm (one transaction)."""
+    """Steps 2 and 3: match respondents, columns and answer codes, check every cell, then confirm
+    (one transaction)."""
     programme, access = programme_page(request, slug, manage=True)
     wave = selectors.wave_for(viewer=request.user, programme=programme, wave_id=wave_id)
     path = _response_upload_path(wave, token)
     if wave.has_closed():
-        default_storage.delete(path)
-        request.session.pop(f"responses-{token}", None)
+        _forget(request, wave, token)
         messages.error(request, services.CLOSED_FOR_IMPORT)
         return redirect("surveys:wave", slug=slug, wave_id=wave.pk)
     upload = request.session.get(f"responses-{token}")
@@ -85,21 +100,21 @@ def responses_map(request: HttpRequest, slug: str, wave_id: int, token: uuid.UUI
         return redirect("surveys:responses_upload", slug=slug, wave_id=wave.pk)
     with default_storage.open(path, "rb") as handle:
         data = handle.read()
+    source = upload["source"]
+    unmatched = bool(upload.get("unmatched", False))
     context: dict[str, Any] = {
         "filename": upload["filename"],
-        "source": upload["source"],
-        "unmatched": upload.get("unmatched", False),
+        "source": source,
+        "tool": SOURCE_NAMES[source],
+        "unmatched": unmatched,
         "page_title": "Import responses",
     }
     try:
         parsed = read_responses(
-            data=data,
-            filename=upload["filename"],
-            source=upload["source"],
-            unmatched=upload.get("unmatched", False),
+            data=data, filename=upload["filename"], source=source, unmatched=unmatched
         )
     except ImportFileError as exc:
-        default_storage.delete(path)
+        _forget(request, wave, token)
         return wave_page(
             request,
             "surveys/responses_map.jinja",
@@ -109,48 +124,119 @@ def responses_map(request: HttpRequest, slug: str, wave_id: int, token: uuid.UUI
             status=400,
         )
     instrument = wave.instrument
-    item_choices = [(item.id, f"{item.id}: {item.text}") for item in instrument.items]
-    suggested = suggest_mapping(
-        parsed, instrument, selectors.remembered_mapping(wave=wave, source=upload["source"])
-    )
+    remembered = selectors.remembered_import(wave=wave, source=source)
+    suggested = suggest_mapping(parsed, instrument, dict(remembered.columns) if remembered else {})
+    match_keys = [] if unmatched else [(key, _key_label(parsed, key)) for key in parsed.match_keys]
+    remembered_key = remembered.match_by if remembered else ""
+    default_key = remembered_key if remembered_key in parsed.match_keys else ""
+
+    def schemes(mapping: dict[str, str]) -> list[tuple[Any, list[tuple[str, str]]]]:
+        return [
+            (scheme, meaning_choices(instrument.response_scales[scheme.scale_id]))
+            for scheme in code_schemes(parsed, instrument, mapping)
+        ]
+
+    mapping_now = upload.get("mapping") or suggested
     action = request.POST.get("action")
     form = ResponseMappingForm(
-        request.POST if action == "check" else None,
+        *((request.POST, request.FILES) if action == "check" else ()),
         columns=parsed.questions,
         texts=parsed.question_texts,
-        item_choices=item_choices,
-        initial_mapping=upload.get("mapping") or suggested,
+        item_choices=[(item.id, f"{item.id}: {item.text}") for item in instrument.items],
+        initial_mapping=mapping_now,
+        match_keys=match_keys,
+        initial_match_by=upload.get("match_by") or default_key,
+        incomplete_rows=0 if unmatched else len(parsed.incomplete),
+        initial_incomplete=upload.get("incomplete", "leave_out"),
+        schemes=schemes,
+        initial_codes=lambda mapping: suggest_codes(
+            parsed,
+            instrument,
+            mapping,
+            upload.get("codes") or (dict(remembered.codes) if remembered else {}),
+        ),
     )
     context.update(parsed=parsed, form=form)
     if action == "check" and form.is_valid():
         upload["mapping"] = form.mapping()
+        upload["codes"] = form.codes()
+        upload["match_by"] = form.chosen("match_by")
+        upload["incomplete"] = form.chosen("incomplete") or "leave_out"
+        listed = form.cleaned_data.get("participant_list")
+        if listed:
+            default_storage.delete(_list_path(wave, token))
+            default_storage.save(_list_path(wave, token), ContentFile(listed.read()))
+            upload["list_filename"] = listed.name
         request.session[f"responses-{token}"] = upload
-    if action in {"check", "confirm"} and "mapping" in upload:
+    if action in {"check", "confirm"} and "mapping" in upload and not form.errors:
+        participant_list = None
+        match_by = upload.get("match_by") or None
+        if not unmatched and match_by and match_by != "email" and upload.get("list_filename"):
+            with default_storage.open(_list_path(wave, token), "rb") as handle:
+                listed_data = handle.read()
+            try:
+                participant_list = read_participant_list(
+                    data=listed_data, filename=upload["list_filename"], key=match_by
+                )
+            except ImportFileError as exc:
+                context["list_error"] = str(exc)
+                return wave_page(
+                    request,
+                    "surveys/responses_map.jinja",
+                    wave,
+                    context,
+                    access=access,
+                    status=400,
+                )
         plan = plan_response_import(
             parsed=parsed,
             instrument=instrument,
             mapping=upload["mapping"],
             invited=selectors.invitation_statuses(wave=wave),
-            already_imported=selectors.imported_response_ids(wave=wave, source=upload["source"]),
+            already_imported=selectors.imported_response_ids(wave=wave, source=source),
+            match_by=match_by,
+            participant_list=participant_list,
+            codes=upload.get("codes"),
+            incomplete=upload.get("incomplete", "leave_out"),
         )
         if action == "confirm" and plan.is_valid:
             try:
-                result = services.responses_import_commit(
-                    wave=wave, plan=plan, source=upload["source"]
-                )
+                result = services.responses_import_commit(wave=wave, plan=plan, source=source)
             except ValidationError as exc:
                 messages.error(request, exc.messages[0])
                 return redirect("surveys:wave", slug=slug, wave_id=wave.pk)
-            default_storage.delete(path)
-            request.session.pop(f"responses-{token}", None)
+            _forget(request, wave, token)
             messages.success(
                 request,
                 f"Imported {result.responses} responses ({result.answers} answers) "
                 f"from {upload['filename']}"
-                + (" as unmatched responses." if result.unmatched else "."),
+                + (" as unmatched responses" if result.unmatched else "")
+                + (
+                    f", and {result.in_progress} unfinished as in progress"
+                    if result.in_progress
+                    else ""
+                )
+                + ".",
             )
             return redirect("surveys:wave", slug=slug, wave_id=wave.pk)
         context["plan"] = plan
+        context["preview"] = _preview(plan)
+        context["code_table"] = [
+            (
+                scheme,
+                [
+                    (
+                        code,
+                        meaning_label(
+                            instrument.response_scales[scheme.scale_id],
+                            plan.codes.get(scheme.key, {}).get(code, ""),
+                        ),
+                    )
+                    for code in scheme.codes
+                ],
+            )
+            for scheme in code_schemes(parsed, instrument, plan.mapping)
+        ]
         return wave_page(
             request,
             "surveys/responses_map.jinja",
@@ -159,4 +245,60 @@ def responses_map(request: HttpRequest, slug: str, wave_id: int, token: uuid.UUI
             access=access,
             status=200 if plan.is_valid else 400,
         )
-    return wave_page(request, "surveys/responses_map.jinja", wave, context, access=access)
+    return wave_page(
+        request,
+        "surveys/responses_map.jinja",
+        wave,
+        context,
+        access=access,
+        status=400 if form.errors else 200,
+    )
+
+
+def _forget(request: HttpRequest, wave: Wave, token: uuid.UUID) -> None:
+    """The uploaded files and the session's note of them, once imported or refused."""
+    default_storage.delete(_response_upload_path(wave, token))
+    default_storage.delete(_list_path(wave, token))
+    request.session.pop(f"responses-{token}", None)
+
+
+def _key_label(parsed: Any, key: str) -> str:
+    if key == "email":
+        return f"E-mail address (column “{parsed.email_column}”)"
+    label = KEY_COLUMNS[parsed.source][key][0]
+    return f"{label[0].upper()}{label[1:]} (column “{parsed.key_columns[key]}”), through the participant list"
+
+
+def _preview(plan: Any) -> list[dict[str, Any]]:
+    """Each response of the file, whose it is, whether the tool had it finished, and what the
+    import will do with it (for the lead, who is importing it; no answers are shown)."""
+    planned = {response.row: response for response in plan.responses}
+    problems = {error.row for error in plan.errors if error.row}
+    left_out = set(plan.left_out)
+    lines = []
+    for row in plan.parsed.rows:
+        response = planned.get(row.row)
+        if plan.unmatched:
+            who = f"Anonymous ({row.response_id})" if row.response_id else "Anonymous"
+        elif response is not None:
+            who = response.email
+        else:
+            value = row.email if plan.match_by == "email" else row.keys.get(plan.match_by, "")
+            who = value or "—"
+        if row.row in problems:
+            outcome = "Not imported: see the problems above"
+        elif row.row in left_out:
+            outcome = "Left out"
+        elif response is None:
+            outcome = "Not imported"
+        else:
+            outcome = "Submitted" if response.complete else "In progress"
+        lines.append(
+            {
+                "row": row.row,
+                "who": who,
+                "finished": "Finished" if row.finished else f"Not finished ({row.progress})",
+                "outcome": outcome,
+            }
+        )
+    return lines
