@@ -122,6 +122,7 @@ class ResponseMappingForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.columns = columns
+        self.item_ids = {item_id for item_id, _ in item_choices}
         if match_keys:
             self.fields["match_by"] = forms.ChoiceField(
                 label="Match each response to the person invited by",
@@ -191,10 +192,7 @@ class ResponseMappingForm(forms.Form):
         for index, column in enumerate(self.columns):
             name = f"col_{index}"
             value = self.data.get(name, "") if self.is_bound else self.fields[name].initial
-            field = self.fields[name]
-            assert isinstance(field, forms.ChoiceField)
-            valid = {str(choice) for choice, _ in field.choices}
-            if value and value in valid:
+            if value and value in self.item_ids:
                 mapping[column] = value
         return mapping
 
