@@ -301,7 +301,7 @@ def test_cli_dry_run_json_reads_only_the_file(run, db) -> None:
         "layout": "three header rows",
         "rows": 4,
         "incomplete_rows": [7],
-        "match_keys": ["email", "externalreference", "responseid"],
+        "match_keys": ["email", "responseid"],
         "questions": ["Q1_1", "Q1_2", "Q1_3", "Q2_1", "Q2_2", "Q5_1", "Q9"],
         "errors": [],
     }

@@ -100,6 +100,12 @@ MATCH_BY_HINTS = {
 }
 
 
+def code_field_name(key: str, code: str) -> str:
+    """An answer code's field, named by the tool's question and the code, not by their places: a
+    field posted from the page before a column was matched differently still means that code."""
+    return "code_" + hashlib.sha256(f"{key}\0{code}".encode()).hexdigest()[:12]
+
+
 class ResponseMappingForm(forms.Form):
     """The column-matching step: who each response belongs to (the key, and the tool's participant
     list when the key is the tool's own identifier), what to do with unfinished responses, which
@@ -173,10 +179,7 @@ class ResponseMappingForm(forms.Form):
         for scheme, choices in schemes(mapping) if schemes else []:
             names = []
             for code in scheme.codes:
-                # Named by the question and code, not their places: a field posted from the page
-                # before a column was re-matched still means the same code.
-                digest = hashlib.sha256(f"{scheme.key}\0{code}".encode()).hexdigest()[:12]
-                name = f"code_{digest}"
+                name = code_field_name(scheme.key, code)
                 self.fields[name] = forms.ChoiceField(
                     label=f"“{code}” means",
                     required=False,

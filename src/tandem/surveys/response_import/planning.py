@@ -5,6 +5,7 @@ writes; nothing here writes."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
@@ -29,8 +30,15 @@ def suggest_mapping(
             continue
         # LimeSurvey and Qualtrics can name a column by the question code; Forms heads it with the text.
         text = parsed.question_texts.get(column, "")
-        # Qualtrics heads a matrix row "Question – statement"; the statement is the item.
-        candidates = [column, text, text.rsplit(" - ", 1)[-1]]
+        # Qualtrics heads a matrix row "Question - statement"; LimeSurvey's full headings are
+        # "Question [Subquestion]": the statement or subquestion is the item.
+        bracketed = re.search(r"\[([^\]]+)\]\s*$", column)
+        candidates = [
+            column,
+            text,
+            text.rsplit(" - ", 1)[-1],
+            bracketed.group(1) if bracketed else "",
+        ]
         for candidate in candidates:
             key = normalise(candidate)
             if key in by_id:
@@ -380,15 +388,22 @@ def _key_problem(
 ) -> str:
     """Why respondents cannot be matched by `match_by` at all ("" if they can)."""
     tool = SOURCE_NAMES[parsed.source]
+    if not parsed.match_keys:
+        labels = ["an e-mail address"] + [
+            f"a {KEY_COLUMNS[parsed.source][k][0]}" for k in KEY_COLUMNS[parsed.source]
+        ]
+        return (
+            f"No response in the file has {' or '.join(labels)}, so none can be matched to the "
+            "people invited. If the responses were collected anonymously, import them "
+            "unmatched: they count in this wave's report but not in before/after comparisons."
+        )
+    if match_by == "email" and "email" not in parsed.match_keys:
+        keys = [KEY_COLUMNS[parsed.source][k][0] for k in parsed.match_keys]
+        return (
+            f"The file has no e-mail addresses: match respondents by {' or '.join(keys)} "
+            f"instead, with the participant list exported from {tool}."
+        )
     if match_by == "email":
-        if not parsed.email_column:
-            keys = [KEY_COLUMNS[parsed.source][k][0] for k in parsed.key_columns]
-            return "The file has no e-mail column" + (
-                f": match respondents by {' or '.join(keys)} instead, with the participant list "
-                f"exported from {tool}."
-                if keys
-                else "."
-            )
         return ""
     if match_by not in KEY_COLUMNS[parsed.source]:
         known = ["email", *KEY_COLUMNS[parsed.source]]
@@ -398,8 +413,10 @@ def _key_problem(
         return f"The file has no {label} column to match respondents by."
     if participant_list is None:
         return (
-            f"Matching by {label} needs the participant list exported from {tool} (it says "
-            "whose each one is): add it, or match by e-mail address."
+            f"Matching by {label} needs the participant list exported from {tool}, which says "
+            "whose each one is: add it"
+            + (", or match by e-mail address" if "email" in parsed.match_keys else "")
+            + ". If the responses were collected anonymously, import them unmatched instead."
         )
     if participant_list.key != match_by:
         return f"The participant list was read for {participant_list.key}, not {match_by}."

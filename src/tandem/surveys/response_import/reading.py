@@ -61,8 +61,13 @@ class ParsedResponses:
 
     @property
     def match_keys(self) -> list[str]:
-        """What respondents can be matched by: "email" and/or the tool's identifiers."""
-        return (["email"] if self.email_column else []) + list(self.key_columns)
+        """What respondents can be matched by: "email" and/or the tool's identifiers, each only
+        if its column holds something (an anonymous link's export has an empty e-mail column)."""
+        keys = []
+        if self.email_column and any(row.email for row in self.rows):
+            keys.append("email")
+        keys += [key for key in self.key_columns if any(row.keys.get(key) for row in self.rows)]
+        return keys
 
     @property
     def incomplete(self) -> list[SourceRow]:
