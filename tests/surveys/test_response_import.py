@@ -319,7 +319,11 @@ def test_cli_unreadable_file_exits_2(run, db, tmp_path) -> None:
 
 def test_cli_imports_into_a_wave_with_a_mapping_file(run, open_wave, tmp_path) -> None:
     mapping = tmp_path / "map.yaml"
-    mapping.write_text("comm1: comm1\ncomm2: comm2\nSQbridge1: bridge1\n", encoding="utf-8")
+    # Columns the file does not name are matched as suggested (comm1, comm2 by their codes); a
+    # column named with nothing is left out.
+    mapping.write_text(
+        "SQbridge1: bridge1\ncomm3:\ntrust1:\ntrust2:\nworks_well:\n", encoding="utf-8"
+    )
     code, out, _ = run(
         "import",
         "responses",

@@ -136,11 +136,11 @@ def cmd_import_responses(args: argparse.Namespace) -> int:
         except (ImportFileError, UnicodeDecodeError) as exc:
             raise CommandError(f"{mapping_path.name}: {exc}") from exc
     else:
-        chosen = MappingFile(
-            columns=suggest_mapping(
-                parsed, wave.instrument, dict(remembered.columns) if remembered else {}
-            )
-        )
+        chosen = MappingFile(columns={})
+    suggested = suggest_mapping(
+        parsed, wave.instrument, dict(remembered.columns) if remembered else {}
+    )
+    columns = {c: item for c, item in (suggested | chosen.columns).items() if item}
     codes = (dict(remembered.codes) if remembered else {}) | chosen.codes
     match_by = args.match_by or chosen.match_by
     if match_by is None and remembered and remembered.match_by in parsed.match_keys:
@@ -151,7 +151,7 @@ def cmd_import_responses(args: argparse.Namespace) -> int:
     plan = plan_response_import(
         parsed=parsed,
         instrument=wave.instrument,
-        mapping=chosen.columns,
+        mapping=columns,
         invited=selectors.invitation_statuses(wave=wave),
         already_imported=selectors.imported_response_ids(wave=wave, source=args.source),
         match_by=match_by,

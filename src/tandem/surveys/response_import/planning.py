@@ -428,7 +428,7 @@ class MappingFile:
     """The CLI's mapping file: which question each column holds, what answer codes mean, and
     (optionally) what respondents are matched by."""
 
-    columns: dict[str, str]
+    columns: dict[str, str]  # a column → "" is a column not to import
     codes: dict[str, dict[str, str]] = field(default_factory=dict)
     match_by: str | None = None
 
@@ -440,7 +440,9 @@ MAPPING_FILE_HELP = (
 
 
 def mapping_from_yaml(text: str) -> MappingFile:
-    """Read a mapping file for the CLI (YAML).
+    """Read a mapping file for the CLI (YAML). Columns it does not name are matched as suggested
+    (remembered from the last import, or named like a question); a column named with no item is
+    not imported.
 
     Either `column heading: item_id` per line, or::
 
@@ -459,7 +461,7 @@ def mapping_from_yaml(text: str) -> MappingFile:
     if not isinstance(loaded, dict) or not all(isinstance(k, str) for k in loaded):
         raise ImportFileError(MAPPING_FILE_HELP)
     if not ({"columns", "codes", "match_by"} & set(loaded)):
-        return MappingFile(columns={str(k): str(v) for k, v in loaded.items() if v})
+        return MappingFile(columns={str(k): "" if v is None else str(v) for k, v in loaded.items()})
     unknown = sorted(set(loaded) - {"columns", "codes", "match_by"})
     columns = loaded.get("columns") or {}
     codes = loaded.get("codes") or {}
@@ -475,7 +477,7 @@ def mapping_from_yaml(text: str) -> MappingFile:
             MAPPING_FILE_HELP + (f" Unknown section: {', '.join(unknown)}." if unknown else "")
         )
     return MappingFile(
-        columns={str(k): str(v) for k, v in columns.items() if v},
+        columns={str(k): "" if v is None else str(v) for k, v in columns.items()},
         codes={
             str(key): {str(code): _meaning(meaning) for code, meaning in meanings.items()}
             for key, meanings in codes.items()
