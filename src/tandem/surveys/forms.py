@@ -188,6 +188,17 @@ class ResponseMappingForm(forms.Form):
                 )
                 names.append(name)
             self.code_groups.append((scheme, names))
+        if self.is_bound:
+            # A code that appears only now (its column was just matched) was not on the page
+            # that was posted: it starts from its suggested meaning, shown and used alike.
+            missing = [
+                name for _, names in self.code_groups for name in names if name not in self.data
+            ]
+            if missing:
+                data = self.data.copy()
+                for name in missing:
+                    data[name] = self.fields[name].initial or ""
+                self.data = data
 
     def posted_mapping(self) -> dict[str, str]:
         """The mapping as submitted (before validation) or as suggested: what the code selects need."""
@@ -212,15 +223,10 @@ class ResponseMappingForm(forms.Form):
         return [(scheme, [self[name] for name in names]) for scheme, names in self.code_groups]
 
     def codes(self) -> dict[str, dict[str, str]]:
-        """{the tool's question: {code: meaning}} as chosen ("" where none was chosen); a code
-        that appeared only now (a column newly matched) keeps its suggested meaning."""
+        """{the tool's question: {code: meaning}} as chosen ("" where none was chosen)."""
         return {
             scheme.key: {
-                code: (
-                    self.cleaned_data.get(name, "")
-                    if name in self.data
-                    else self.fields[name].initial or ""
-                )
+                code: self.cleaned_data.get(name, "")
                 for code, name in zip(scheme.codes, names, strict=True)
             }
             for scheme, names in self.code_groups
