@@ -4,6 +4,7 @@ import hashlib
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 from django.utils import timezone
 
 from tandem.forms import NHSDateInput
@@ -195,7 +196,10 @@ class ResponseMappingForm(forms.Form):
                 name for _, names in self.code_groups for name in names if name not in self.data
             ]
             if missing:
-                data = self.data.copy()
+                data = QueryDict(mutable=True)
+                getlist = getattr(self.data, "getlist", None)
+                for key in self.data:
+                    data.setlist(key, getlist(key) if getlist else [self.data[key]])
                 for name in missing:
                     data[name] = self.fields[name].initial or ""
                 self.data = data
