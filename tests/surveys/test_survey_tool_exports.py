@@ -553,3 +553,38 @@ def test_the_key_and_the_codes_confirmed_are_remembered_for_the_next_export(
     assert defaults[code_field_name("trust", "A1")] == "5"
     assert defaults[code_field_name("comm", "A6")] == "dont_know"
     assert defaults[column_field(page.content.decode(), "trust[SQ001]")] == "trust1"
+
+
+def test_the_dry_run_previews_each_response_with_whose_it_is_and_what_happens(
+    run, open_wave, tmp_path
+) -> None:
+    variant = VARIANTS[10]
+    code, out, _ = run(*_cli_args(variant, variant.file, open_wave, tmp_path), "--dry-run")
+    assert code == 0
+    assert json.loads(out)["preview"] == [
+        {"row": 2, "who": AMARA, "finished": "Finished", "outcome": "Submitted"},
+        {"row": 3, "who": ANNA, "finished": "Finished", "outcome": "Submitted"},
+        {"row": 4, "who": BEN, "finished": "Finished", "outcome": "Submitted"},
+        {
+            "row": 5,
+            "who": "tk4q7ZmXw",
+            "finished": "Not finished (no submit date)",
+            "outcome": "Left out",
+        },
+    ]
+
+
+def test_the_readme_mapping_file_example_reads_as_it_says() -> None:
+    from tandem.surveys.response_import import mapping_from_yaml
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```yaml\ncolumns:", 1)[1].split("```", 1)[0]
+    read = mapping_from_yaml("columns:" + block)
+    assert read.columns == {
+        "comm[SQ001]": "comm1",
+        "trust[SQ001]": "trust1",
+        "worksWell": "works_well",
+        "Q7": "",
+    }
+    assert read.codes == {"trust": TRUST_REVERSED}
+    assert read.match_by == "token"

@@ -170,6 +170,7 @@ def cmd_import_responses(args: argparse.Namespace) -> int:
         responses=len(plan.submitted),
         in_progress=len(plan.in_progress),
         left_out=plan.left_out,
+        preview=plan.preview(),
         unmatched=plan.unmatched,
         imported=False,
     )

@@ -92,6 +92,40 @@ class ResponsePlan:
     def in_progress(self) -> list[PlannedResponse]:
         return [r for r in self.responses if not r.complete]
 
+    def preview(self) -> list[dict[str, object]]:
+        """Each response of the file: whose it is, whether the tool had it finished, and what the
+        import does with it — for the lead who is importing it; no answer is shown."""
+        planned = {response.row: response for response in self.responses}
+        problems = {error.row for error in self.errors if error.row}
+        left_out = set(self.left_out)
+        lines: list[dict[str, object]] = []
+        for row in self.parsed.rows:
+            response = planned.get(row.row)
+            if self.unmatched:
+                who = f"Anonymous ({row.response_id})" if row.response_id else "Anonymous"
+            elif response is not None:
+                who = response.email
+            else:
+                value = row.email if self.match_by == "email" else row.keys.get(self.match_by, "")
+                who = value or "—"
+            if row.row in problems:
+                outcome = "Not imported: a problem on this row"
+            elif row.row in left_out:
+                outcome = "Left out"
+            elif response is None:
+                outcome = "Not imported"
+            else:
+                outcome = "Submitted" if response.complete else "In progress"
+            lines.append(
+                {
+                    "row": row.row,
+                    "who": who,
+                    "finished": "Finished" if row.finished else f"Not finished ({row.progress})",
+                    "outcome": outcome,
+                }
+            )
+        return lines
+
 
 Stored = tuple[int | None, bool, str]
 

@@ -220,7 +220,7 @@ def responses_map(request: HttpRequest, slug: str, wave_id: int, token: uuid.UUI
             )
             return redirect("surveys:wave", slug=slug, wave_id=wave.pk)
         context["plan"] = plan
-        context["preview"] = _preview(plan)
+        context["preview"] = plan.preview()
         context["code_table"] = [
             (
                 scheme,
@@ -268,37 +268,3 @@ def _key_label(parsed: Any, key: str) -> str:
     label = KEY_COLUMNS[parsed.source][key][0]
     return f"{label[0].upper()}{label[1:]} (column “{parsed.key_columns[key]}”), through the participant list"
 
-
-def _preview(plan: Any) -> list[dict[str, Any]]:
-    """Each response of the file, whose it is, whether the tool had it finished, and what the
-    import will do with it (for the lead, who is importing it; no answers are shown)."""
-    planned = {response.row: response for response in plan.responses}
-    problems = {error.row for error in plan.errors if error.row}
-    left_out = set(plan.left_out)
-    lines = []
-    for row in plan.parsed.rows:
-        response = planned.get(row.row)
-        if plan.unmatched:
-            who = f"Anonymous ({row.response_id})" if row.response_id else "Anonymous"
-        elif response is not None:
-            who = response.email
-        else:
-            value = row.email if plan.match_by == "email" else row.keys.get(plan.match_by, "")
-            who = value or "—"
-        if row.row in problems:
-            outcome = "Not imported: see the problems above"
-        elif row.row in left_out:
-            outcome = "Left out"
-        elif response is None:
-            outcome = "Not imported"
-        else:
-            outcome = "Submitted" if response.complete else "In progress"
-        lines.append(
-            {
-                "row": row.row,
-                "who": who,
-                "finished": "Finished" if row.finished else f"Not finished ({row.progress})",
-                "outcome": outcome,
-            }
-        )
-    return lines
