@@ -102,11 +102,7 @@ def code_schemes(
         if item is None or item.kind == "open" or not item.response_scale:
             continue
         scale = instrument.response_scales[item.response_scale]
-        found = {
-            raw
-            for row in parsed.rows
-            if (raw := row.values.get(column, "").strip()) and not is_label(scale, raw)
-        }
+        found = {raw for raw in parsed.distinct(column) if not is_label(scale, raw)}
         if not found:
             continue
         key = stem(parsed.source, column)

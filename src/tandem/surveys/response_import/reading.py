@@ -58,6 +58,7 @@ class ParsedResponses:
     unmatched: bool = False  # read as anonymous responses, to be imported unmatched
     key_columns: dict[str, str] = field(default_factory=dict)  # identifier name → its heading
     layout: str = ""  # which of the tool's export layouts the file is ("legacy", "current", …)
+    _distinct: dict[str, set[str]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def match_keys(self) -> list[str]:
@@ -72,6 +73,15 @@ class ParsedResponses:
     @property
     def incomplete(self) -> list[SourceRow]:
         return [row for row in self.rows if not row.finished]
+
+    def distinct(self, column: str) -> set[str]:
+        """The different non-empty answers in a question column (kept: the matching step asks
+        for them several times while the lead matches columns and codes)."""
+        if column not in self._distinct:
+            self._distinct[column] = {
+                raw for row in self.rows if (raw := row.values.get(column, "").strip())
+            }
+        return self._distinct[column]
 
     def column_for(self, key: str) -> str:
         return self.email_column if key == "email" else self.key_columns.get(key, key)

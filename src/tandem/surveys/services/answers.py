@@ -84,6 +84,27 @@ def store_answer(invitation: Invitation, item_id: str, answer: CleanAnswer, sour
     )
 
 
+def store_answers(invitation: Invitation, answers: dict[str, CleanAnswer], source: str) -> None:
+    """Store many answers of one invitation in one INSERT … ON CONFLICT DO UPDATE (an import)."""
+    Answer.objects.bulk_create(
+        [
+            Answer(
+                invitation=invitation,
+                item_id=item_id,
+                value=answer.value,
+                dont_know=answer.dont_know,
+                text=answer.text,
+                source=source,
+            )
+            for item_id, answer in answers.items()
+            if not answer.empty
+        ],
+        update_conflicts=True,
+        unique_fields=["invitation", "item_id"],
+        update_fields=["value", "dont_know", "text", "source", "updated_at"],
+    )
+
+
 def _item(instrument: Instrument, item_id: str) -> Item:
     try:
         return instrument.item(item_id)

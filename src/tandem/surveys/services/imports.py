@@ -18,7 +18,7 @@ from tandem.surveys.models import (
     Wave,
 )
 from tandem.surveys.response_import import PlannedResponse, ResponsePlan
-from tandem.surveys.services.answers import CleanAnswer, store_answer
+from tandem.surveys.services.answers import CleanAnswer, store_answers
 from tandem.surveys.services.errors import CLOSED_FOR_IMPORT, WaveClosed
 
 
@@ -92,13 +92,14 @@ def _moment(response: PlannedResponse) -> dt.datetime:
 
 
 def _store(invitation: Invitation, response: PlannedResponse) -> int:
-    for item_id, (value, dont_know, text) in response.answers.items():
-        store_answer(
-            invitation,
-            item_id,
-            CleanAnswer(value=value, dont_know=dont_know, text=text, empty=False),
-            AnswerSource.IMPORT,
-        )
+    store_answers(
+        invitation,
+        {
+            item_id: CleanAnswer(value=value, dont_know=dont_know, text=text, empty=False)
+            for item_id, (value, dont_know, text) in response.answers.items()
+        },
+        AnswerSource.IMPORT,
+    )
     return len(response.answers)
 
 

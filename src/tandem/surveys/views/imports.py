@@ -267,4 +267,3 @@ def _key_label(parsed: Any, key: str) -> str:
         return f"E-mail address (column “{parsed.email_column}”)"
     label = KEY_COLUMNS[parsed.source][key][0]
     return f"{label[0].upper()}{label[1:]} (column “{parsed.key_columns[key]}”), through the participant list"
-
