@@ -588,3 +588,18 @@ def test_the_readme_mapping_file_example_reads_as_it_says() -> None:
     }
     assert read.codes == {"trust": TRUST_REVERSED}
     assert read.match_by == "token"
+
+
+def test_an_anonymous_link_export_not_marked_unmatched_says_to_import_it_unmatched(
+    lead_client, demo, open_wave
+) -> None:
+    variant = Variant(**{**VARIANTS[9].__dict__, "unmatched": False})
+    _, checked = web_check(lead_client, demo, open_wave, variant, variant.file)
+    html = checked.content.decode().replace("&#39;", "'")
+    assert checked.status_code == 400
+    assert (
+        "Matching by Qualtrics response ID needs the participant list exported from Qualtrics"
+        in html
+    )
+    assert "If the responses were collected anonymously, import them unmatched instead." in html
+    assert_nothing_written(open_wave)
