@@ -354,7 +354,7 @@ def test_a_full_disk_leaves_no_archive_named_as_if_it_were_good(
 
     monkeypatch.setattr(backup.tarfile, "open", full_disk)
     out = tmp_path / "backup.tar.gz"
-    with pytest.raises(BackupError, match="No space left on device. Nothing was kept"):
+    with pytest.raises(BackupError, match=r"No space left on device\. Nothing was kept"):
         create_backup(out)
     assert sorted(p.name for p in tmp_path.iterdir()) == []
 
