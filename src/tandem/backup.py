@@ -247,6 +247,7 @@ def create_backup(out: Path) -> BackupResult:
         raise
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+    _record_backup(out, files=len(members) - 1)
     return BackupResult(
         path=out,
         size=out.stat().st_size,
@@ -254,6 +255,27 @@ def create_backup(out: Path) -> BackupResult:
         seconds=time.monotonic() - started,
         manifest=manifest,
     )
+
+
+def _record_backup(out: Path, *, files: int) -> None:
+    """An audit event for each backup made (`tandem check` reads when the last one was): its
+    name, size and checksum, so a copy found later can be recognised; never its content."""
+    from tandem.audit.services import audit_record
+
+    audit_record(
+        action="backup.created",
+        subject_type="backup",
+        subject_id=out.name,
+        extra={"bytes": out.stat().st_size, "files": files, "sha256": _sha256(out)},
+    )
+
+
+def last_backup_at() -> dt.datetime | None:
+    """When the last backup recorded in this database was made (None if none was)."""
+    from tandem.audit.models import AuditEvent
+
+    event = AuditEvent.objects.filter(action="backup.created").order_by("-at").first()
+    return event.at if event else None
 
 
 # Restoring -----------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ import sys
 from tandem.cli.analyse import add_analyse_commands
 from tandem.cli.backup import add_backup_commands
 from tandem.cli.base import EXIT_BAD_INPUT, CommandError, setup_django
+from tandem.cli.check import add_check_command
 from tandem.cli.org import add_org_commands
 from tandem.cli.participants import add_import_participants
 from tandem.cli.programme import add_programme_commands
@@ -47,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_programme_commands(commands)
     add_worker(commands)
     add_backup_commands(commands)
+    add_check_command(commands)
     report = commands.add_parser("report", help="reports as PDF files").add_subparsers(
         dest="kind", metavar="KIND", required=True
     )
