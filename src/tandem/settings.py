@@ -377,6 +377,8 @@ def _notes_keys() -> list[str]:
 
 
 TANDEM_NOTES_KEYS = _notes_keys()
+# `tandem check` fails when the last `tandem backup` is older than this.
+TANDEM_BACKUP_MAX_AGE_HOURS = env_int("TANDEM_BACKUP_MAX_AGE_HOURS", 26)
 
 # Uploads: participant lists are small; anything bigger is a mistake or an attack.
 TANDEM_MAX_IMPORT_BYTES = env_int("TANDEM_MAX_IMPORT_BYTES", 5 * 1024 * 1024)

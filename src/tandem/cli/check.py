@@ -106,7 +106,7 @@ def preflight(*, smtp_timeout: float = 5.0) -> list[Finding]:
             f"The database needs {len(pending)} migration(s): run `tandem manage migrate`.",
         )
         last = None if pending else last_backup_at()
-        max_age = dt.timedelta(hours=int(os.environ.get("TANDEM_BACKUP_MAX_AGE_HOURS", "26")))
+        max_age = dt.timedelta(hours=int(settings.TANDEM_BACKUP_MAX_AGE_HOURS))
         if pending:
             pass
         elif last is None:
