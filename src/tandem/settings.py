@@ -125,6 +125,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "tandem.audit.context.RequestIdMiddleware",
+    # One log line per request (route, status, time, user id — never the path or a name).
+    "tandem.logs.RequestLogMiddleware",
     "csp.middleware.CSPMiddleware",
     "tandem.middleware.StaticAssetsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -391,8 +393,17 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = TANDEM_MAX_IMPORT_BYTES + 1024 * 1024
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "tandem.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            # plain for people reading a terminal; json for a log collector (one object a line).
+            "formatter": "json" if os.environ.get("TANDEM_LOG_FORMAT") == "json" else "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("TANDEM_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.request": {"level": "ERROR"},

@@ -46,8 +46,8 @@ def _serve(port: int, workers: int, *, tasks: bool = True) -> int:
         address,
         "--workers",
         str(workers),
-        "--access-logfile",
-        "-",
+        # No gunicorn access log: it writes request paths, and a respondent's link is a path.
+        # Tandem logs each request itself, by route (tandem.logs).
         "--timeout",
         "120",
         "--graceful-timeout",
