@@ -71,3 +71,39 @@ def test_json_lines_hold_every_field_on_one_line(client, db, caplog) -> None:
     )
     assert entry["ms"] >= 0 and len(entry["request_id"]) == 32
     assert entry["time"].endswith("+00:00")
+
+
+def test_a_server_error_on_a_respondents_link_is_logged_without_the_link(rf, db) -> None:
+    """Django logs "Internal Server Error: <path>"; the path becomes the route."""
+    from django.urls import resolve
+    from django.utils.log import log_response
+
+    from tandem.logs import PathsToRoutes
+
+    token = "a-respondents-secret-token-0123456789abcdef"
+    request = rf.post(f"/s/{token}/autosave/")
+    request.resolver_match = resolve(f"/s/{token}/autosave/")
+    records: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    handler = Keep()
+    handler.addFilter(PathsToRoutes())
+    django_request = logging.getLogger("django.request")
+    django_request.addHandler(handler)
+    try:
+        from django.http import HttpResponseServerError
+
+        log_response(
+            "Internal Server Error: %s",
+            request.path,
+            response=HttpResponseServerError(),
+            request=request,
+        )
+    finally:
+        django_request.removeHandler(handler)
+    [record] = records
+    assert record.getMessage() == "Internal Server Error: s/<str:token>/autosave/"
+    assert token not in JsonFormatter().format(record)

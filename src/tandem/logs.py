@@ -39,7 +39,10 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        entry.update({k: v for k, v in vars(record).items() if k not in _STANDARD})
+        # Not the request object Django attaches to its own records: its text is the path.
+        entry.update(
+            {k: v for k, v in vars(record).items() if k not in _STANDARD and k != "request"}
+        )
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, default=str, ensure_ascii=False)
@@ -69,6 +72,20 @@ def user_id_of(request: HttpRequest) -> int | str | None:
         value = cache.get("_auth_user_id")
         return str(value) if value is not None else None
     return None
+
+
+class PathsToRoutes(logging.Filter):
+    """Django's own request records ("Internal Server Error: /s/<the respondent's token>/…") name
+    the path: replace it with the route, on every record that carries the request."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        request = getattr(record, "request", None)
+        if request is not None and isinstance(record.args, tuple):
+            path = getattr(request, "path", None)
+            record.args = tuple(
+                route_of(request) if arg == path and path else arg for arg in record.args
+            )
+        return True
 
 
 class RequestLogMiddleware:

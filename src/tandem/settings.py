@@ -402,8 +402,10 @@ LOGGING = {
             "class": "logging.StreamHandler",
             # plain for people reading a terminal; json for a log collector (one object a line).
             "formatter": "json" if os.environ.get("TANDEM_LOG_FORMAT") == "json" else "plain",
+            "filters": ["paths_to_routes"],
         }
     },
+    "filters": {"paths_to_routes": {"()": "tandem.logs.PathsToRoutes"}},
     "root": {"handlers": ["console"], "level": os.environ.get("TANDEM_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.request": {"level": "ERROR"},
