@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from tandem import cli
 from tandem.surveys import services
 from tandem.surveys.models import Invitation, Wave, WaveKind
 
@@ -28,3 +29,15 @@ def open_wave(demo) -> Wave:
 @pytest.fixture
 def invitation(open_wave: Wave, demo) -> Invitation:
     return open_wave.invitations.get(participant=participant_named(demo, "Dr Amara Okafor"))
+
+
+@pytest.fixture
+def run(capsys):
+    """The `tandem` command, run in-process: (exit code, stdout, stderr)."""
+
+    def _run(*argv: str) -> tuple[int, str, str]:
+        code = cli.main(list(argv))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return _run

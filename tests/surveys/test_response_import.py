@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from tandem import cli
 from tandem.programmes.importer import ImportFileError
 from tandem.surveys import selectors, services
 from tandem.surveys.instruments import get_instrument
@@ -273,16 +272,6 @@ def test_someone_who_already_answered_in_tandem_is_not_overwritten(open_wave, in
 def test_unreadable_exports_get_a_clear_message(source, data, message) -> None:
     with pytest.raises(ImportFileError, match=message):
         read_responses(data=data, filename="x.csv", source=source)
-
-
-@pytest.fixture
-def run(capsys):
-    def _run(*argv: str) -> tuple[int, str, str]:
-        code = cli.main(list(argv))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return _run
 
 
 def test_cli_dry_run_json_reads_only_the_file(run, db) -> None:

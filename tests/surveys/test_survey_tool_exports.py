@@ -20,7 +20,6 @@ import pytest
 import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tandem import cli
 from tandem.surveys.forms import code_field_name
 from tandem.surveys.models import Answer, Invitation, InvitationStatus, ResponseImportMapping
 
@@ -247,16 +246,6 @@ def assert_nothing_written(wave) -> None:
 
 
 # The command line ----------------------------------------------------------------------------
-
-
-@pytest.fixture
-def run(capsys):
-    def _run(*argv: str) -> tuple[int, str, str]:
-        code = cli.main(list(argv))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return _run
 
 
 def _cli_args(

@@ -12,7 +12,6 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
-from tandem import cli
 from tandem.programmes.importer import ImportFileError
 from tandem.reports.feedback import build_feedback
 from tandem.surveys import selectors, services
@@ -96,16 +95,6 @@ def _upload(client, demo, wave, data: bytes, filename: str, **extra):
         follow=True,
     )
     return response.redirect_chain[-1][0], response.content.decode()
-
-
-@pytest.fixture
-def run(capsys):
-    def _run(*argv: str) -> tuple[int, str, str]:
-        code = cli.main(list(argv))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return _run
 
 
 def test_an_anonymous_forms_export_imported_unmatched_counts_in_the_report_and_is_marked(

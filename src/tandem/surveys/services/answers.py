@@ -67,21 +67,7 @@ def store_answer(invitation: Invitation, item_id: str, answer: CleanAnswer, sour
     if answer.empty:
         Answer.objects.filter(invitation=invitation, item_id=item_id).delete()
         return
-    Answer.objects.bulk_create(
-        [
-            Answer(
-                invitation=invitation,
-                item_id=item_id,
-                value=answer.value,
-                dont_know=answer.dont_know,
-                text=answer.text,
-                source=source,
-            )
-        ],
-        update_conflicts=True,
-        unique_fields=["invitation", "item_id"],
-        update_fields=["value", "dont_know", "text", "source", "updated_at"],
-    )
+    store_answers(invitation, {item_id: answer}, source)
 
 
 def store_answers(invitation: Invitation, answers: dict[str, CleanAnswer], source: str) -> None:
