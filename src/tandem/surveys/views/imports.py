@@ -157,6 +157,12 @@ def responses_map(request: HttpRequest, slug: str, wave_id: int, token: uuid.UUI
         ),
     )
     context.update(parsed=parsed, form=form)
+
+    def page(status: int) -> HttpResponse:
+        return wave_page(
+            request, "surveys/responses_map.jinja", wave, context, access=access, status=status
+        )
+
     if action == "check" and form.is_valid():
         upload["mapping"] = form.mapping()
         upload["codes"] = form.codes()
@@ -171,8 +177,15 @@ def responses_map(request: HttpRequest, slug: str, wave_id: int, token: uuid.UUI
     if action in {"check", "confirm"} and "mapping" in upload and not form.errors:
         participant_list = None
         match_by = upload.get("match_by") or None
-        if not unmatched and match_by and match_by != "email" and upload.get("list_filename"):
-            with default_storage.open(_list_path(wave, token), "rb") as handle:
+        list_path = _list_path(wave, token)
+        if (
+            not unmatched
+            and match_by
+            and match_by != "email"
+            and upload.get("list_filename")
+            and default_storage.exists(list_path)
+        ):
+            with default_storage.open(list_path, "rb") as handle:
                 listed_data = handle.read()
             try:
                 participant_list = read_participant_list(
@@ -180,14 +193,7 @@ def responses_map(request: HttpRequest, slug: str, wave_id: int, token: uuid.UUI
                 )
             except ImportFileError as exc:
                 context["list_error"] = str(exc)
-                return wave_page(
-                    request,
-                    "surveys/responses_map.jinja",
-                    wave,
-                    context,
-                    access=access,
-                    status=400,
-                )
+                return page(400)
         plan = plan_response_import(
             parsed=parsed,
             instrument=instrument,
@@ -237,22 +243,8 @@ def responses_map(request: HttpRequest, slug: str, wave_id: int, token: uuid.UUI
             )
             for scheme in code_schemes(parsed, instrument, plan.mapping)
         ]
-        return wave_page(
-            request,
-            "surveys/responses_map.jinja",
-            wave,
-            context,
-            access=access,
-            status=200 if plan.is_valid else 400,
-        )
-    return wave_page(
-        request,
-        "surveys/responses_map.jinja",
-        wave,
-        context,
-        access=access,
-        status=400 if form.errors else 200,
-    )
+        return page(200 if plan.is_valid else 400)
+    return page(400 if form.errors else 200)
 
 
 def _forget(request: HttpRequest, wave: Wave, token: uuid.UUID) -> None:
