@@ -20,12 +20,16 @@ def user(demo, name):
 
 
 def test_the_coaching_dose_counts_attended_sessions_and_weeks(demo, plan, held) -> None:
+    # Six weeks earlier by the calendar: the same local time of day (arithmetic on a local
+    # datetime keeps its wall-clock time), so the dose does not lose a day across a clock change
+    # when the suite runs late in the evening.
+    local = timezone.localtime(held.starts_at)
     earlier = services.session_schedule(
-        plan=plan, starts_at=held.starts_at - dt.timedelta(weeks=6), place="Room 4"
+        plan=plan, starts_at=local - dt.timedelta(weeks=6), place="Room 4"
     )
     services.session_log(session=earlier, attendance=Attendance.ATTENDED)
     missed = services.session_schedule(
-        plan=plan, starts_at=held.starts_at - dt.timedelta(weeks=2), place="Room 4"
+        plan=plan, starts_at=local - dt.timedelta(weeks=2), place="Room 4"
     )
     services.session_log(session=missed, attendance=Attendance.NO_SHOW)
     dose = selectors.coaching_dose_for(viewer=user(demo, "Priya Sandhu"), programme=demo.programme)
