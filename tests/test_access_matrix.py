@@ -35,6 +35,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from tandem.api.models import ApiToken
 from tandem.api.services import api_token_create
@@ -98,6 +99,8 @@ OVERSEERS = frozenset({LEAD, SPONSOR})
 RULES: dict[str, Rule] = {
     # Public: log-in, password reset, the health check, and answering by one's own link.
     "healthz": r(public=True, programme=False),
+    # Readiness answers 503 while no worker runs (as in the suite): reached, not ready.
+    "readyz": r(public=True, programme=False, ok=frozenset({503})),
     "accounts:login": r(public=True, programme=False),
     "accounts:logout": r(
         *EVERY_ROLE, method="POST", public=True, programme=False, ok=frozenset({302})
@@ -242,6 +245,10 @@ RULES: dict[str, Rule] = {
     # Data-protection rights: the lead downloads or erases a person of the programme
     "gdpr:export": r(LEAD, args=PERSON, method="POST"),
     "gdpr:erase": r(LEAD, args=PERSON),
+    "operations:schedule": r(LEAD, args=("slug",)),
+    "operations:job_edit": r(LEAD, args=("slug", "job_id")),
+    "operations:emails": r(LEAD, args=("slug",)),
+    "operations:email_send_again": r(LEAD, args=("slug", "email_id"), method="POST"),
     # Audit log
     "audit:programme": r(LEAD, args=("slug",)),
     "audit:all": r(programme=False, denied=404),
@@ -415,7 +422,33 @@ def _demo_world(demo: Any) -> dict[str, Any]:
     ).first() or ThemeSuggestion.objects.create(
         wave=baseline, terms=["agenda"], answer_ids=[answer.pk]
     )
+    from tandem.operations.models import EmailStatus, JobKind, OutboundEmail, ScheduledJob
+    from tandem.operations.scheduling import ensure_jobs
+
+    ensure_jobs()
+    failed_email = OutboundEmail.objects.create(
+        programme=programme,
+        recipients=[email_for("Dr Amara Okafor")],
+        subject="Matrix",
+        message_id=f"<{uuid.uuid4().hex}@tandem.localhost>",
+        status=EmailStatus.FAILED,
+        next_attempt_at=timezone.now(),
+        message={
+            "subject": "Matrix",
+            "body": "b",
+            "from_email": None,
+            "to": ["x@example.org"],
+            "cc": [],
+            "bcc": [],
+            "reply_to": [],
+            "headers": {},
+            "attachments": [],
+            "alternatives": [],
+        },
+    )
     return {
+        "job_id": ScheduledJob.objects.get(kind=JobKind.OVERDUE_ACTIONS, programme=programme).pk,
+        "email_id": failed_email.pk,
         "slug": programme.slug,
         "org": programme.organisation.slug,
         "wave_id": baseline.pk,

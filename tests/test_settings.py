@@ -75,12 +75,18 @@ def test_port_and_debug_come_from_the_environment(tmp_path) -> None:
 
 
 def test_smtp_is_used_only_when_a_mail_host_is_set(tmp_path) -> None:
-    assert read_setting("s.EMAIL_BACKEND", TANDEM_HOME=str(tmp_path), TANDEM_EMAIL_HOST="") == (
-        "django.core.mail.backends.console.EmailBackend"
+    """E-mail is always queued; the worker hands it to SMTP only when a host is set."""
+    assert read_setting(
+        "(s.EMAIL_BACKEND, s.TANDEM_EMAIL_DELIVERY_BACKEND)",
+        TANDEM_HOME=str(tmp_path),
+        TANDEM_EMAIL_HOST="",
+    ) == (
+        "('tandem.operations.mail.QueuedEmailBackend', "
+        "'django.core.mail.backends.console.EmailBackend')"
     )
     assert (
         read_setting(
-            "(s.EMAIL_BACKEND, s.EMAIL_PORT)",
+            "(s.TANDEM_EMAIL_DELIVERY_BACKEND, s.EMAIL_PORT)",
             TANDEM_HOME=str(tmp_path),
             TANDEM_EMAIL_HOST="smtp.trust.example",
             TANDEM_EMAIL_PORT="2525",

@@ -9,7 +9,7 @@ from django.apps import apps
 from django.contrib.messages import get_messages
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import formats
+from django.utils import formats, timezone
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, FileSystemLoader, PackageLoader
 
 
@@ -22,6 +22,13 @@ def date_format(value: dt.date | dt.datetime | None, fmt: str = "j F Y") -> str:
     if value is None:
         return ""
     return formats.date_format(value, fmt)
+
+
+def moment(value: dt.datetime | None) -> str:
+    """A moment in UK time: "3 March 2026, 09:00"."""
+    if value is None:
+        return ""
+    return formats.date_format(timezone.localtime(value), "j F Y, H:i")
 
 
 def number(value: float | None, places: int = 2) -> str:
@@ -69,5 +76,7 @@ def environment(**options: Any) -> Environment:
             "error_summary_items": error_summary_items,
         }
     )
-    env.filters.update({"date": date_format, "num": number, "pct": percent, "pvalue": p_value})
+    env.filters.update(
+        {"date": date_format, "moment": moment, "num": number, "pct": percent, "pvalue": p_value}
+    )
     return env

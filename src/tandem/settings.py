@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "tandem.audit",
     "tandem.disclosure",
     "tandem.gdpr",
+    "tandem.operations",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -277,7 +278,7 @@ SESSION_COOKIE_SECURE = env_bool("TANDEM_SECURE_COOKIES", SERVED_OVER_HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env_bool("TANDEM_SSL_REDIRECT", SERVED_OVER_HTTPS)
 # The load balancer's health check speaks plain HTTP to the app server.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_HSTS_SECONDS = env_int("TANDEM_HSTS_SECONDS", 31536000 if SERVED_OVER_HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("TANDEM_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("TANDEM_HSTS_PRELOAD", True)
@@ -345,17 +346,22 @@ CACHES = {
 }
 WHITENOISE_AUTOREFRESH = DEBUG
 
-# E-mail: console output unless an SMTP host is configured.
+# E-mail leaves the request: every message is queued in the database (EMAIL_BACKEND) and sent
+# by `tandem worker` through TANDEM_EMAIL_DELIVERY_BACKEND — SMTP when an SMTP host is
+# configured, otherwise printed to the worker's console. Tried again after 1, 5, 30, 120 and
+# 360 minutes, then listed as not sent on the programme's E-mail page.
+EMAIL_BACKEND = "tandem.operations.mail.QueuedEmailBackend"
 EMAIL_HOST = os.environ.get("TANDEM_EMAIL_HOST", "").strip()
 if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    TANDEM_EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_PORT = env_int("TANDEM_EMAIL_PORT", 587)
     EMAIL_HOST_USER = os.environ.get("TANDEM_EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("TANDEM_EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("TANDEM_EMAIL_USE_TLS", True)
     EMAIL_TIMEOUT = 20
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    TANDEM_EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.console.EmailBackend"
+TANDEM_EMAIL_RETRY_MINUTES = (1, 5, 30, 120, 360)
 # The address people reach Tandem at, for links in e-mails sent outside a web request (the CLI).
 TANDEM_BASE_URL = os.environ.get("TANDEM_BASE_URL", "").strip() or f"http://127.0.0.1:{PORT}"
 DEFAULT_FROM_EMAIL = os.environ.get("TANDEM_DEFAULT_FROM_EMAIL", "Tandem <tandem@localhost>")
@@ -381,6 +387,12 @@ def _notes_keys() -> list[str]:
 TANDEM_NOTES_KEYS = _notes_keys()
 # `tandem check` fails when the last `tandem backup` is older than this.
 TANDEM_BACKUP_MAX_AGE_HOURS = env_int("TANDEM_BACKUP_MAX_AGE_HOURS", 26)
+# Scheduled backups (the worker, nightly at 01:00 unless the schedule is changed) go to this
+# folder, keeping the newest TANDEM_BACKUP_KEEP; unset, the scheduled backup is off.
+TANDEM_BACKUP_DIR = os.environ.get("TANDEM_BACKUP_DIR", "").strip()
+TANDEM_BACKUP_KEEP = env_int("TANDEM_BACKUP_KEEP", 14)
+# /readyz fails when no worker has been heard from for this long.
+TANDEM_WORKER_STALE_SECONDS = env_int("TANDEM_WORKER_STALE_SECONDS", 60)
 
 # Uploads: participant lists are small; anything bigger is a mistake or an attack.
 TANDEM_MAX_IMPORT_BYTES = env_int("TANDEM_MAX_IMPORT_BYTES", 5 * 1024 * 1024)

@@ -5,6 +5,7 @@ from tandem import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("", include("tandem.api.urls")),
     path("accounts/", include("tandem.accounts.urls")),
     path("admin/", admin.site.urls),
@@ -18,6 +19,7 @@ urlpatterns = [
     path("", include("tandem.workshops.urls")),
     path("", include("tandem.audit.urls")),
     path("", include("tandem.gdpr.urls")),
+    path("", include("tandem.operations.urls")),
     path("", include("tandem.programmes.urls")),
 ]
 

@@ -30,6 +30,63 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+def _storage_ok() -> str:
+    """Write, read back and delete a small file through the default storage (disk or S3)."""
+    import uuid
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    name = default_storage.save(f"readyz/{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
+    try:
+        with default_storage.open(name) as handle:
+            if handle.read() != b"ok":
+                return "unreadable"
+    finally:
+        default_storage.delete(name)
+    return "ok"
+
+
+@never_cache
+@require_GET
+def readyz(request: HttpRequest) -> JsonResponse:
+    """For a load balancer deciding whether to send traffic, and for monitoring: 200 when the
+    database answers, uploaded files can be written and read, and a worker was heard from in
+    the last TANDEM_WORKER_STALE_SECONDS (otherwise e-mail and scheduled work stand still)."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    checks: dict[str, str] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        checks["database"] = "ok"
+    except DatabaseError as exc:
+        logger.warning("Readiness: database unavailable: %s", exc)
+        checks["database"] = "unavailable"
+    try:
+        checks["storage"] = _storage_ok()
+    except Exception as exc:  # any storage failure (disk full, bucket refusing writes)
+        logger.warning("Readiness: storage unavailable: %s", exc.__class__.__name__)
+        checks["storage"] = "unavailable"
+    if checks["database"] == "ok":
+        from tandem.operations.models import WorkerHeartbeat
+
+        latest = WorkerHeartbeat.objects.order_by("-beat_at").values_list("beat_at", flat=True)
+        beat = latest.first()
+        if beat is None:
+            checks["worker"] = "not running"
+        else:
+            age = (timezone.now() - beat).total_seconds()
+            stale = age > settings.TANDEM_WORKER_STALE_SECONDS
+            checks["worker"] = f"silent for {int(age)} s" if stale else "ok"
+    else:
+        checks["worker"] = "unknown"
+    ok = all(value == "ok" for value in checks.values())
+    return JsonResponse({"status": "ok" if ok else "error", **checks}, status=200 if ok else 503)
+
+
 def _error(request: HttpRequest, status: int, title: str, text: str) -> HttpResponse:
     return render(
         request, "error.jinja", {"page_title": title, "title": title, "text": text}, status=status

@@ -20,6 +20,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from tandem.audit.services import audit_record
+from tandem.operations.mail import tag
+from tandem.operations.models import EmailKind
 
 if TYPE_CHECKING:
     from typing import Any
@@ -67,14 +69,16 @@ def invite_person(
         extra={"programme": programme.pk},
     )
     address = person.email
+    programme_id = programme.pk
 
     def send() -> None:
         try:
-            EmailMessage(
+            message = EmailMessage(
                 subject=f"You have been invited to {programme.name} on Tandem",
                 body=body,
                 to=[address],
-            ).send()
+            )
+            tag(message, kind=EmailKind.PROGRAMME_INVITATION, programme=programme_id).send()
         except OSError as exc:  # the invitation can be sent again; the programme stands
             logger.warning("Could not send the invitation to person %s: %s", person.pk, exc)
 

@@ -86,6 +86,7 @@ OPEN_URL_NAMES = frozenset(
         "accounts:password_reset_confirm",
         "accounts:password_reset_complete",
         "healthz",
+        "readyz",
         "surveys:respond_start",
         "surveys:respond_section",
         "surveys:respond_autosave",

@@ -112,10 +112,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    """Run queued background tasks (report PDFs) until stopped."""
-    from django.core.management import call_command
+    """Keep the schedule, send queued e-mail and run background tasks until stopped."""
+    from tandem.operations import worker
 
-    call_command("db_worker", queue_name="default", interval=1.0)
+    worker.run(interval=args.interval, once=args.once)
     return 0
 
 
@@ -152,7 +152,17 @@ def add_demo_and_serve(commands: Any) -> None:
 
 
 def add_worker(commands: Any) -> None:
-    worker = commands.add_parser("worker", help="run background tasks (report PDFs)")
+    worker = commands.add_parser(
+        "worker", help="send queued e-mail, run scheduled jobs and background tasks (report PDFs)"
+    )
+    worker.add_argument(
+        "--interval", type=float, default=1.0, help="seconds between rounds (default 1)"
+    )
+    worker.add_argument(
+        "--once",
+        action="store_true",
+        help="one round (due e-mail, due jobs, queued tasks), then stop",
+    )
     worker.set_defaults(func=cmd_worker)
 
 

@@ -39,6 +39,8 @@ from tandem.coaching.models import (
     SponsorReview,
 )
 from tandem.coaching.selectors import coaching_settings_for, plan_states, session_number
+from tandem.operations.mail import tag
+from tandem.operations.models import EmailKind
 from tandem.programmes.models import Participant, Programme, Role
 
 logger = logging.getLogger(__name__)
@@ -363,6 +365,7 @@ def session_invitation_send(*, session: CoachingSession, base_url: str | None = 
         cc=[plan.coach.person.email],
         reply_to=[plan.coach.person.email],
     )
+    tag(message, kind=EmailKind.COACHING_SESSION, programme=plan.programme_id)
     message.attach(
         ics.session_filename(session),
         ics.session_calendar(session=session, number=number, method="REQUEST", link=link),
@@ -422,6 +425,7 @@ def reminders_send(
             to=[plan.coachee.person.email, plan.coach.person.email],
             connection=connection,
         )
+        tag(message, kind=EmailKind.COACHING_REMINDER, programme=programme)
         try:
             message.send()
         except OSError as exc:

@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tandem.audit.services import audit_record
+from tandem.operations.mail import tag
+from tandem.operations.models import EmailKind
 from tandem.surveys.models import Invitation, InvitationStatus, Wave
 from tandem.surveys.services.errors import WaveClosed
 
@@ -55,7 +57,11 @@ def _send(
                 "k": invitation.wave.programme.min_group_size,
             },
         )
-        message = EmailMessage(subject=subject, body=body, to=[person.email], connection=connection)
+        message = tag(
+            EmailMessage(subject=subject, body=body, to=[person.email], connection=connection),
+            kind=EmailKind.SURVEY_REMINDER if reminder else EmailKind.SURVEY_INVITATION,
+            programme=invitation.wave.programme_id,
+        )
         try:
             message.send()
         except (

@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tandem.audit.services import audit_record
+from tandem.operations.mail import tag
+from tandem.operations.models import EmailKind
 from tandem.programmes.models import Pair, Participant, Programme
 from tandem.workshops.models import ACTIVE_STATUSES, Action, ActionStatus, ActionUpdate, AwayDay
 from tandem.workshops.services.checks import check_away_day, check_owner, clean
@@ -149,6 +151,7 @@ def overdue_reminders_send(
             to=[owner.person.email],
             connection=connection,
         )
+        tag(message, kind=EmailKind.OVERDUE_ACTIONS, programme=programme)
         try:
             message.send()
         except OSError:

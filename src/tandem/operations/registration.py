@@ -1,0 +1,20 @@
+"""What the operations app adds to the whole (tandem.registry): the lead's E-mail and Schedule."""
+
+from __future__ import annotations
+
+from tandem.registry import AppContribution, NavEntry
+
+
+def contribution() -> AppContribution:
+    return AppContribution(
+        name="operations",
+        nav=(
+            NavEntry(
+                "E-mail and schedule",
+                "operations:schedule",
+                visible=lambda a: a.can_manage,
+                description="What Tandem sends by itself and when; every e-mail sent, and any not sent",
+                order=80,
+            ),
+        ),
+    )
