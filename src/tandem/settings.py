@@ -237,6 +237,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address", "user_agent"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "tandem.accounts.lockout.username_from_request"
 AXES_LOCKOUT_CALLABLE = "tandem.accounts.lockout.locked_out"
+AXES_WHITELIST_CALLABLE = "tandem.accounts.lockout.single_sign_on_attempt"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 

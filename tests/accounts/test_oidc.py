@@ -242,6 +242,15 @@ def test_a_code_without_the_pkce_verifier_is_refused() -> None:
     assert response.status_code == 403 and logged_in_email(client) is None
 
 
+def test_refused_answers_do_not_lock_the_browser_out_of_single_sign_on(settings: Any) -> None:
+    settings.AXES_ENABLED = True
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT + 1):
+        assert log_in(client, "stranger@idp").status_code == 403
+    assert log_in(client, "participant@idp").status_code == 302
+    assert logged_in_email(client) == PARTICIPANT
+
+
 def test_a_provider_checked_second_factor_spares_the_lead_tandems_code(settings: Any) -> None:
     settings.TANDEM_REQUIRE_2FA = True
     client = Client()
