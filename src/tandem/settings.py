@@ -256,6 +256,34 @@ TANDEM_OIDC_ISSUER = os.environ.get("TANDEM_OIDC_ISSUER", "").strip()
 TANDEM_OIDC_CLIENT_ID = os.environ.get("TANDEM_OIDC_CLIENT_ID", "").strip()
 TANDEM_OIDC_CLIENT_SECRET = os.environ.get("TANDEM_OIDC_CLIENT_SECRET", "").strip()
 TANDEM_OIDC_NAME = os.environ.get("TANDEM_OIDC_NAME", "").strip() or "single sign-on"
+
+
+def _oidc_providers() -> list[dict[str, str]]:
+    """Several providers (TANDEM_OIDC_PROVIDERS=nhsmail,okta), each from TANDEM_OIDC_<KEY>_*."""
+    providers = []
+    for key in os.environ.get("TANDEM_OIDC_PROVIDERS", "").split(","):
+        key = key.strip().lower()
+        if not key:
+            continue
+        if not key.replace("-", "").isalnum() or not key.isascii():
+            raise ImproperlyConfigured(
+                f"TANDEM_OIDC_PROVIDERS names {key!r}: use letters, digits and hyphens."
+            )
+        prefix = "TANDEM_OIDC_" + key.upper().replace("-", "_") + "_"
+        providers.append(
+            {
+                "key": key,
+                "issuer": os.environ.get(prefix + "ISSUER", "").strip(),
+                "client_id": os.environ.get(prefix + "CLIENT_ID", "").strip(),
+                "client_secret": os.environ.get(prefix + "CLIENT_SECRET", "").strip(),
+                "name": os.environ.get(prefix + "NAME", "").strip() or key,
+            }
+        )
+    return providers
+
+
+# When set, these replace the single provider above.
+TANDEM_OIDC_PROVIDERS = _oidc_providers()
 # How far the provider's clock may differ from ours when an ID token's times are checked.
 TANDEM_OIDC_CLOCK_LEEWAY_SECONDS = env_int("TANDEM_OIDC_CLOCK_LEEWAY_SECONDS", 60)
 # An installation whose staff all log in through the provider can switch passwords off.
@@ -319,9 +347,10 @@ X_FRAME_OPTIONS = "DENY"
 # attributes, not `style`, so no inline styles are needed either. Fonts may also come from the
 # NHS's own asset host, which nhsuk-frontend's stylesheet names for its Frutiger webfont (fonts
 # cannot run code; offline the pages fall back to Arial).
-def _oidc_origin() -> list[str]:
-    parts = urlsplit(TANDEM_OIDC_ISSUER)
-    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme and parts.netloc else []
+def _oidc_origins() -> list[str]:
+    issuers = [TANDEM_OIDC_ISSUER, *(p["issuer"] for p in TANDEM_OIDC_PROVIDERS)]
+    origins = {f"{p.scheme}://{p.netloc}" for p in map(urlsplit, issuers) if p.scheme and p.netloc}
+    return sorted(origins)
 
 
 CONTENT_SECURITY_POLICY = {
@@ -335,7 +364,7 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
         "base-uri": [SELF],
         # Log-out is a form that may end at the identity provider's end-session page.
-        "form-action": [SELF, *_oidc_origin()],
+        "form-action": [SELF, *_oidc_origins()],
         "frame-ancestors": [NONE],
     }
 }

@@ -22,7 +22,7 @@ from django.test import Client
 
 from tandem.accounts import oidc
 from tandem.audit.models import AuditEvent
-from tandem.cli.check import single_sign_on_finding
+from tandem.cli.check import single_sign_on_findings
 from tandem.demo import DemoProgramme, email_for
 
 from ..oidc_provider import (
@@ -60,6 +60,32 @@ def provider() -> Iterator[RunningProvider]:
         yield running
 
 
+@pytest.fixture(scope="module")
+def second_provider() -> Iterator[RunningProvider]:
+    with start_provider(
+        redirect_uris=[CALLBACK],
+        post_logout_redirect_uris=["http://testserver/accounts/login/"],
+        accounts={"participant@okta": ACCOUNTS["participant@idp"]},
+    ) as running:
+        yield running
+
+
+@pytest.fixture
+def two_providers(
+    settings: Any, provider: RunningProvider, second_provider: RunningProvider
+) -> RunningProvider:
+    """TANDEM_OIDC_PROVIDERS=nhsmail,okta, as settings.py reads it from the environment."""
+    settings.TANDEM_OIDC_PROVIDERS = [
+        {"key": key, "issuer": running.issuer, "name": name}
+        | {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
+        for key, name, running in (
+            ("nhsmail", "NHSmail", provider),
+            ("okta", "Okta", second_provider),
+        )
+    ]
+    return second_provider
+
+
 @pytest.fixture(autouse=True)
 def sso_settings(settings: Any, provider: RunningProvider, demo: DemoProgramme) -> None:
     settings.TANDEM_OIDC_ISSUER = provider.issuer
@@ -69,9 +95,9 @@ def sso_settings(settings: Any, provider: RunningProvider, demo: DemoProgramme) 
     oidc.forget_discovery()
 
 
-def start(client: Client) -> str:
+def start(client: Client, provider: str = "default") -> str:
     """Press "Log in with NHSmail": the address of the provider's authorisation endpoint."""
-    response = client.get("/accounts/oidc/start/")
+    response = client.get(f"/accounts/oidc/start/?provider={provider}")
     assert response.status_code == 302
     return str(response["Location"])
 
@@ -82,8 +108,8 @@ def come_back(client: Client, callback_url: str) -> HttpResponse:
     return response
 
 
-def log_in(client: Client, account: str) -> HttpResponse:
-    return come_back(client, sign_in(start(client), account, redirect_uri=CALLBACK))
+def log_in(client: Client, account: str, provider: str = "default") -> HttpResponse:
+    return come_back(client, sign_in(start(client, provider), account, redirect_uri=CALLBACK))
 
 
 def logged_in_email(client: Client) -> str | None:
@@ -96,7 +122,7 @@ def logged_in_email(client: Client) -> str | None:
 def test_the_login_page_offers_the_provider_by_name() -> None:
     page = Client().get("/accounts/login/").content.decode()
     assert "Log in with NHSmail" in page
-    assert 'href="/accounts/oidc/start/"' in page
+    assert 'href="/accounts/oidc/start/?provider=default"' in page
     assert 'name="password"' in page
 
 
@@ -130,7 +156,7 @@ def test_an_unknown_address_is_told_to_ask_the_lead_and_gets_no_account() -> Non
     assert get_user_model().objects.count() == users_before
     assert not get_user_model().objects.filter(email__iexact=STRANGER).exists()
     refused = AuditEvent.objects.filter(action="login.sso_refused").latest("id")
-    assert refused.extra == {"reason": "unknown"} and STRANGER not in str(refused.extra)
+    assert refused.extra == {"reason": "unknown", "provider": "NHSmail"}
 
 
 def test_an_unverified_address_is_refused_even_when_it_matches_an_account() -> None:
@@ -301,14 +327,14 @@ def test_without_an_issuer_the_login_page_offers_passwords_only(settings: Any) -
     page = Client().get("/accounts/login/").content.decode()
     assert "Log in with" not in page and 'name="password"' in page
     assert Client().get("/accounts/oidc/start/").status_code == 404
-    assert single_sign_on_finding().ok
+    assert single_sign_on_findings()[0].ok
 
 
 def test_a_wrong_issuer_is_named_by_the_check_and_explained_to_the_person(
     settings: Any, provider: RunningProvider
 ) -> None:
     settings.TANDEM_OIDC_ISSUER = provider.issuer.replace("127.0.0.1", "localhost")
-    finding = single_sign_on_finding()
+    finding = single_sign_on_findings()[0]
     assert not finding.ok
     assert "TANDEM_OIDC_ISSUER is http://localhost:" in finding.message
     assert f"names its issuer as '{provider.issuer}'" in finding.message
@@ -319,11 +345,47 @@ def test_a_wrong_issuer_is_named_by_the_check_and_explained_to_the_person(
 
 def test_a_missing_client_secret_is_named_by_the_check(settings: Any) -> None:
     settings.TANDEM_OIDC_CLIENT_SECRET = ""
-    finding = single_sign_on_finding()
+    finding = single_sign_on_findings()[0]
     assert not finding.ok and "TANDEM_OIDC_CLIENT_SECRET is not" in finding.message
     assert Client().get("/accounts/oidc/start/").status_code == 503
 
 
 def test_a_working_provider_passes_the_check_with_the_redirect_uri_to_register() -> None:
-    finding = single_sign_on_finding()
+    finding = single_sign_on_findings()[0]
     assert finding.ok and finding.message.endswith("/accounts/oidc/callback/.")
+
+
+def test_several_providers_each_have_a_button(two_providers: RunningProvider) -> None:
+    page = Client().get("/accounts/login/").content.decode()
+    assert "Log in with NHSmail" in page and "Log in with Okta" in page
+    assert 'href="/accounts/oidc/start/?provider=okta"' in page
+    assert Client().get("/accounts/oidc/start/?provider=nobody").status_code == 404
+    assert [f.check for f in single_sign_on_findings()] == [
+        "single sign-on (nhsmail)",
+        "single sign-on (okta)",
+    ]
+
+
+def test_a_person_logs_in_and_out_through_the_second_provider(
+    two_providers: RunningProvider,
+) -> None:
+    client = Client()
+    assert log_in(client, "participant@okta", provider="okta").status_code == 302
+    assert logged_in_email(client) == PARTICIPANT
+    assert AuditEvent.objects.filter(action="login.sso").latest("id").extra["provider"] == "Okta"
+    logout = client.post("/accounts/logout/")
+    assert str(logout["Location"]).startswith(two_providers.issuer + "/session/end?")
+
+
+def test_an_answer_naming_another_provider_is_refused(
+    two_providers: RunningProvider, provider: RunningProvider
+) -> None:
+    """Mix-up (RFC 9207): the log-in was sent to NHSmail; an answer from Okta does not count."""
+    client = Client()
+    back = sign_in(start(client, "nhsmail"), "participant@idp", redirect_uri=CALLBACK)
+    assert query_of(back)["iss"] == provider.issuer
+    forged = back.replace(
+        urlencode({"iss": provider.issuer}), urlencode({"iss": two_providers.issuer})
+    )
+    response = come_back(client, forged)
+    assert response.status_code == 403 and logged_in_email(client) is None

@@ -18,9 +18,12 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import jwt
 import requests
@@ -56,6 +59,9 @@ MFA_AMR_VALUES = frozenset(
 )
 
 DISCOVERY_CACHE_SECONDS = 3600
+# Which provider a log-in went through: in its `oidc_states` entry, then in the session.
+STATE_PROVIDER_KEY = "tandem_provider"
+SESSION_PROVIDER_KEY = "tandem_oidc_provider"
 
 
 class OidcConfigurationError(Exception):
@@ -64,36 +70,71 @@ class OidcConfigurationError(Exception):
 
 @dataclass(frozen=True)
 class OidcProvider:
+    key: str  # in the start link (?provider=) and the session; "default" for the single one
     name: str
     issuer: str
     client_id: str
     client_secret: str
 
 
-def configured_provider() -> OidcProvider | None:
-    """The identity provider this installation is set up for, or None without TANDEM_OIDC_ISSUER."""
+def configured_providers() -> list[OidcProvider]:
+    """The identity providers this installation offers, in the order their buttons appear.
+
+    TANDEM_OIDC_PROVIDERS (several, each with its own TANDEM_OIDC_<KEY>_* settings) when set,
+    else the single TANDEM_OIDC_ISSUER one, else none.
+    """
+    listed = getattr(settings, "TANDEM_OIDC_PROVIDERS", None) or []
+    if listed:
+        return [
+            OidcProvider(
+                key=str(p["key"]),
+                name=str(p.get("name") or p["key"]),
+                issuer=str(p.get("issuer") or "").strip().rstrip("/"),
+                client_id=str(p.get("client_id") or ""),
+                client_secret=str(p.get("client_secret") or ""),
+            )
+            for p in listed
+        ]
     issuer = str(getattr(settings, "TANDEM_OIDC_ISSUER", "") or "").strip()
     if not issuer:
-        return None
-    return OidcProvider(
-        name=str(settings.TANDEM_OIDC_NAME or "single sign-on"),
-        issuer=issuer.rstrip("/"),
-        client_id=str(settings.TANDEM_OIDC_CLIENT_ID or ""),
-        client_secret=str(settings.TANDEM_OIDC_CLIENT_SECRET or ""),
-    )
+        return []
+    return [
+        OidcProvider(
+            key="default",
+            name=str(settings.TANDEM_OIDC_NAME or "single sign-on"),
+            issuer=issuer.rstrip("/"),
+            client_id=str(settings.TANDEM_OIDC_CLIENT_ID or ""),
+            client_secret=str(settings.TANDEM_OIDC_CLIENT_SECRET or ""),
+        )
+    ]
+
+
+def provider_by_key(key: str | None) -> OidcProvider | None:
+    """The provider `key` names, or the only one when there is one and no key is given."""
+    providers = configured_providers()
+    if not key:
+        return providers[0] if len(providers) == 1 else None
+    return next((p for p in providers if p.key == key), None)
+
+
+def _setting_prefix(provider: OidcProvider) -> str:
+    if provider.key == "default":
+        return "TANDEM_OIDC_"
+    return "TANDEM_OIDC_" + provider.key.upper().replace("-", "_") + "_"
 
 
 def configuration_problems(provider: OidcProvider) -> list[str]:
+    prefix = _setting_prefix(provider)
     missing = [
-        name
+        prefix + name
         for name, value in (
-            ("TANDEM_OIDC_CLIENT_ID", provider.client_id),
-            ("TANDEM_OIDC_CLIENT_SECRET", provider.client_secret),
+            ("CLIENT_ID", provider.client_id),
+            ("CLIENT_SECRET", provider.client_secret),
         )
         if not value
     ]
     if missing:
-        return [f"TANDEM_OIDC_ISSUER is set but {' and '.join(missing)} is not."]
+        return [f"{prefix}ISSUER is set but {' and '.join(missing)} is not."]
     return []
 
 
@@ -104,6 +145,8 @@ _discovery_lock = threading.Lock()
 def discover(provider: OidcProvider) -> dict[str, Any]:
     """The provider's discovery document, checked; fetched at most once an hour per process."""
     problems = configuration_problems(provider)
+    if not provider.issuer:
+        problems = [f"{_setting_prefix(provider)}ISSUER is not set.", *problems]
     if problems:
         raise OidcConfigurationError(" ".join(problems))
     now = time.monotonic()
@@ -127,9 +170,10 @@ def discover(provider: OidcProvider) -> dict[str, Any]:
     # fetched for, or tokens from another tenant could pass as this one's.
     named = str(document.get("issuer", "")).rstrip("/")
     if named != provider.issuer:
+        setting = _setting_prefix(provider) + "ISSUER"
         raise OidcConfigurationError(
-            f"TANDEM_OIDC_ISSUER is {provider.issuer} but the provider's discovery document "
-            f"names its issuer as {document.get('issuer')!r}: set TANDEM_OIDC_ISSUER to that."
+            f"{setting} is {provider.issuer} but the provider's discovery document "
+            f"names its issuer as {document.get('issuer')!r}: set {setting} to that."
         )
     needed = ["authorization_endpoint", "token_endpoint", "jwks_uri", "userinfo_endpoint"]
     lacking = [key for key in needed if not document.get(key)]
@@ -146,11 +190,25 @@ def forget_discovery() -> None:
         _discovered.clear()
 
 
+# The provider this request's log-in goes through: chosen by the start link, and found again at
+# the callback from the session's record of the `state` it sent (never from the answer itself).
+_current: ContextVar[OidcProvider | None] = ContextVar("tandem_oidc_provider", default=None)
+
+
 def _provider() -> OidcProvider:
-    provider = configured_provider()
+    provider = _current.get() or provider_by_key(None)
     if provider is None:
         raise OidcConfigurationError("Single sign-on is not set up (TANDEM_OIDC_ISSUER).")
     return provider
+
+
+@contextmanager
+def using_provider(provider: OidcProvider) -> Iterator[None]:
+    token = _current.set(provider)
+    try:
+        yield
+    finally:
+        _current.reset(token)
 
 
 _FROM_DISCOVERY = {
@@ -233,8 +291,8 @@ class TandemOidcBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
     OIDC_RP_IDP_SIGN_KEY = None
 
     def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> Any:
-        if configured_provider() is None:
-            return None
+        if _current.get() is None:
+            return None  # only OidcCallback, which has chosen the provider, logs in this way
         return super().authenticate(request, **kwargs)
 
     def _verify_jws(self, payload: bytes | str, key: Any) -> dict[str, Any]:
@@ -300,10 +358,15 @@ class TandemOidcBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
         raise SuspiciousOperation("Tandem does not make accounts at log-in.")
 
 
-def refuse(request: HttpRequest, refusal: Refusal) -> HttpResponse:
+def refuse(
+    request: HttpRequest, refusal: Refusal, provider: OidcProvider | None = None
+) -> HttpResponse:
     """The page a person sees when single sign-on does not let them in, with what to do next."""
-    provider = configured_provider()
-    audit_record(action="login.sso_refused", extra={"reason": refusal.reason})
+    provider = provider or _current.get() or provider_by_key(None)
+    extra = {"reason": refusal.reason}
+    if provider is not None:
+        extra["provider"] = provider.name
+    audit_record(action="login.sso_refused", extra=extra)
     return render(
         request,
         "accounts/sso_refused.jinja",
@@ -328,15 +391,21 @@ class OidcLogin(OIDCAuthenticationRequestView):  # type: ignore[misc]
         super(OIDCAuthenticationRequestView, self).__init__(**kwargs)
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        if configured_provider() is None:
-            raise Http404("Single sign-on is not set up")
-        try:
-            self.OIDC_OP_AUTH_ENDPOINT = oidc_setting("OIDC_OP_AUTHORIZATION_ENDPOINT")
-            self.OIDC_RP_CLIENT_ID = oidc_setting("OIDC_RP_CLIENT_ID")
-        except OidcConfigurationError as exc:
-            logger.error("Single sign-on cannot start: %s", exc)
-            return refuse(request, Refusal("unavailable"))
-        response: HttpResponse = super().get(request)
+        provider = provider_by_key(request.GET.get("provider"))
+        if provider is None:
+            raise Http404("No such single sign-on provider")
+        with using_provider(provider):
+            try:
+                self.OIDC_OP_AUTH_ENDPOINT = oidc_setting("OIDC_OP_AUTHORIZATION_ENDPOINT")
+                self.OIDC_RP_CLIENT_ID = oidc_setting("OIDC_RP_CLIENT_ID")
+            except OidcConfigurationError as exc:
+                logger.error("Single sign-on with %s cannot start: %s", provider.key, exc)
+                return refuse(request, Refusal("unavailable"))
+            response: HttpResponse = super().get(request)
+        # Remember which provider this state was sent to, beside the nonce and PKCE verifier.
+        state = parse_qs(urlsplit(response["Location"]).query)["state"][0]
+        request.session["oidc_states"][state][STATE_PROVIDER_KEY] = provider.key
+        request.session.modified = True
         return response
 
 
@@ -346,14 +415,25 @@ class OidcCallback(OIDCAuthenticationCallbackView):  # type: ignore[misc]
     get_settings = staticmethod(oidc_setting)
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        if configured_provider() is None:
+        if not configured_providers():
             raise Http404("Single sign-on is not set up")
         state = request.GET.get("state")
-        if "code" in request.GET and state not in request.session.get("oidc_states", {}):
+        sent = request.session.get("oidc_states", {}).get(state) if state else None
+        provider = provider_by_key(sent.get(STATE_PROVIDER_KEY)) if sent else None
+        if provider is None:
             # A forged or replayed answer, or one for a session that has since ended.
             logger.warning("Single sign-on refused: unknown state")
             return refuse(request, Refusal("state"))
+        with using_provider(provider):
+            return self._finish(request, provider)
+
+    def _finish(self, request: HttpRequest, provider: OidcProvider) -> HttpResponse:
         try:
+            answered_by = request.GET.get("iss")
+            # RFC 9207: a provider that names itself in its answer must be the one asked, or
+            # an answer from another provider could be passed off as this one's (mix-up).
+            if answered_by is not None and answered_by.rstrip("/") != provider.issuer:
+                raise SuspiciousOperation(f"The answer came from {answered_by}.")
             response: HttpResponse = super().get(request)
         except SuspiciousOperation as exc:
             logger.warning("Single sign-on refused: %s", exc)
@@ -379,6 +459,7 @@ class OidcCallback(OIDCAuthenticationCallbackView):  # type: ignore[misc]
         if mfa:
             self.request.session[PROVIDER_MFA_SESSION_KEY] = self.user.pk
         provider = _provider()
+        self.request.session[SESSION_PROVIDER_KEY] = provider.key
         audit_record(
             actor=self.user,
             action="login.sso",
@@ -388,9 +469,9 @@ class OidcCallback(OIDCAuthenticationCallbackView):  # type: ignore[misc]
         return response
 
 
-def provider_logout_url(request: HttpRequest, id_token: str) -> str | None:
+def provider_logout_url(request: HttpRequest, id_token: str, provider_key: str) -> str | None:
     """The provider's end-session address (RP-initiated logout), when it publishes one."""
-    provider = configured_provider()
+    provider = provider_by_key(provider_key)
     if provider is None:
         return None
     try:

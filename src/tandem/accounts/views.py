@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse_lazy
 
 from tandem.accounts.forms import EmailLoginForm, EmailPasswordResetForm, NewPasswordForm
-from tandem.accounts.oidc import configured_provider, provider_logout_url
+from tandem.accounts.oidc import SESSION_PROVIDER_KEY, configured_providers, provider_logout_url
 
 
 class LoginView(auth_views.LoginView):
@@ -24,7 +24,7 @@ class LoginView(auth_views.LoginView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["page_title"] = "Log in"
-        context["sso"] = configured_provider()
+        context["sso_providers"] = configured_providers()
         context["password_login"] = settings.TANDEM_PASSWORD_LOGIN
         return context
 
@@ -40,8 +40,11 @@ class LogoutView(auth_views.LogoutView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         id_token = request.session.get("oidc_id_token")
+        provider_key = str(request.session.get(SESSION_PROVIDER_KEY) or "")
         response: HttpResponse = super().post(request, *args, **kwargs)
-        provider_url = provider_logout_url(request, str(id_token)) if id_token else None
+        provider_url = (
+            provider_logout_url(request, str(id_token), provider_key) if id_token else None
+        )
         return HttpResponseRedirect(provider_url) if provider_url else response
 
 
