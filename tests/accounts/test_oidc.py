@@ -144,6 +144,16 @@ def test_a_verified_address_logs_the_person_in_whatever_its_case() -> None:
     assert event.extra == {"provider": "NHSmail", "second_factor_by_provider": False}
 
 
+def test_the_person_lands_on_the_page_they_asked_for() -> None:
+    client = Client()
+    response = client.get("/accounts/oidc/start/?provider=default&next=/accounts/tokens/")
+    back = sign_in(str(response["Location"]), "participant@idp", redirect_uri=CALLBACK)
+    assert come_back(client, back)["Location"] == "/accounts/tokens/"
+    elsewhere = client.get("/accounts/oidc/start/?provider=default&next=https://evil.example/")
+    back = sign_in(str(elsewhere["Location"]), "participant@idp", redirect_uri=CALLBACK)
+    assert come_back(client, back)["Location"] == "/"
+
+
 def test_an_unknown_address_is_told_to_ask_the_lead_and_gets_no_account() -> None:
     users_before = get_user_model().objects.count()
     client = Client()

@@ -458,6 +458,8 @@ class OidcCallback(OIDCAuthenticationCallbackView):  # type: ignore[misc]
         mfa = provider_asserts_mfa(claims.get("amr"))
         if mfa:
             self.request.session[PROVIDER_MFA_SESSION_KEY] = self.user.pk
+        else:
+            self.request.session.pop(PROVIDER_MFA_SESSION_KEY, None)
         provider = _provider()
         self.request.session[SESSION_PROVIDER_KEY] = provider.key
         audit_record(
