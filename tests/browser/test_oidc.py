@@ -107,3 +107,17 @@ def test_someone_not_on_a_programme_is_told_what_to_do_without_javascript(
     )
     expect(page.get_by_text("Ask your programme lead")).to_be_visible()
     assert_accessible(page)
+
+
+def test_without_passwords_the_page_offers_the_button_and_a_forged_answer_is_explained(
+    page: Page, live_server: LiveServer, provider: RunningProvider, settings: Any
+) -> None:
+    settings.TANDEM_PASSWORD_LOGIN = False
+    page.goto(f"{live_server.url}/accounts/login/")
+    expect(page.get_by_role("button", name="Log in with NHSmail")).to_be_visible()
+    expect(page.get_by_label("Password")).to_have_count(0)
+    assert_accessible(page)
+
+    page.goto(f"{live_server.url}/accounts/oidc/callback/?code=stolen&state=forged")
+    expect(page.get_by_role("heading", level=1)).to_have_text("This log-in has expired")
+    assert_accessible(page)
