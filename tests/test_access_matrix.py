@@ -105,6 +105,9 @@ RULES: dict[str, Rule] = {
     "accounts:logout": r(
         *EVERY_ROLE, method="POST", public=True, programme=False, ok=frozenset({302})
     ),
+    # Single sign-on: not found until TANDEM_OIDC_ISSUER is set (tests/accounts/test_oidc.py).
+    "accounts:oidc_login": r(public=True, programme=False, ok=frozenset({404})),
+    "accounts:oidc_callback": r(public=True, programme=False, ok=frozenset({404})),
     "accounts:two_factor": r(*EVERY_ROLE, programme=False, ok=frozenset({302})),
     # The e-mailed set-up link: roles that owe no second factor are sent on; a bad link is 400.
     "accounts:two_factor_enrol": r(

@@ -150,3 +150,21 @@ def test_plain_http_demo_address_keeps_cookies_usable(tmp_path) -> None:
 def test_passwords_are_hashed_with_argon2_outside_tests(tmp_path) -> None:
     hasher = read_setting("s.PASSWORD_HASHERS[0]", TANDEM_HOME=str(tmp_path))
     assert hasher == "django.contrib.auth.hashers.Argon2PasswordHasher"
+
+
+def test_several_single_sign_on_providers_are_read_by_their_keys(tmp_path) -> None:
+    env = {
+        "TANDEM_HOME": str(tmp_path),
+        "TANDEM_OIDC_PROVIDERS": "nhsmail, Okta",
+        "TANDEM_OIDC_NHSMAIL_ISSUER": "https://login.microsoftonline.com/tenant/v2.0",
+        "TANDEM_OIDC_NHSMAIL_CLIENT_ID": "tandem-nhs",
+        "TANDEM_OIDC_NHSMAIL_CLIENT_SECRET": "s1",
+        "TANDEM_OIDC_NHSMAIL_NAME": "NHSmail",
+        "TANDEM_OIDC_OKTA_ISSUER": "https://partner.okta.com",
+    }
+    providers = read_setting(
+        "[(p['key'], p['name'], p['client_id']) for p in s.TANDEM_OIDC_PROVIDERS]", **env
+    )
+    assert providers == "[('nhsmail', 'NHSmail', 'tandem-nhs'), ('okta', 'okta', '')]"
+    form_action = read_setting("s.CONTENT_SECURITY_POLICY['DIRECTIVES']['form-action']", **env)
+    assert "'https://login.microsoftonline.com', 'https://partner.okta.com'" in form_action

@@ -11,6 +11,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 import django_stubs_ext
@@ -134,7 +135,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    # django-otp's, also counting a second factor the identity provider checked (single sign-on).
+    "tandem.accounts.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages (a timed-out person is told why) and before any view runs.
     "tandem.accounts.middleware.SessionTimeoutMiddleware",
@@ -211,6 +213,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Single sign-on; does nothing until TANDEM_OIDC_ISSUER is set (tandem.accounts.oidc).
+    "tandem.accounts.oidc.TandemOidcBackend",
 ]
 # Argon2id (memory-hard) for new and upgraded hashes; PBKDF2 kept so older hashes still verify and
 # are re-hashed with Argon2 at the next log-in.
@@ -234,6 +238,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address", "user_agent"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "tandem.accounts.lockout.username_from_request"
 AXES_LOCKOUT_CALLABLE = "tandem.accounts.lockout.locked_out"
+AXES_WHITELIST_CALLABLE = "tandem.accounts.lockout.single_sign_on_attempt"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
@@ -244,6 +249,55 @@ TANDEM_REQUIRE_2FA = env_bool("TANDEM_REQUIRE_2FA", True)
 # first reader does not wait for them (tandem.reports.tasks.draw_report_charts).
 TANDEM_DRAW_REPORTS_AHEAD = env_bool("TANDEM_DRAW_REPORTS_AHEAD", True)
 OTP_TOTP_ISSUER = "Tandem"
+
+# Single sign-on with the organisation's identity provider (OpenID Connect, mozilla-django-oidc).
+# The issuer's discovery document supplies the endpoints; the client is registered with the
+# provider (docs/deploy.md). Without TANDEM_OIDC_ISSUER the log-in page offers passwords only.
+TANDEM_OIDC_ISSUER = os.environ.get("TANDEM_OIDC_ISSUER", "").strip()
+TANDEM_OIDC_CLIENT_ID = os.environ.get("TANDEM_OIDC_CLIENT_ID", "").strip()
+TANDEM_OIDC_CLIENT_SECRET = os.environ.get("TANDEM_OIDC_CLIENT_SECRET", "").strip()
+TANDEM_OIDC_NAME = os.environ.get("TANDEM_OIDC_NAME", "").strip() or "single sign-on"
+
+
+def _oidc_providers() -> list[dict[str, str]]:
+    """Several providers (TANDEM_OIDC_PROVIDERS=nhsmail,okta), each from TANDEM_OIDC_<KEY>_*."""
+    providers = []
+    for key in os.environ.get("TANDEM_OIDC_PROVIDERS", "").split(","):
+        key = key.strip().lower()
+        if not key:
+            continue
+        if not key.replace("-", "").isalnum() or not key.isascii():
+            raise ImproperlyConfigured(
+                f"TANDEM_OIDC_PROVIDERS names {key!r}: use letters, digits and hyphens."
+            )
+        prefix = "TANDEM_OIDC_" + key.upper().replace("-", "_") + "_"
+        providers.append(
+            {
+                "key": key,
+                "issuer": os.environ.get(prefix + "ISSUER", "").strip(),
+                "client_id": os.environ.get(prefix + "CLIENT_ID", "").strip(),
+                "client_secret": os.environ.get(prefix + "CLIENT_SECRET", "").strip(),
+                "name": os.environ.get(prefix + "NAME", "").strip() or key,
+            }
+        )
+    return providers
+
+
+# When set, these replace the single provider above.
+TANDEM_OIDC_PROVIDERS = _oidc_providers()
+# How far the provider's clock may differ from ours when an ID token's times are checked.
+TANDEM_OIDC_CLOCK_LEEWAY_SECONDS = env_int("TANDEM_OIDC_CLOCK_LEEWAY_SECONDS", 60)
+# An installation whose staff all log in through the provider can switch passwords off.
+TANDEM_PASSWORD_LOGIN = env_bool("TANDEM_PASSWORD_LOGIN", True)
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email"
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_CREATE_USER = False  # accounts come from a lead's import, never from a log-in
+OIDC_STORE_ID_TOKEN = True  # the hint the provider's end-session endpoint asks for at log-out
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"
+OIDC_TIMEOUT = 10
 
 # Sessions end after 30 minutes without a request, and 12 hours after log-in whatever happens.
 TANDEM_SESSION_IDLE_MINUTES = env_int("TANDEM_SESSION_IDLE_MINUTES", 30)
@@ -287,12 +341,19 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+
 # Content-Security-Policy: scripts and styles only from Tandem's own static files. The one inline
 # script is nhsuk-frontend's `js-enabled` line in its page template, allowed by a per-response
 # nonce (the template supports `cspNonce`). Charts are SVG drawn on the server with presentation
 # attributes, not `style`, so no inline styles are needed either. Fonts may also come from the
 # NHS's own asset host, which nhsuk-frontend's stylesheet names for its Frutiger webfont (fonts
 # cannot run code; offline the pages fall back to Arial).
+def _oidc_origins() -> list[str]:
+    issuers = [TANDEM_OIDC_ISSUER, *(p["issuer"] for p in TANDEM_OIDC_PROVIDERS)]
+    origins = {f"{p.scheme}://{p.netloc}" for p in map(urlsplit, issuers) if p.scheme and p.netloc}
+    return sorted(origins)
+
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -303,7 +364,8 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],
-        "form-action": [SELF],
+        # Log-out is a form that may end at the identity provider's end-session page.
+        "form-action": [SELF, *_oidc_origins()],
         "frame-ancestors": [NONE],
     }
 }

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 
 def username_from_request(request: HttpRequest, credentials: dict[str, Any] | None) -> str:
@@ -28,3 +29,13 @@ def locked_out(
         {"page_title": "Too many attempts", "minutes": minutes},
         status=429,
     )
+
+
+def single_sign_on_attempt(request: HttpRequest, credentials: Any = None) -> bool:
+    """Single sign-on is not throttled here: no password is guessed at Tandem's door.
+
+    The identity provider throttles its own log-in. Counted, a refused answer (an unknown
+    address, an expired log-in) would pile up under an empty e-mail address and, after five,
+    lock that browser out of single sign-on with a page about wrong passwords.
+    """
+    return request.path_info == reverse("accounts:oidc_callback")

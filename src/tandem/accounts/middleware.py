@@ -12,7 +12,9 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import Resolver404, resolve, reverse
 from django.utils.http import urlencode
+from django_otp.middleware import OTPMiddleware as DjangoOTPMiddleware
 
+from tandem.accounts.oidc import PROVIDER_MFA_SESSION_KEY
 from tandem.accounts.two_factor import second_factor_owed
 
 # Session keys (seconds since the epoch): when the person logged in, and their last request.
@@ -79,6 +81,8 @@ OPEN_URL_NAMES = frozenset(
     {
         "accounts:login",
         "accounts:logout",
+        "accounts:oidc_login",
+        "accounts:oidc_callback",
         "accounts:two_factor",
         "accounts:two_factor_enrol",
         "accounts:password_reset",
@@ -126,3 +130,23 @@ class TwoFactorMiddleware:
             target = reverse("accounts:two_factor")
             return HttpResponseRedirect(target + "?" + urlencode({"next": request.get_full_path()}))
         return self.get_response(request)
+
+
+class OTPMiddleware(DjangoOTPMiddleware):  # type: ignore[misc]
+    """django-otp's middleware, and a session whose identity provider checked a second factor.
+
+    At a single sign-on log-in whose ID token's `amr` shows a second factor
+    (tandem.accounts.oidc.MFA_AMR_VALUES), the session remembers the user's id; `is_verified()`
+    is then true for that session, so every check that asks django-otp — the two-step pages, the
+    middleware above, the admin — treats the person as having given a code.
+    """
+
+    def _verify_user_sync(self, request: HttpRequest, user: Any) -> Any:
+        user = super()._verify_user_sync(request, user)
+        if (
+            user.is_authenticated
+            and user.otp_device is None
+            and request.session.get(PROVIDER_MFA_SESSION_KEY) == user.pk
+        ):
+            user.is_verified = lambda: True
+        return user

@@ -96,6 +96,7 @@ def preflight(*, smtp_timeout: float = 5.0) -> list[Finding]:
         "Programme leads, sponsors and superusers must use an authenticator app.",
         "TANDEM_REQUIRE_2FA is off: leads, sponsors and superusers log in with a password alone.",
     )
+    found.extend(single_sign_on_findings())
     try:
         executor = MigrationExecutor(connection)
         pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
@@ -142,6 +143,49 @@ def preflight(*, smtp_timeout: float = 5.0) -> list[Finding]:
         + "; ".join(f"{m.id}: {m.msg}" for m in problems[:5])
         + ("…" if len(problems) > 5 else ""),
     )
+    return found
+
+
+def single_sign_on_findings() -> list[Finding]:
+    """Whether single sign-on is set up, and each provider answers as its settings say."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    from tandem.accounts.oidc import OidcConfigurationError, configured_providers, discover
+
+    providers = configured_providers()
+    if not providers:
+        if not settings.TANDEM_PASSWORD_LOGIN:
+            return [
+                Finding(
+                    "single sign-on",
+                    False,
+                    "TANDEM_PASSWORD_LOGIN is off and single sign-on is not set up "
+                    "(TANDEM_OIDC_ISSUER): nobody can log in.",
+                )
+            ]
+        return [
+            Finding(
+                "single sign-on", True, "Single sign-on is not set up: people log in by password."
+            )
+        ]
+    callback = str(settings.TANDEM_BASE_URL).rstrip("/") + reverse("accounts:oidc_callback")
+    found = []
+    for provider in providers:
+        check = "single sign-on" if len(providers) == 1 else f"single sign-on ({provider.key})"
+        try:
+            discover(provider)
+        except OidcConfigurationError as exc:
+            found.append(Finding(check, False, f"Single sign-on cannot work: {exc}"))
+            continue
+        found.append(
+            Finding(
+                check,
+                True,
+                f"Single sign-on with {provider.name} ({provider.issuer}) answers; its redirect "
+                f"URI must be {callback}.",
+            )
+        )
     return found
 
 
