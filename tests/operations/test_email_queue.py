@@ -47,7 +47,7 @@ def smtp(queued):
             self.refuse = 0
             self.received: list[bytes] = []
 
-        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        async def handle_DATA(self, server, session, envelope):
             if self.refuse:
                 self.refuse -= 1
                 return "451 4.3.0 Mail server busy, try again later"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tandem.registry import AppContribution, NavEntry
+from tandem.registry import AppContribution, NavEntry, lazy
 
 
 def contribution() -> AppContribution:
@@ -17,4 +17,6 @@ def contribution() -> AppContribution:
                 order=80,
             ),
         ),
+        demo=lazy("tandem.operations.demo:seed_operations"),
+        demo_order=95,
     )

@@ -57,23 +57,25 @@ def run(*, interval: float = 1.0, once: bool = False) -> None:
     started_at = timezone.now()
     logger.info("Worker %s started", worker_id)
     last_ensure = 0.0
-    while tasks.running:
-        close_old_connections()
-        heartbeat(worker_id, started_at)
-        if time.monotonic() - last_ensure > 60:
+    try:
+        while tasks.running:
+            close_old_connections()
+            heartbeat(worker_id, started_at)
+            if time.monotonic() - last_ensure > 60:
+                try:
+                    scheduling.ensure_jobs()
+                    last_ensure = time.monotonic()
+                except OperationalError as exc:
+                    logger.info("Schedule rows not checked: %s", exc)
+            scheduling.tick()
             try:
-                scheduling.ensure_jobs()
-                last_ensure = time.monotonic()
+                mail.send_due()
             except OperationalError as exc:
-                logger.info("Schedule rows not checked: %s", exc)
-        scheduling.tick()
-        try:
-            mail.send_due()
-        except OperationalError as exc:
-            logger.info("E-mail not sent this round: %s", exc)
-        tasks.run()  # every queued task, then back here
-        if once:
-            break
-        close_old_connections()
-        time.sleep(interval)
-    WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()
+                logger.info("E-mail not sent this round: %s", exc)
+            tasks.run()  # every queued task, then back here
+            if once:
+                break
+            close_old_connections()
+            time.sleep(interval)
+    finally:
+        WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()

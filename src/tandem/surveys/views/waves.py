@@ -116,6 +116,8 @@ def wave_send(request: HttpRequest, slug: str, wave_id: int) -> HttpResponse:
     text = f"{verb} {result.sent} {'person' if result.sent == 1 else 'people'}."
     if result.failed:
         text += f" Could not send to {len(result.failed)}: {', '.join(result.failed)}."
+    # Queued (tandem.operations.mail): the worker sends them; any it cannot are listed there.
+    text += " The e-mails leave within a minute; any not sent are listed under E-mail and schedule."
     messages.success(request, text)
     return redirect("surveys:wave", slug=slug, wave_id=wave.pk)
 
