@@ -185,7 +185,7 @@ def test_scheduled_backups_keep_the_newest_few(db, settings, tmp_path) -> None:
     assert not list(tmp_path.glob("*.partial"))
 
 
-@pytest.mark.parametrize("age, expected", [(None, 503), (5, 200), (600, 503)])
+@pytest.mark.parametrize(("age", "expected"), [(None, 503), (5, 200), (600, 503)])
 def test_readyz_needs_the_database_storage_and_a_live_worker(db, client, age, expected) -> None:
     from tandem.operations.models import WorkerHeartbeat
 
