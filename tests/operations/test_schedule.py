@@ -171,7 +171,9 @@ def test_a_failing_job_is_recorded_and_the_next_one_still_runs(demo, settings) -
     assert purge.last_ok is True
 
 
-def test_scheduled_backups_keep_the_newest_few(db, settings, tmp_path) -> None:
+def test_scheduled_backups_keep_the_newest_few(transactional_db, settings, tmp_path) -> None:
+    # transactional_db: SQLite's backup cannot read a shared in-memory database inside the
+    # test's open transaction (as tests/test_backup_restore.py).
     settings.TANDEM_BACKUP_DIR = str(tmp_path)
     settings.TANDEM_BACKUP_KEEP = 2
     job = _job(JobKind.BACKUP)
