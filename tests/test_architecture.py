@@ -21,7 +21,9 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "tandem"
 FEATURES = frozenset(
     {"surveys", "coding", "reports", "coaching", "typology", "networks", "outcomes", "workshops"}
 )
-COMPOSITION_ROOTS = frozenset({"settings", "urls", "wsgi", "asgi", "demo"})
+# `operations` composes the apps' work into the worker's schedule (its jobs call each app's
+# services), as `demo` composes their demo steps.
+COMPOSITION_ROOTS = frozenset({"settings", "urls", "wsgi", "asgi", "demo", "operations"})
 ANALYSIS_MAY_IMPORT = frozenset({"tandem.analysis"})
 
 

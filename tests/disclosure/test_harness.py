@@ -131,7 +131,10 @@ AGGREGATE: dict[str, Surface] = {
 NOT_AGGREGATE: dict[str, tuple[str, ...]] = {
     "Public pages, log-in and the respondent's own answers by their link": (
         "healthz",
+        "readyz",
         "accounts:login",
+        "accounts:oidc_login",
+        "accounts:oidc_callback",
         "accounts:logout",
         "accounts:two_factor",
         "accounts:two_factor_enrol",
@@ -310,6 +313,12 @@ NOT_AGGREGATE: dict[str, tuple[str, ...]] = {
         "audit:all",
         "gdpr:export",
         "gdpr:erase",
+    ),
+    "E-mail and schedule: who was written to and when, and the worker's jobs; no answers": (
+        "operations:schedule",
+        "operations:job_edit",
+        "operations:emails",
+        "operations:email_send_again",
     ),
 }
 
