@@ -7,7 +7,9 @@ mail relay sometimes does.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import socket
+import zipfile
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -189,3 +191,27 @@ def test_coaching_subjects_are_not_listed_and_only_the_lead_sees_the_list(
         assert url not in overview.content.decode()
     overview = lead_client.get(reverse("programmes:overview", args=[demo.programme.slug]))
     assert reverse("operations:schedule", args=[demo.programme.slug]) in overview.content.decode()
+
+
+def test_erasing_a_person_leaves_no_trace_of_their_address_in_the_email_record(
+    open_wave, queued
+) -> None:
+    from tandem.gdpr.services import person_erase, subject_access_export
+    from tandem.programmes.models import Person
+    from tandem.surveys.services.invitations import invitations_remind
+
+    invitations_send(wave=open_wave)
+    queue.send_due()
+    invitations_remind(wave=open_wave)  # queued, not yet sent
+    amara = Person.objects.get(email=AMARA)
+    export = zipfile.ZipFile(io.BytesIO(subject_access_export(person=amara, actor=None)))
+    held = "".join(export.read(name).decode("utf-8", "replace") for name in export.namelist())
+    assert "Questionnaire invitation" in held and "Questionnaire reminder" in held
+    person_erase(person=amara, actor=None)
+    for row in OutboundEmail.objects.all():
+        assert AMARA not in str(row.recipients) and AMARA not in str(row.message)
+    assert OutboundEmail.objects.filter(recipients=[f"erased person {amara.pk}"]).count() == 1
+    # The reminder to her that had not left is not sent to anyone.
+    mail.outbox.clear()
+    queue.send_due()
+    assert [m for m in mail.outbox if AMARA in m.to] == []

@@ -18,5 +18,8 @@ def contribution() -> AppContribution:
             ),
         ),
         demo=lazy("tandem.operations.demo:seed_operations"),
+        gdpr_export=lazy("tandem.operations.gdpr:operations_export"),
+        gdpr_erase=lazy("tandem.operations.gdpr:operations_erase"),
+        gdpr_purge=lazy("tandem.operations.gdpr:operations_purge"),
         demo_order=95,
     )
