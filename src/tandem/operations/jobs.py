@@ -131,15 +131,12 @@ class JobSpec:
     weekdays: list[int]
     time_of_day: dt.time
     enabled: bool = True
-    per: str = "install"  # "install", "programme" or "wave"
 
 
 SPECS: dict[str, JobSpec] = {
-    JobKind.SURVEY_REMINDERS: JobSpec(
-        survey_reminders, [0, 3], dt.time(9, 0), enabled=False, per="wave"
-    ),
-    JobKind.OVERDUE_ACTIONS: JobSpec(overdue_actions, [0], dt.time(9, 0), per="programme"),
-    JobKind.COACHING_NUDGES: JobSpec(coaching_nudges, [0], dt.time(9, 0), per="programme"),
+    JobKind.SURVEY_REMINDERS: JobSpec(survey_reminders, [0, 3], dt.time(9, 0), enabled=False),
+    JobKind.OVERDUE_ACTIONS: JobSpec(overdue_actions, [0], dt.time(9, 0)),
+    JobKind.COACHING_NUDGES: JobSpec(coaching_nudges, [0], dt.time(9, 0)),
     JobKind.OPEN_CLOSE_WAVES: JobSpec(open_close_waves, EVERY_DAY, dt.time(0, 15)),
     JobKind.BACKUP: JobSpec(backup, EVERY_DAY, dt.time(1, 0)),
     JobKind.RETENTION_PURGE: JobSpec(retention_purge, EVERY_DAY, dt.time(2, 0)),
