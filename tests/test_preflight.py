@@ -97,3 +97,71 @@ def test_an_install_set_up_for_production_passes_and_a_lost_smtp_server_is_named
     assert lost.returncode == 2
     ok, message = findings(lost)["e-mail"]
     assert not ok and message.startswith(f"The SMTP server 127.0.0.1:{port} cannot be reached")
+
+
+S3 = {
+    "BACKEND": "storages.backends.s3.S3Storage",
+    "OPTIONS": {
+        "bucket_name": "tandem-missing-bucket",
+        "region_name": "eu-west-2",
+        "access_key": "tandem-test",
+        "secret_key": "tandem-test-secret",
+        "default_acl": None,
+        "file_overwrite": False,
+    },
+}
+
+
+def test_a_bucket_that_refuses_writes_is_named_with_what_to_fix(settings) -> None:
+    moto = pytest.importorskip("moto")
+    from tandem.cli.check import storage_finding
+
+    with moto.mock_aws():
+        settings.TANDEM_S3_BUCKET = "tandem-missing-bucket"
+        settings.STORAGES = {**settings.STORAGES, "default": S3}
+        found = storage_finding()
+    assert not found.ok
+    assert found.message.startswith(
+        "Files cannot be written to the S3 bucket tandem-missing-bucket (NoSuchBucket: "
+    )
+    assert "check TANDEM_S3_BUCKET, TANDEM_S3_ENDPOINT_URL, the access key" in found.message
+
+
+def test_a_bucket_that_takes_files_passes(settings) -> None:
+    moto = pytest.importorskip("moto")
+    import boto3
+
+    from tandem.cli.check import storage_finding
+
+    with moto.mock_aws():
+        boto3.client("s3", region_name="eu-west-2").create_bucket(
+            Bucket="tandem-missing-bucket",
+            CreateBucketConfiguration={"LocationConstraint": "eu-west-2"},
+        )
+        settings.TANDEM_S3_BUCKET = "tandem-missing-bucket"
+        settings.STORAGES = {**settings.STORAGES, "default": S3}
+        found = storage_finding()
+        left = boto3.client("s3", region_name="eu-west-2").list_objects_v2(
+            Bucket="tandem-missing-bucket"
+        )
+    assert found.ok, found.message
+    assert (
+        found.message == "Uploaded files and PDFs are kept in the S3 bucket tandem-missing-bucket."
+    )
+    assert left["KeyCount"] == 0, "the check cleans up after itself"
+
+
+def test_a_media_folder_that_cannot_be_written_is_named(settings, tmp_path: Path) -> None:
+    from tandem.cli.check import storage_finding
+
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the folder should be")
+    settings.TANDEM_S3_BUCKET = ""
+    settings.MEDIA_ROOT = blocked
+    found = storage_finding()
+    assert not found.ok
+    assert found.message.startswith(f"Files cannot be written to the folder {blocked} (")
+    assert found.message.endswith(
+        "check the folder exists, has free space and is writable by Tandem's user "
+        "(TANDEM_MEDIA_ROOT)."
+    )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import ast
 import os
 import subprocess
 import sys
@@ -168,3 +169,27 @@ def test_several_single_sign_on_providers_are_read_by_their_keys(tmp_path) -> No
     assert providers == "[('nhsmail', 'NHSmail', 'tandem-nhs'), ('okta', 'okta', '')]"
     form_action = read_setting("s.CONTENT_SECURITY_POLICY['DIRECTIVES']['form-action']", **env)
     assert "'https://login.microsoftonline.com', 'https://partner.okta.com'" in form_action
+
+
+def test_uploaded_files_stay_on_local_disk_unless_a_bucket_is_named(tmp_path) -> None:
+    backend = read_setting("s.STORAGES['default']['BACKEND']", TANDEM_HOME=str(tmp_path))
+    assert backend == "django.core.files.storage.FileSystemStorage"
+
+
+def test_a_bucket_keeps_files_private_and_never_overwrites_them(tmp_path) -> None:
+    options = read_setting(
+        "repr(s.STORAGES['default'])",
+        TANDEM_HOME=str(tmp_path),
+        TANDEM_S3_BUCKET="tandem-files",
+        TANDEM_S3_ENDPOINT_URL="https://s3.trust.example",
+        TANDEM_S3_REGION="eu-west-2",
+        TANDEM_S3_PREFIX="/tandem/",
+    )
+    storage = ast.literal_eval(options)
+    assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert storage["OPTIONS"]["bucket_name"] == "tandem-files"
+    assert storage["OPTIONS"]["endpoint_url"] == "https://s3.trust.example"
+    assert storage["OPTIONS"]["location"] == "tandem"
+    assert storage["OPTIONS"]["default_acl"] is None
+    assert storage["OPTIONS"]["file_overwrite"] is False
+    assert storage["OPTIONS"]["access_key"] is None, "unset keys leave boto3 to the IAM role"

@@ -387,10 +387,29 @@ if (NODE_MODULES_DIR / "cytoscape" / "dist").is_dir():  # network maps (tandem.n
 # replaces this when several app servers run (README).
 MEDIA_ROOT = Path(os.environ.get("TANDEM_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# S3-compatible object storage (AWS S3, MinIO, Ceph, a trust's on-premises store) when several app
+# servers share uploaded files and built PDFs. Nothing here is public: files are private objects,
+# read back only through Tandem's own views (which check access and audit the download).
+TANDEM_S3_BUCKET = os.environ.get("TANDEM_S3_BUCKET", "").strip()
+if TANDEM_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": TANDEM_S3_BUCKET,
+            "endpoint_url": os.environ.get("TANDEM_S3_ENDPOINT_URL", "").strip() or None,
+            "region_name": os.environ.get("TANDEM_S3_REGION", "").strip() or None,
+            "access_key": os.environ.get("TANDEM_S3_ACCESS_KEY_ID", "").strip() or None,
+            "secret_key": os.environ.get("TANDEM_S3_SECRET_ACCESS_KEY", "").strip() or None,
+            "location": os.environ.get("TANDEM_S3_PREFIX", "").strip().strip("/"),
+            "default_acl": None,  # the bucket's own policy (private), never public-read
+            "querystring_auth": True,
+            "file_overwrite": False,  # two servers saving the same name get two objects
+        },
+    }
 WHITENOISE_USE_FINDERS = True
 # Drawn charts, kept under a hash of their specification (tandem.charts.to_svg): shared by every
 # process on this machine, so a report's charts are drawn once. Several app servers point

@@ -97,6 +97,7 @@ def preflight(*, smtp_timeout: float = 5.0) -> list[Finding]:
         "TANDEM_REQUIRE_2FA is off: leads, sponsors and superusers log in with a password alone.",
     )
     found.extend(single_sign_on_findings())
+    found.append(storage_finding())
     try:
         executor = MigrationExecutor(connection)
         pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
@@ -144,6 +145,51 @@ def preflight(*, smtp_timeout: float = 5.0) -> list[Finding]:
         + ("…" if len(problems) > 5 else ""),
     )
     return found
+
+
+def storage_finding() -> Finding:
+    """Write, read back and delete a small file where uploads and PDFs are kept (disk or S3)."""
+    import uuid
+
+    from django.conf import settings
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    bucket = str(getattr(settings, "TANDEM_S3_BUCKET", "") or "")
+    where = f"the S3 bucket {bucket}" if bucket else f"the folder {settings.MEDIA_ROOT}"
+    try:
+        name = default_storage.save(f"readyz/check-{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
+        try:
+            with default_storage.open(name) as handle:
+                if handle.read() != b"ok":
+                    raise OSError("the file read back differs from the one written")
+        finally:
+            default_storage.delete(name)
+    except Exception as exc:  # any storage failure: a full disk, a bucket that refuses writes
+        fix = (
+            "check TANDEM_S3_BUCKET, TANDEM_S3_ENDPOINT_URL, the access key and the bucket's "
+            "policy (Tandem needs to put, get and delete objects)"
+            if bucket
+            else "check the folder exists, has free space and is writable by Tandem's user "
+            "(TANDEM_MEDIA_ROOT)"
+        )
+        return Finding(
+            "file storage", False, f"Files cannot be written to {where} ({_reason(exc)}): {fix}."
+        )
+    return Finding("file storage", True, f"Uploaded files and PDFs are kept in {where}.")
+
+
+def _reason(exc: BaseException) -> str:
+    """A short reason for a storage failure: S3's error code when it gave one."""
+    response = getattr(exc, "response", None)
+    if isinstance(response, dict):
+        error = response.get("Error") or {}
+        code = error.get("Code")
+        message = error.get("Message")
+        if code:
+            return f"{code}: {message}" if message else str(code)
+    text = str(exc).strip()
+    return f"{exc.__class__.__name__}: {text}" if text else exc.__class__.__name__
 
 
 def single_sign_on_findings() -> list[Finding]:
