@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 from whitenoise.middleware import WhiteNoiseMiddleware
 
 
@@ -25,3 +26,22 @@ class StaticAssetsMiddleware(WhiteNoiseMiddleware):  # type: ignore[misc]  # unt
         assets = settings.NHSUK_FRONTEND_DIR / "assets"
         if assets.is_dir():
             self.add_files(str(assets), prefix="assets/")
+
+
+class StorageUnavailableMiddleware:
+    """A file store that refuses an upload gets a page saying so (503), not the error page."""
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)  # type: ignore[no-any-return]
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from tandem.web.uploads import StorageUnavailable
+
+        if not isinstance(exception, StorageUnavailable):
+            return None
+        from tandem.views import storage_unavailable
+
+        return storage_unavailable(request)

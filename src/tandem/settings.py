@@ -142,6 +142,8 @@ MIDDLEWARE = [
     "tandem.accounts.middleware.SessionTimeoutMiddleware",
     "tandem.accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # An upload the file store refused: a page saying nothing was saved (tandem.web.uploads).
+    "tandem.middleware.StorageUnavailableMiddleware",
     # Last, as django-axes asks: it turns a lock-out flagged during log-in into the lock-out page.
     "axes.middleware.AxesMiddleware",
 ]

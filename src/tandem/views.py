@@ -115,6 +115,17 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     )
 
 
+def storage_unavailable(request: HttpRequest) -> HttpResponse:
+    return _error(
+        request,
+        503,
+        "Your file could not be kept",
+        "Tandem's file storage refused it, so nothing was uploaded or imported. Try again later. "
+        "If it happens again, tell the people who run Tandem for your trust: the command "
+        "“tandem check” names what the file storage needs.",
+    )
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     return _error(
         request,

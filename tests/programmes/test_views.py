@@ -297,3 +297,26 @@ def test_unknown_pages_get_the_tandem_404_page(lead_client: Client) -> None:
     response = lead_client.get("/programmes/no-such-programme/")
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+def test_an_upload_the_file_store_refuses_is_said_plainly_and_nothing_is_imported(
+    lead_client: Client, demo, settings
+) -> None:
+    moto = pytest.importorskip("moto")
+    people_before = Person.objects.count()
+    with moto.mock_aws():  # an S3 bucket that does not exist: every write is refused
+        settings.TANDEM_S3_BUCKET = "tandem-missing-bucket"
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "default": {
+                "BACKEND": "storages.backends.s3.S3Storage",
+                "OPTIONS": {"bucket_name": "tandem-missing-bucket", "region_name": "eu-west-2"},
+            },
+        }
+        response = upload(lead_client, demo, NEW_PEOPLE_CSV.encode())
+    html = response.content.decode()
+    assert response.status_code == 503
+    assert "<h1>Your file could not be kept</h1>" in html
+    assert "nothing was uploaded or imported" in html
+    assert "NoSuchBucket" not in html, "the store's own error is for the IT team, not the page"
+    assert Person.objects.count() == people_before

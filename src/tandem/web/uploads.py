@@ -11,6 +11,7 @@ localities and services): exactly one of the two, which also names its folder.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +23,24 @@ from django.http import HttpRequest
 from tandem.programmes.models import Organisation, Programme
 
 EXPIRED = "That upload has expired or was already imported. Upload the file again."
+
+logger = logging.getLogger(__name__)
+
+
+class StorageUnavailable(Exception):
+    """The file store (a folder, or an S3 bucket) refused to keep an upload.
+
+    `tandem.middleware.StorageUnavailableMiddleware` turns it into a page that says nothing was
+    saved and what to tell the people who run Tandem; `tandem check` says why."""
+
+
+def keep_file(path: str, data: bytes) -> None:
+    """Store `data` at `path`, or raise StorageUnavailable (logged by class, never the content)."""
+    try:
+        default_storage.save(path, ContentFile(data))
+    except Exception as exc:  # a full disk, a bucket refusing writes, an unreachable endpoint
+        logger.warning("File storage refused an upload: %s", exc.__class__.__name__)
+        raise StorageUnavailable(str(exc)) from exc
 
 
 @dataclass(frozen=True)
@@ -82,7 +101,7 @@ def stash_upload(
     stash = StashedUpload(
         kind=kind, token=uuid.uuid4(), programme=programme, organisation=organisation
     )
-    default_storage.save(stash.path, ContentFile(upload.read()))
+    keep_file(stash.path, upload.read())
     stash.note(request, upload.name if info is None else info)
     return stash
 

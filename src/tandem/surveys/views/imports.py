@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -32,6 +31,7 @@ from tandem.surveys.response_import import (
 from tandem.surveys.response_import.codes import meaning_label
 from tandem.surveys.views.pages import wave_page
 from tandem.web import programme_page, service_form
+from tandem.web.uploads import keep_file
 
 
 def _response_upload_path(wave: Wave, token: uuid.UUID) -> str:
@@ -51,7 +51,7 @@ def responses_upload(request: HttpRequest, slug: str, wave_id: int) -> HttpRespo
     def keep(data: dict[str, Any]) -> uuid.UUID:
         """The file waits in storage (not in this process) for the next step, on any server."""
         token = uuid.uuid4()
-        default_storage.save(_response_upload_path(wave, token), ContentFile(data["file"].read()))
+        keep_file(_response_upload_path(wave, token), data["file"].read())
         request.session[f"responses-{token}"] = {
             "filename": data["file"].name,
             "source": data["source"],
@@ -171,7 +171,7 @@ def responses_map(request: HttpRequest, slug: str, wave_id: int, token: uuid.UUI
         listed = form.cleaned_data.get("participant_list")
         if listed:
             default_storage.delete(_list_path(wave, token))
-            default_storage.save(_list_path(wave, token), ContentFile(listed.read()))
+            keep_file(_list_path(wave, token), listed.read())
             upload["list_filename"] = listed.name
         request.session[f"responses-{token}"] = upload
     if action in {"check", "confirm"} and "mapping" in upload and not form.errors:
