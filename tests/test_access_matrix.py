@@ -272,6 +272,7 @@ RULES: dict[str, Rule] = {
     "outcomes:kpi_edit": r(LEAD, args=KPI),
     "outcomes:kpi_values": r(LEAD, args=KPI),
     "outcomes:kpi_value_delete": r(LEAD, args=(*KPI, "value_id"), method="POST"),
+    "outcomes:comparisons": r(LEAD, args=("slug",)),
     "outcomes:import": r(LEAD, args=("slug",)),
     "outcomes:import_template": r(LEAD, args=("slug",)),
     "outcomes:import_preview": r(LEAD, args=("slug", "token=uuid"), ok=frozenset({404})),

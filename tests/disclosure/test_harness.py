@@ -265,6 +265,7 @@ NOT_AGGREGATE: dict[str, tuple[str, ...]] = {
         "outcomes:kpi_edit",
         "outcomes:kpi_values",
         "outcomes:kpi_value_delete",
+        "outcomes:comparisons",
         "outcomes:import",
         "outcomes:import_template",
         "outcomes:import_preview",

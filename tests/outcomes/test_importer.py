@@ -71,7 +71,10 @@ def test_every_problem_is_reported_by_row_and_column(demo) -> None:
         (9, "value"),
     ]
     messages = {(e.row, e.column): e.message for e in result.errors}
-    assert messages[(2, "service")] == "“Nowhere Team” is not a service of this programme."
+    assert (
+        messages[(2, "service")]
+        == "“Nowhere Team” is not a service of this programme or one of its comparison services."
+    )
     assert "“Happiness” is not a KPI of" in messages[(3, "kpi")]
     assert "“2026-13”" in messages[(4, "period")]
     assert messages[(5, "value")] == "Value is “three”, not a number."

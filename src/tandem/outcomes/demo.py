@@ -64,6 +64,16 @@ CARE_PLANS = DemoKpi(
 
 INPATIENT_WORDS = ("Inpatient", "Wards", "Crisis")
 
+# One service per locality that the programme did not reach, marked as a comparison: the same
+# measures, drifting a little better over the period (a trust-wide trend the programme's own
+# services share), but with no change when the programme began.
+COMPARISONS = (
+    ("Riverside North", "Eating Disorders Service"),
+    ("Riverside South", "Learning Disability Service"),
+    ("The Fells", "Forensic Community Team"),
+)
+COMPARISON_KPIS = (WAITING, REFERRALS, CASELOAD, SICKNESS)
+
 
 def months(n: int = MONTHS) -> list[dt.date]:
     return [
@@ -143,4 +153,49 @@ def seed_outcomes(*, programme: Programme) -> list[Kpi]:
     )
     if second is not None and crisis is not None:
         crisis.rebase_milestones.add(second)
+    seed_comparisons(programme=programme, kpis=created, rng=rng)
     return created
+
+
+def seed_comparisons(*, programme: Programme, kpis: list[Kpi], rng: random.Random) -> None:
+    """The comparison services, their KPIs and values, and each programme KPI's comparison —
+    through the services the comparison and KPI pages use."""
+    from tandem.outcomes import services as outcome_services
+    from tandem.programmes import services as programme_services
+
+    chosen = []
+    for locality_name, service_name in COMPARISONS:
+        locality = programme_services.locality_get_or_create(
+            organisation=programme.organisation, name=locality_name
+        )
+        chosen.append(
+            programme_services.service_get_or_create(locality=locality, name=service_name)
+        )
+    outcome_services.comparison_services_set(programme=programme, services=chosen)
+    periods = months()
+    values: list[KpiValue] = []
+    by_locality: dict[tuple[int, str], Kpi] = {}
+    for service in chosen:
+        for spec in COMPARISON_KPIS:
+            kpi = outcome_services.kpi_create(
+                service=service,
+                name=spec.name,
+                unit=spec.unit,
+                direction=spec.direction,
+                category=spec.category,
+                frequency=Frequency.MONTHLY,
+                target=spec.target,
+                programme=programme,
+            )
+            by_locality[(service.locality_id, spec.name)] = kpi
+            better = 1 if spec.direction == Direction.UP else -1
+            for number, period in enumerate(periods):
+                drift = better * 0.02 * number * spec.spread
+                raw = spec.level + drift + rng.gauss(0, spec.spread)
+                value = round(min(spec.high, max(spec.low, raw)), 1)
+                values.append(KpiValue(kpi=kpi, period=period, value=value))
+    KpiValue.objects.bulk_create(values)
+    for kpi in Kpi.objects.filter(pk__in=[k.pk for k in kpis]).select_related("service"):
+        match = by_locality.get((kpi.service.locality_id, kpi.name)) if kpi.service else None
+        if match is not None:
+            kpi.comparisons.add(match)

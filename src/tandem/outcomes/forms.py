@@ -5,7 +5,7 @@ from typing import Any, cast
 from django import forms
 
 from tandem.forms import NHSDateInput
-from tandem.outcomes.models import Category, Direction, Frequency, Kpi
+from tandem.outcomes.models import Category, Direction, Frequency, Kpi, Measure
 from tandem.programmes.models import Milestone, Service
 
 
@@ -23,6 +23,26 @@ class KpiForm(forms.Form):
         label="How often is it measured?", choices=Frequency.choices, widget=forms.RadioSelect
     )
     target = forms.FloatField(label="Target", required=False, help_text="Leave empty for none.")
+    measure = forms.ChoiceField(
+        label="What kind of measure is it?",
+        choices=Measure.choices,
+        initial=Measure.VALUE,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=(
+            "Decides how the change after the programme began is worked out: a count is read as "
+            "a rate ratio (“11% fewer admissions than the earlier trend predicted”)."
+        ),
+    )
+    comparisons = forms.MultipleChoiceField(
+        label="Compare with the same measure in these comparison services",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=(
+            "Services not in the programme: if the change here is larger than the change there, "
+            "something other than a trend across the whole organisation is more likely."
+        ),
+    )
     rebase_milestones = forms.MultipleChoiceField(
         label="Re-base the limits at these milestones",
         required=False,
@@ -39,6 +59,8 @@ class KpiForm(forms.Form):
         services: list[Service],
         milestones: list[Milestone],
         kpi: Kpi | None = None,
+        comparison_services: list[Service] | None = None,
+        comparison_kpis: list[Kpi] | None = None,
         **kwargs: Any,
     ) -> None:
         if kpi is not None and "initial" not in kwargs:
@@ -53,6 +75,8 @@ class KpiForm(forms.Form):
                 "frequency": kpi.frequency,
                 "target": kpi.target,
                 "rebase_milestones": [str(m.pk) for m in kpi.rebase_milestones.all()],
+                "measure": kpi.measure,
+                "comparisons": [str(k.pk) for k in kpi.comparisons.all()],
             }
         super().__init__(*args, **kwargs)
         localities = {s.locality_id: s.locality for s in services}
@@ -60,11 +84,22 @@ class KpiForm(forms.Form):
             [("", "Choose a service or locality")]
             + [(f"service-{s.pk}", f"{s.name} ({s.locality.name})") for s in services]
             + [(f"locality-{pk}", f"All of {loc.name}") for pk, loc in localities.items()]
+            + [
+                (f"service-{s.pk}", f"{s.name} ({s.locality.name}): comparison")
+                for s in comparison_services or []
+            ]
         )
+        candidates = [k for k in comparison_kpis or [] if kpi is None or k.pk != kpi.pk]
+        cast(forms.MultipleChoiceField, self.fields["comparisons"]).choices = [
+            (str(k.pk), f"{k.name}, {k.owner_name}") for k in candidates
+        ]
+        self._comparison_kpis = {k.pk: k for k in candidates}
+        if not candidates:
+            del self.fields["comparisons"]
         cast(forms.ChoiceField, self.fields["rebase_milestones"]).choices = [
             (str(m.pk), f"{m.title} ({m.start_date:%d %b %Y})") for m in milestones
         ]
-        self._services = {s.pk: s for s in services}
+        self._services = {s.pk: s for s in [*services, *(comparison_services or [])]}
         self._localities = localities
         self._milestones = {m.pk: m for m in milestones}
         if kpi is not None:
@@ -79,6 +114,14 @@ class KpiForm(forms.Form):
         if kind == "locality" and number.isdigit() and int(number) in self._localities:
             return None, self._localities[int(number)]
         raise forms.ValidationError("Choose one of the programme's services or localities.")
+
+    def clean_measure(self) -> str:
+        return str(self.cleaned_data.get("measure") or Measure.VALUE)
+
+    def chosen_comparisons(self) -> list[Kpi] | None:
+        if "comparisons" not in self.fields:
+            return None
+        return [self._comparison_kpis[int(pk)] for pk in self.cleaned_data["comparisons"]]
 
     def chosen_milestones(self) -> list[Milestone]:
         return [self._milestones[int(pk)] for pk in self.cleaned_data["rebase_milestones"]]
@@ -97,3 +140,29 @@ class KpiImportForm(forms.Form):
     file = forms.FileField(
         label="KPI values (CSV or XLSX)", help_text="Columns: service, kpi, period, value."
     )
+
+
+class ComparisonServicesForm(forms.Form):
+    services = forms.MultipleChoiceField(
+        label="Services to compare the programme's services with",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=(
+            "Services of the organisation that are not in the programme. Their KPIs are entered "
+            "and imported as the programme's own are, and only the programme's leads and "
+            "sponsors see them."
+        ),
+    )
+
+    def __init__(
+        self, *args: Any, candidates: list[Service], chosen: list[Service], **kwargs: Any
+    ) -> None:
+        kwargs.setdefault("initial", {"services": [str(s.pk) for s in chosen]})
+        super().__init__(*args, **kwargs)
+        cast(forms.MultipleChoiceField, self.fields["services"]).choices = [
+            (str(s.pk), f"{s.name} ({s.locality.name})") for s in candidates
+        ]
+        self._candidates = {s.pk: s for s in candidates}
+
+    def chosen(self) -> list[Service]:
+        return [self._candidates[int(pk)] for pk in self.cleaned_data["services"]]

@@ -127,7 +127,7 @@ def plan_kpi_import(*, programme: Programme, data: bytes, filename: str) -> KpiI
     Raises ImportFileError when the file cannot be read at all; otherwise every problem is in
     `plan.errors`, each with the spreadsheet row number (the header is row 1) and the column.
     """
-    from tandem.outcomes.selectors import programme_services
+    from tandem.outcomes.selectors import managed_services
 
     table = read_table(data, filename)
     header_index = next((i for i, row in enumerate(table) if any(row)), None)
@@ -151,7 +151,7 @@ def plan_kpi_import(*, programme: Programme, data: bytes, filename: str) -> KpiI
         return row[index].strip() if index < len(row) else ""
 
     kpis = _programme_kpis(programme)
-    services = programme_services(programme=programme)
+    services = managed_services(programme=programme)
     owners = {s.name.lower() for s in services} | {s.locality.name.lower() for s in services}
     today = timezone.localdate()
     plan = KpiImportPlan(filename=filename)
@@ -166,7 +166,11 @@ def plan_kpi_import(*, programme: Programme, data: bytes, filename: str) -> KpiI
             errors.append(RowError(number, "service", "Service is empty."))
         elif owner.lower() not in owners:
             errors.append(
-                RowError(number, "service", f"“{owner}” is not a service of this programme.")
+                RowError(
+                    number,
+                    "service",
+                    f"“{owner}” is not a service of this programme or one of its comparison services.",
+                )
             )
         elif not name:
             errors.append(RowError(number, "kpi", "KPI is empty."))

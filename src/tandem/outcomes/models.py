@@ -33,6 +33,13 @@ class Frequency(models.TextChoices):
     WEEKLY = "weekly", "Weekly"
 
 
+class Measure(models.TextChoices):
+    """How a KPI's impact is modelled (docs: METHODS.md, "Impact")."""
+
+    VALUE = "value", "A measured value: a mean, a percentage, days, money"
+    COUNT = "count", "A count of events: admissions, incidents, complaints"
+
+
 class Kpi(models.Model):
     """A measure of one service (or of a whole locality), read as an XmR chart."""
 
@@ -54,6 +61,14 @@ class Kpi(models.Model):
     # Milestones after which the process is judged afresh (new centre line and limits). Chosen
     # by the programme lead per KPI: a new way of working changes some measures and not others.
     rebase_milestones = models.ManyToManyField(Milestone, blank=True, related_name="rebased_kpis")
+    # A value is modelled with ordinary least squares (Newey–West errors); a count with
+    # quasi-Poisson regression, its change read as a rate ratio.
+    measure = models.CharField(max_length=5, choices=Measure.choices, default=Measure.VALUE)
+    # The same measure in comparison services (not in the programme), chosen by the lead: the
+    # controlled interrupted time series compares the change here with the change there.
+    comparisons = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="compared_with"
+    )
 
     class Meta:
         ordering: ClassVar = ["category", "name"]
@@ -110,3 +125,26 @@ class KpiValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kpi.name} {self.period:%Y-%m-%d}: {self.value:g}"
+
+
+class ComparisonService(models.Model):
+    """A service of the organisation, not in the programme, whose KPIs serve as a comparison.
+
+    Its KPIs are entered and imported as the programme's own are; only the programme's leads and
+    sponsors see them (a participant sees their own services' figures only)."""
+
+    programme = models.ForeignKey(
+        "programmes.Programme", on_delete=models.CASCADE, related_name="comparison_services"
+    )
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        ordering: ClassVar = ["service__locality__name", "service__name"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["programme", "service"], name="outcomes_comparison_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service} (comparison for {self.programme})"

@@ -21,7 +21,7 @@ from django.db.models import Q, QuerySet
 
 from tandem.analysis.errors import AnalysisInputError
 from tandem.analysis.spc import SpcChart, xmr_chart
-from tandem.outcomes.models import Kpi, KpiValue
+from tandem.outcomes.models import ComparisonService, Kpi, KpiValue
 from tandem.programmes.access import ProgrammeAccessDenied, ProgrammeNotFound, access_for
 from tandem.programmes.models import Milestone, Pair, Programme, Service
 
@@ -34,6 +34,40 @@ def programme_services(*, programme: Programme) -> QuerySet[Service]:
         .order_by("locality__name", "name")
         .distinct()
     )
+
+
+def comparison_services(*, programme: Programme) -> QuerySet[Service]:
+    """The services the lead marked as comparisons: in the organisation, not in the programme."""
+    return (
+        Service.objects.filter(
+            pk__in=ComparisonService.objects.filter(programme=programme).values("service_id")
+        )
+        .exclude(pk__in=programme_services(programme=programme).values("pk"))
+        .select_related("locality")
+        .order_by("locality__name", "name")
+    )
+
+
+def comparison_candidates(*, programme: Programme) -> list[Service]:
+    """Services of the programme's organisation(s) that none of its pairs leads."""
+    own = programme_services(programme=programme)
+    organisations = {s.organisation_id for s in own}
+    if getattr(programme, "organisation_id", None):
+        organisations.add(programme.organisation_id)
+    return list(
+        Service.objects.filter(organisation_id__in=organisations)
+        .exclude(pk__in=own.values("pk"))
+        .select_related("locality")
+        .order_by("locality__name", "name")
+    )
+
+
+def managed_services(*, programme: Programme) -> list[Service]:
+    """Every service whose KPIs the lead keeps for this programme: its own, then comparisons."""
+    return [
+        *programme_services(programme=programme),
+        *comparison_services(programme=programme),
+    ]
 
 
 def visible_services(*, viewer: Any, programme: Programme) -> list[Service]:
@@ -68,15 +102,29 @@ def service_for(*, viewer: Any, programme: Programme, service_id: int) -> Servic
     for service in visible:
         if service.pk == service_id:
             return service
+    comparison = comparison_services(programme=programme).filter(pk=service_id).first()
+    if comparison is not None:
+        access = access_for(viewer=viewer, programme=programme)
+        access.require(
+            access.oversees,
+            ProgrammeAccessDenied,
+            "Comparison services' figures are for the programme's leads and sponsors.",
+        )
+        return comparison
     if programme_services(programme=programme).filter(pk=service_id).exists():
         raise ProgrammeAccessDenied("These are another service's figures.")
     raise ProgrammeNotFound("No such service in this programme.")
 
 
 def programme_kpis(*, programme: Programme) -> QuerySet[Kpi]:
+    """The KPIs of the programme's services and localities, and of its comparison services."""
     services = programme_services(programme=programme)
     return (
-        Kpi.objects.filter(Q(service__in=services) | Q(locality__in=services.values("locality_id")))
+        Kpi.objects.filter(
+            Q(service__in=services)
+            | Q(locality__in=services.values("locality_id"))
+            | Q(service__in=comparison_services(programme=programme))
+        )
         .select_related("service__locality", "locality")
         .distinct()
     )
@@ -90,6 +138,17 @@ def kpi_for(*, viewer: Any, programme: Programme, kpi_id: int, manage: bool = Fa
     if kpi is None:
         raise ProgrammeNotFound("No such KPI in this programme.")
     if not manage:
+        if (
+            kpi.service_id is not None
+            and comparison_services(programme=programme).filter(pk=kpi.service_id).exists()
+        ):
+            access = access_for(viewer=viewer, programme=programme)
+            access.require(
+                access.oversees,
+                ProgrammeAccessDenied,
+                "Comparison services' figures are for the programme's leads and sponsors.",
+            )
+            return kpi
         visible = visible_services(viewer=viewer, programme=programme)
         if not any(
             (kpi.service_id and s.pk == kpi.service_id)
@@ -241,6 +300,20 @@ class ServiceSummary:
 def programme_outcomes(*, viewer: Any, programme: Programme) -> list[ServiceSummary]:
     """Each visible service with how many of its KPIs now show improvement or concern."""
     services = visible_services(viewer=viewer, programme=programme)
+    return _summaries(programme=programme, services=services)
+
+
+def comparison_outcomes(*, viewer: Any, programme: Programme) -> list[ServiceSummary]:
+    """The comparison services, summarised as the programme's are: for leads and sponsors only
+    (an empty list for anyone else)."""
+    access = access_for(viewer=viewer, programme=programme)
+    if not access.oversees:
+        return []
+    services = list(comparison_services(programme=programme))
+    return _summaries(programme=programme, services=services)
+
+
+def _summaries(*, programme: Programme, services: list[Service]) -> list[ServiceSummary]:
     kpis = list(
         Kpi.objects.filter(
             Q(service__in=services) | Q(locality__in={s.locality_id for s in services})

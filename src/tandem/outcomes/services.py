@@ -28,6 +28,8 @@ def kpi_create(
     target: float | None = None,
     rebase_milestones: Iterable[Milestone] | None = None,
     programme: Programme | None = None,
+    measure: str = "value",
+    comparisons: Iterable[Kpi] | None = None,
 ) -> Kpi:
     """A new KPI of one service or locality. `programme` is the programme whose pages made it:
     KPIs belong to the organisation, so the audit event needs telling which programme to file
@@ -49,11 +51,14 @@ def kpi_create(
         category=category,
         frequency=frequency,
         target=target,
+        measure=measure,
     )
     kpi.full_clean()
     kpi.save()
     if rebase_milestones is not None:
         kpi.rebase_milestones.set(list(rebase_milestones))
+    if comparisons is not None:
+        kpi.comparisons.set(list(comparisons))
     audit_record(
         action="kpi.create",
         subject=kpi,
@@ -69,9 +74,10 @@ def kpi_update(
     kpi: Kpi,
     rebase_milestones: Iterable[Milestone] | None = None,
     programme: Programme | None = None,
+    comparisons: Iterable[Kpi] | None = None,
     **fields: Any,
 ) -> Kpi:
-    allowed = {"name", "unit", "direction", "category", "frequency", "target"}
+    allowed = {"name", "unit", "direction", "category", "frequency", "target", "measure"}
     unknown = set(fields) - allowed
     if unknown:
         raise ValueError(f"Cannot set {', '.join(sorted(unknown))} on a KPI.")
@@ -92,11 +98,17 @@ def kpi_update(
     kpi.save()
     if rebase_milestones is not None:
         kpi.rebase_milestones.set(list(rebase_milestones))
+    if comparisons is not None:
+        kpi.comparisons.set(list(comparisons))
     audit_record(
         action="kpi.update",
         subject=kpi,
         programme=programme,
-        extra={"fields": sorted(fields), "milestones_set": rebase_milestones is not None},
+        extra={
+            "fields": sorted(fields),
+            "milestones_set": rebase_milestones is not None,
+            "comparisons": None if comparisons is None else sorted(k.pk for k in comparisons),
+        },
     )
     return kpi
 
@@ -151,3 +163,34 @@ def kpi_values_import_commit(*, programme: Programme, plan: KpiImportPlan, actor
         extra={"file": plan.filename, "added": len(new), "unchanged": plan.count("unchanged")},
     )
     return len(new)
+
+
+@transaction.atomic
+def comparison_services_set(
+    *, programme: Programme, services: Iterable[Service], actor: Any = None
+) -> list[Service]:
+    """Mark exactly `services` as the programme's comparison services (audited).
+
+    Only services of the programme's organisations that none of its pairs leads can be
+    comparisons; a service later paired in the programme stops being one by itself."""
+    from tandem.outcomes.models import ComparisonService
+    from tandem.outcomes.selectors import programme_services
+
+    chosen = list(services)
+    own = set(programme_services(programme=programme).values_list("pk", flat=True))
+    wrong = [s for s in chosen if s.pk in own]
+    if wrong:
+        raise ValidationError(
+            f"{wrong[0].name} is in the programme, so it cannot also be a comparison."
+        )
+    ComparisonService.objects.filter(programme=programme).exclude(service__in=chosen).delete()
+    for service in chosen:
+        ComparisonService.objects.get_or_create(programme=programme, service=service)
+    audit_record(
+        action="outcomes.comparisons_set",
+        subject=programme,
+        programme=programme,
+        actor=actor,
+        extra={"services": sorted(s.pk for s in chosen)},
+    )
+    return chosen

@@ -17,6 +17,7 @@ urlpatterns = [
         views.kpi_value_delete,
         name="kpi_value_delete",
     ),
+    path(OUTCOMES + "comparisons/", views.comparisons, name="comparisons"),
     path(OUTCOMES + "import/", views.kpi_import, name="import"),
     path(OUTCOMES + "import/template.csv", views.kpi_import_template, name="import_template"),
     path(OUTCOMES + "import/<uuid:token>/", views.kpi_import_preview, name="import_preview"),

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tandem.outcomes import selectors, services
-from tandem.outcomes.forms import KpiForm, KpiImportForm, KpiValueForm
+from tandem.outcomes.forms import ComparisonServicesForm, KpiForm, KpiImportForm, KpiValueForm
 from tandem.outcomes.importer import ImportFileError, plan_kpi_import, template_csv
 from tandem.outcomes.models import Kpi, KpiValue
 from tandem.programmes.forms import ImportConfirmForm
@@ -36,10 +36,16 @@ def _section(programme: Programme) -> Crumb:
 def index(request: HttpRequest, slug: str) -> HttpResponse:
     programme, access = programme_page(request, slug)
     rows = selectors.programme_outcomes(viewer=request.user, programme=programme)
+    comparison_rows = selectors.comparison_outcomes(viewer=request.user, programme=programme)
     return render_page(
         request,
         "outcomes/index.jinja",
-        {"programme": programme, "rows": rows, "page_title": "Service outcomes"},
+        {
+            "programme": programme,
+            "rows": rows,
+            "comparison_rows": comparison_rows,
+            "page_title": "Service outcomes",
+        },
         access=access,
     )
 
@@ -77,11 +83,21 @@ def kpi_edit(request: HttpRequest, slug: str, kpi_id: int | None = None) -> Http
         if kpi_id is None
         else selectors.kpi_for(viewer=request.user, programme=programme, kpi_id=kpi_id, manage=True)
     )
+    comparison_services = list(selectors.comparison_services(programme=programme))
     form = KpiForm(
         request.POST if request.method == "POST" else None,
         services=list(selectors.programme_services(programme=programme)),
         milestones=list(Milestone.objects.filter(programme=programme).order_by("start_date")),
         kpi=kpi,
+        comparison_services=comparison_services,
+        # A comparison service's own KPI is not compared with others.
+        comparison_kpis=[]
+        if kpi is not None and kpi.service_id in {s.pk for s in comparison_services}
+        else list(
+            Kpi.objects.filter(service__in=comparison_services)
+            .select_related("service", "locality")
+            .order_by("service__name", "name")
+        ),
     )
 
     def save(data: dict[str, Any]) -> Kpi:
@@ -92,6 +108,7 @@ def kpi_edit(request: HttpRequest, slug: str, kpi_id: int | None = None) -> Http
             "category": data["category"],
             "frequency": data["frequency"],
             "target": data["target"],
+            "measure": data["measure"],
         }
         if kpi is None:
             service_obj, locality = data["owner"]
@@ -100,10 +117,15 @@ def kpi_edit(request: HttpRequest, slug: str, kpi_id: int | None = None) -> Http
                 locality=locality,
                 rebase_milestones=form.chosen_milestones(),
                 programme=programme,
+                comparisons=form.chosen_comparisons(),
                 **fields,
             )
         return services.kpi_update(
-            kpi=kpi, rebase_milestones=form.chosen_milestones(), programme=programme, **fields
+            kpi=kpi,
+            rebase_milestones=form.chosen_milestones(),
+            programme=programme,
+            comparisons=form.chosen_comparisons(),
+            **fields,
         )
 
     def page(form: Form) -> HttpResponse:
@@ -259,3 +281,43 @@ def kpi_import_template(request: HttpRequest, slug: str) -> HttpResponse:
     response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="tandem-kpi-values-template.csv"'
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def comparisons(request: HttpRequest, slug: str) -> HttpResponse:
+    """The lead marks which of the organisation's other services are comparisons."""
+    programme, access = programme_page(request, slug, manage=True)
+    candidates = selectors.comparison_candidates(programme=programme)
+    form = ComparisonServicesForm(
+        request.POST if request.method == "POST" else None,
+        candidates=candidates,
+        chosen=list(selectors.comparison_services(programme=programme)),
+    )
+
+    def page(form: Form) -> HttpResponse:
+        return render_page(
+            request,
+            "outcomes/comparisons.jinja",
+            {
+                "programme": programme,
+                "form": form,
+                "candidates": candidates,
+                "page_title": "Comparison services",
+            },
+            access=access,
+            crumbs=[_section(programme)],
+        )
+
+    return service_form(
+        request,
+        form,
+        save=lambda data: services.comparison_services_set(
+            programme=programme, services=form.chosen(), actor=request.user
+        ),
+        done=lambda _saved: redirect("outcomes:index", slug=slug),
+        again=page,
+        message=lambda saved: (
+            f"{len(saved)} comparison {'service' if len(saved) == 1 else 'services'} chosen."
+        ),
+    )
