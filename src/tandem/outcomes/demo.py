@@ -11,7 +11,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
-from tandem.outcomes.models import Category, Direction, Frequency, Kpi, KpiValue
+from tandem.outcomes.models import Category, Direction, Frequency, Kpi, KpiValue, Measure
 from tandem.programmes.models import Milestone, Pair, Programme
 
 MONTHS = 36
@@ -30,6 +30,7 @@ class DemoKpi:
     spread: float
     low: float = 0.0
     high: float = float("inf")
+    measure: str = Measure.VALUE
 
 
 WAITING = DemoKpi(
@@ -62,6 +63,19 @@ CARE_PLANS = DemoKpi(
     "Care plans reviewed on time", "%", Direction.UP, Category.QUALITY, 95, 81, 3.5, high=100
 )
 
+# A count of events, modelled as a rate (quasi-Poisson) on the impact panel.
+READMISSIONS = DemoKpi(
+    "Emergency readmissions within 30 days",
+    "",
+    Direction.DOWN,
+    Category.QUALITY,
+    None,
+    30,
+    5.5,
+    low=0,
+    measure=Measure.COUNT,
+)
+
 INPATIENT_WORDS = ("Inpatient", "Wards", "Crisis")
 
 # One service per locality that the programme did not reach, marked as a comparison: the same
@@ -72,7 +86,7 @@ COMPARISONS = (
     ("Riverside South", "Learning Disability Service"),
     ("The Fells", "Forensic Community Team"),
 )
-COMPARISON_KPIS = (WAITING, REFERRALS, CASELOAD, SICKNESS)
+COMPARISON_KPIS = (WAITING, REFERRALS, CASELOAD, SICKNESS, READMISSIONS)
 
 
 def months(n: int = MONTHS) -> list[dt.date]:
@@ -91,6 +105,8 @@ def kpis_for(service_name: str, index: int) -> list[DemoKpi]:
     chosen = [WAITING, REFERRALS, capacity, AGENCY, SICKNESS]
     if index % 2 == 0:
         chosen.append(CARE_PLANS)
+    if capacity is BEDS:
+        chosen.append(READMISSIONS)
     return chosen
 
 
@@ -124,6 +140,7 @@ def seed_outcomes(*, programme: Programme) -> list[Kpi]:
                 category=spec.category,
                 frequency=Frequency.MONTHLY,
                 target=spec.target,
+                measure=spec.measure,
             )
             created.append(kpi)
             owners.append(service.name)
@@ -136,9 +153,10 @@ def seed_outcomes(*, programme: Programme) -> list[Kpi]:
             # The change builds over the first four months after the start, then holds.
             ramp = 0.0 if period < start else min(1.0, (months_in + 1) / 4)
             raw = spec.level + better * effect * ramp * spec.spread + rng.gauss(0, spec.spread)
-            values.append(
-                KpiValue(kpi=kpi, period=period, value=round(min(spec.high, max(spec.low, raw)), 1))
-            )
+            value = min(spec.high, max(spec.low, raw))
+            # A count is a whole number of events.
+            value = float(round(value)) if spec.measure == Measure.COUNT else round(value, 1)
+            values.append(KpiValue(kpi=kpi, period=period, value=value))
     KpiValue.objects.bulk_create(values)
     # One lead decision to show re-basing: the crisis team's waiting time after the second away
     # day, when it moved to a new triage model.
@@ -185,14 +203,15 @@ def seed_comparisons(*, programme: Programme, kpis: list[Kpi], rng: random.Rando
                 category=spec.category,
                 frequency=Frequency.MONTHLY,
                 target=spec.target,
+                measure=spec.measure,
                 programme=programme,
             )
             by_locality[(service.locality_id, spec.name)] = kpi
             better = 1 if spec.direction == Direction.UP else -1
             for number, period in enumerate(periods):
                 drift = better * 0.02 * number * spec.spread
-                raw = spec.level + drift + rng.gauss(0, spec.spread)
-                value = round(min(spec.high, max(spec.low, raw)), 1)
+                raw = min(spec.high, max(spec.low, spec.level + drift + rng.gauss(0, spec.spread)))
+                value = float(round(raw)) if spec.measure == Measure.COUNT else round(raw, 1)
                 values.append(KpiValue(kpi=kpi, period=period, value=value))
     KpiValue.objects.bulk_create(values)
     for kpi in Kpi.objects.filter(pk__in=[k.pk for k in kpis]).select_related("service"):
