@@ -195,3 +195,113 @@ def spc_chart_svg(*, kpi: Kpi, chart: SpcChart, milestones: Sequence[Milestone])
         svg = svg.replace("<svg ", '<svg role="img" aria-hidden="true" focusable="false" ', 1)
         cache.set(key, svg, timeout=CACHE_SECONDS)
     return str(svg)
+
+
+def impact_chart_spec(
+    *,
+    kpi: Kpi,
+    periods: Sequence[date],
+    observed: Sequence[float],
+    fitted: Sequence[float | None],
+    counterfactual: Sequence[tuple[date, float, float, float]],
+    start: date,
+) -> Any:
+    """Observed points, the fitted segments before and after the start, and the counterfactual
+    (the earlier trend continued) as a dashed line in a shaded 95% band."""
+    points = pd.DataFrame(
+        [{"date": d.isoformat(), "value": v} for d, v in zip(periods, observed, strict=True)]
+    )
+    fits = pd.DataFrame(
+        [
+            {
+                "date": d.isoformat(),
+                "fitted": f,
+                "segment": "after" if d >= start else "before",
+            }
+            for d, f in zip(periods, fitted, strict=True)
+            if f is not None
+        ]
+    )
+    band = pd.DataFrame(
+        [
+            {"date": d.isoformat(), "expected": v, "low": lo, "high": hi}
+            for d, v, lo, hi in counterfactual
+        ]
+    )
+    x = alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=8))
+    unit = f" ({kpi.unit})" if kpi.unit else ""
+    title = f"{kpi.name}{unit}"
+    key = alt.Color(
+        "what:N",
+        scale=alt.Scale(
+            domain=["Observed", "Fitted trend", "Earlier trend continued"],
+            range=[LINE_GREY, "#005eb8", "#212b32"],
+        ),
+        legend=alt.Legend(title=None, orient="bottom"),
+    )
+    layers = [
+        alt.Chart(band)
+        .mark_area(color="#aeb7bd", opacity=0.35)
+        .encode(x=x, y=alt.Y("low:Q", title=title, scale=alt.Scale(zero=False)), y2="high:Q"),
+        alt.Chart(band)
+        .transform_calculate(what="'Earlier trend continued'")
+        .mark_line(strokeDash=[6, 4], strokeWidth=1.5)
+        .encode(x=x, y="expected:Q", color=key),
+        alt.Chart(fits)
+        .transform_calculate(what="'Fitted trend'")
+        .mark_line(strokeWidth=2)
+        .encode(x=x, y="fitted:Q", detail="segment:N", color=key),
+        alt.Chart(points)
+        .transform_calculate(what="'Observed'")
+        .mark_point(filled=True, size=40, opacity=1, shape="circle")
+        .encode(x=x, y=alt.Y("value:Q", title=title), color=key),
+        alt.Chart(pd.DataFrame([{"date": start.isoformat()}]))
+        .mark_rule(color="#005eb8", strokeWidth=1)
+        .encode(x="date:T"),
+    ]
+    return (
+        alt.layer(*layers)
+        .properties(width=WIDTH, height=HEIGHT)
+        .configure(font=FONT)
+        .configure_axis(labelFontSize=11, titleFontSize=12)
+        .configure_legend(labelFontSize=11, columns=3, symbolLimit=0)
+        .configure_view(stroke=None)
+    )
+
+
+def impact_chart_svg(
+    *,
+    kpi: Kpi,
+    periods: Sequence[date],
+    observed: Sequence[float],
+    fitted: Sequence[float | None],
+    counterfactual: Sequence[tuple[date, float, float, float]],
+    start: date,
+) -> str:
+    """The impact chart as inline SVG, cached by what it shows (as `spc_chart_svg`)."""
+    inputs = {
+        "version": 1,
+        "kpi": [kpi.name, kpi.unit],
+        "periods": [d.isoformat() for d in periods],
+        "observed": list(observed),
+        "fitted": list(fitted),
+        "counterfactual": [[d.isoformat(), v, lo, hi] for d, v, lo, hi in counterfactual],
+        "start": start.isoformat(),
+    }
+    digest = hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
+    key = f"outcomes:impact-svg:{digest}"
+    svg = cache.get(key)
+    if svg is None:
+        spec = impact_chart_spec(
+            kpi=kpi,
+            periods=periods,
+            observed=observed,
+            fitted=fitted,
+            counterfactual=counterfactual,
+            start=start,
+        )
+        drawn = vl_convert.vegalite_to_svg(spec.to_dict(validate=False))
+        svg = re.sub(r"^<\?xml[^>]*>\s*", "", drawn)
+        svg = svg.replace("<svg ", '<svg role="img" aria-hidden="true" focusable="false" ', 1)
+        cache.set(key, svg, timeout=CACHE_SECONDS)
+    return str(svg)
