@@ -222,5 +222,9 @@ def add_parser(*, analyse: Any, imports: Any) -> None:
 
 
 def add_commands(groups: CliGroups) -> None:
-    """Add `analyse spc` and `import kpis` to the `tandem` command (registered as this app's `cli`)."""
+    """Add `analyse spc`, `analyse its` and `import kpis` to the `tandem` command (registered as
+    this app's `cli`)."""
+    from tandem.outcomes import its_cli
+
     add_parser(analyse=groups.analyse, imports=groups.imports)
+    its_cli.add_parser(groups.analyse)
