@@ -312,3 +312,14 @@ def test_plain_english_never_overclaims() -> None:
         "the interval includes no change, so the data are consistent with no effect."
     )
     assert "days" in sentence
+
+
+def test_a_value_change_is_said_in_its_unit() -> None:
+    y, after, t = series(level=-6.0, seed=61, noise=0.5)
+    result = segmented_regression(y, after, t)
+    low, high = sorted((abs(result.level_change.ci_low), abs(result.level_change.ci_high)))
+    assert describe_level_change(result, measure="waiting time", unit="days") == (
+        f"After the programme began, waiting time was {abs(result.level_change.estimate):.1f} "
+        f"days lower than the earlier trend predicted (95% CI {low:.1f} to {high:.1f} days lower)."
+    )
+    assert "percentage points" in describe_level_change(result, measure="occupancy", unit="%")

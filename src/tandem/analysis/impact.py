@@ -547,7 +547,7 @@ def describe_level_change(
             "includes no change, so the data are consistent with no effect."
         )
     a, b = sorted((abs(coef.ci_low), abs(coef.ci_high)))
-    return f"{sentence} (95% CI {amount(a)} to {amount(b)} {way})."
+    return f"{sentence} (95% CI {a:.1f} to {amount(b)} {way})."
 
 
 # --- Difference in differences for stock-take scales --------------------------------------

@@ -97,6 +97,17 @@ class KpiOut(Schema):
     rebase_dates: list[dt.date] = Field(description="Where the limits are set afresh.")
     spc: SpcOut | None = Field(description="Null when there are too few values (see `error`).")
     error: str | None
+    impact: dict[str, Any] | None = Field(
+        description=(
+            "The interrupted time series at the programme's start, as the service page shows it: "
+            "`intervention`, `family` (gaussian or quasipoisson), `sentence`, `error` (why there "
+            "is no result, e.g. too few values), `caveats`, `result` (n, n_before, n_after, "
+            "dispersion, lags, level_change, slope_change, trend_before — each estimate, se, "
+            "ci_low, ci_high, p and for counts rate_ratio with its interval — diagnostics and "
+            "the counterfactual) and `comparisons` (the controlled ITS against each comparison "
+            "series, for leads and sponsors only)."
+        )
+    )
 
 
 def _spc(chart: SpcChart) -> dict[str, Any]:
@@ -158,6 +169,7 @@ def _kpi(item: selectors.KpiChart) -> dict[str, Any]:
         "rebase_dates": item.rebase_dates,
         "spc": _spc(item.chart) if item.chart is not None else None,
         "error": item.error,
+        "impact": item.impact.as_dict() if item.impact is not None else None,
     }
 
 
@@ -185,7 +197,7 @@ def outcome_services(request: ApiRequest, programme: Programme) -> Any:
 @router.get(
     "/programmes/{slug}/outcomes/services/{service_id}/kpis",
     response=responses(list[KpiOut]),
-    summary="A service's KPIs with their values and SPC (XmR) results",
+    summary="A service's KPIs with their values, SPC (XmR) and impact (ITS) results",
     url_name="service_kpis",
 )
 @paginate(Page)

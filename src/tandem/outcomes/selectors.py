@@ -181,6 +181,7 @@ class KpiChart:
     error: str | None = None
     svg: str = ""
     milestones: list[Milestone] = field(default_factory=list)
+    impact: Any = None  # tandem.outcomes.impact.KpiImpact, when asked for
 
     @property
     def latest(self) -> tuple[date, float] | None:
@@ -277,7 +278,7 @@ def service_outcomes(
     )
     milestones = list(Milestone.objects.filter(programme=programme).order_by("start_date", "id"))
     values = _values_by_kpi(kpis)
-    return service, [
+    charts = [
         kpi_chart(
             programme=programme,
             kpi=kpi,
@@ -287,6 +288,41 @@ def service_outcomes(
         )
         for kpi in kpis
     ]
+    _add_impacts(viewer=viewer, programme=programme, charts=charts, values=values, draw=draw)
+    return service, charts
+
+
+def _add_impacts(
+    *,
+    viewer: Any,
+    programme: Programme,
+    charts: list[KpiChart],
+    values: dict[int, list[tuple[date, float]]],
+    draw: bool,
+) -> None:
+    """Each chart's interrupted time series at the programme's start; the comparison series'
+    controlled ITS only for those who may see comparison services (leads and sponsors)."""
+    from tandem.outcomes.impact import kpi_impact
+
+    links: dict[int, list[Kpi]] = {}
+    if charts and access_for(viewer=viewer, programme=programme).oversees:
+        through = Kpi.comparisons.through.objects.filter(
+            from_kpi__in=[c.kpi.pk for c in charts],
+            to_kpi__service__in=comparison_services(programme=programme),
+        ).select_related("to_kpi__service", "to_kpi__locality")
+        for link in through:
+            links.setdefault(link.from_kpi_id, []).append(link.to_kpi)
+    others = _values_by_kpi([k for found in links.values() for k in found])
+    for chart in charts:
+        chart.impact = kpi_impact(
+            kpi=chart.kpi,
+            start=programme.start_date,
+            values=values.get(chart.kpi.pk, []),
+            comparison_values={
+                other.pk: (other, others.get(other.pk, [])) for other in links.get(chart.kpi.pk, [])
+            },
+            draw=draw,
+        )
 
 
 @dataclass(frozen=True)
