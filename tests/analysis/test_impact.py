@@ -37,6 +37,7 @@ from tandem.analysis.impact import (
     its_mde,
     newey_west_lag,
     paired_mde,
+    power_sentence,
     segmented_regression,
 )
 
@@ -323,3 +324,16 @@ def test_a_value_change_is_said_in_its_unit() -> None:
         f"days lower than the earlier trend predicted (95% CI {low:.1f} to {high:.1f} days lower)."
     )
     assert "percentage points" in describe_level_change(result, measure="occupancy", unit="%")
+
+
+def test_the_power_statement_says_what_the_study_could_detect() -> None:
+    assert power_sentence(17) == (
+        "With 17 people matched across the two stock takes, this study could only detect a "
+        "change of d_z ≥ 0.72 (80% power, two-sided α = 0.05); a smaller real change could have "
+        "been missed."
+    )
+    planned = power_sentence(expected_matched(26, 0.8, 0.8), invited=26)
+    assert planned.startswith(
+        "If 26 people are invited, 80% answer and 80% of them answer the repeat stock take too, "
+        "about 16 will be matched: enough to detect only a change of d_z ≥ 0.75"
+    )

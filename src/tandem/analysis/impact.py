@@ -684,3 +684,36 @@ def its_mde(
     spread = float(np.std(estimates, ddof=1))
     z = float(stats.norm.ppf(1 - alpha / 2) + stats.norm.ppf(power))
     return ItsPower(z * spread, sd, rho, n_before, n_after, simulations)
+
+
+def power_sentence(
+    n_matched: int,
+    *,
+    invited: int | None = None,
+    response_rate: float = 0.8,
+    matching_rate: float = 0.8,
+) -> str:
+    """What a paired stock-take comparison of `n_matched` people could detect, in words.
+
+    With `invited`, the sentence is a plan ("about N people will be matched"); otherwise it
+    describes a study done."""
+    mde = paired_mde(n_matched)
+    if invited is not None:
+        start = (
+            f"If {invited} people are invited, {response_rate:.0%} answer and {matching_rate:.0%} "
+            f"of them answer the repeat stock take too, about {n_matched} will be matched"
+        )
+        if mde is None:
+            return f"{start}: too few to measure any change."
+        return (
+            f"{start}: enough to detect only a change of d_z ≥ {mde:.2f} (80% power, two-sided "
+            "α = 0.05). A smaller real change could be missed; inviting more people, or a "
+            "comparison group, makes the study stronger."
+        )
+    if mde is None:
+        return "Too few people were matched across the two stock takes to measure any change."
+    return (
+        f"With {n_matched} people matched across the two stock takes, this study could only "
+        f"detect a change of d_z ≥ {mde:.2f} (80% power, two-sided α = 0.05); a smaller real "
+        "change could have been missed."
+    )

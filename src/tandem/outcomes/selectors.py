@@ -300,29 +300,64 @@ def _add_impacts(
     values: dict[int, list[tuple[date, float]]],
     draw: bool,
 ) -> None:
-    """Each chart's interrupted time series at the programme's start; the comparison series'
-    controlled ITS only for those who may see comparison services (leads and sponsors)."""
+    found = impacts_for(
+        viewer=viewer, programme=programme, kpis=[c.kpi for c in charts], values=values, draw=draw
+    )
+    for chart in charts:
+        chart.impact = found[chart.kpi.pk]
+
+
+def impacts_for(
+    *,
+    viewer: Any,
+    programme: Programme,
+    kpis: Sequence[Kpi],
+    values: dict[int, list[tuple[date, float]]],
+    draw: bool,
+) -> dict[int, Any]:
+    """Each KPI's interrupted time series at the programme's start (`tandem.outcomes.impact`);
+    the comparison series' controlled ITS only for those who may see comparison services (leads
+    and sponsors). Keyed by KPI id."""
     from tandem.outcomes.impact import kpi_impact
 
     links: dict[int, list[Kpi]] = {}
-    if charts and access_for(viewer=viewer, programme=programme).oversees:
+    if kpis and access_for(viewer=viewer, programme=programme).oversees:
         through = Kpi.comparisons.through.objects.filter(
-            from_kpi__in=[c.kpi.pk for c in charts],
+            from_kpi__in=[k.pk for k in kpis],
             to_kpi__service__in=comparison_services(programme=programme),
         ).select_related("to_kpi__service", "to_kpi__locality")
         for link in through:
             links.setdefault(link.from_kpi_id, []).append(link.to_kpi)
     others = _values_by_kpi([k for found in links.values() for k in found])
-    for chart in charts:
-        chart.impact = kpi_impact(
-            kpi=chart.kpi,
+    return {
+        kpi.pk: kpi_impact(
+            kpi=kpi,
             start=programme.start_date,
-            values=values.get(chart.kpi.pk, []),
+            values=values.get(kpi.pk, []),
             comparison_values={
-                other.pk: (other, others.get(other.pk, [])) for other in links.get(chart.kpi.pk, [])
+                other.pk: (other, others.get(other.pk, [])) for other in links.get(kpi.pk, [])
             },
             draw=draw,
         )
+        for kpi in kpis
+    }
+
+
+def programme_impacts(*, viewer: Any, programme: Programme) -> list[Any]:
+    """The impact of every KPI of the viewer's visible programme services (no charts), ordered
+    as the evaluation report lists KPIs."""
+    services = visible_services(viewer=viewer, programme=programme)
+    kpis = list(
+        Kpi.objects.filter(
+            Q(service__in=services) | Q(locality__in={s.locality_id for s in services})
+        )
+        .select_related("service__locality", "locality")
+        .order_by("service__locality__name", "service__name", "locality__name", "category", "name")
+    )
+    found = impacts_for(
+        viewer=viewer, programme=programme, kpis=kpis, values=_values_by_kpi(kpis), draw=False
+    )
+    return [found[kpi.pk] for kpi in kpis]
 
 
 @dataclass(frozen=True)

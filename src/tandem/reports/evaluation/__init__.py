@@ -32,6 +32,7 @@ from tandem.reports.evaluation.report import (
     CoachingParticipation,
     EvaluationAccessDenied,
     EvaluationReport,
+    ImpactSection,
     MeetingChange,
     OutcomeSection,
     PulseParticipation,
@@ -42,6 +43,7 @@ from tandem.reports.evaluation.report import (
 )
 from tandem.reports.evaluation.sections import (
     _coaching,
+    _impact,
     _outcomes,
     _participation,
     _workshops,
@@ -60,6 +62,7 @@ __all__ = [
     "DoseResult",
     "EvaluationAccessDenied",
     "EvaluationReport",
+    "ImpactSection",
     "MeetingChange",
     "OutcomeSection",
     "PulseParticipation",
@@ -104,6 +107,7 @@ def build_evaluation(*, viewer: Any, programme: Programme) -> EvaluationReport:
         network=comparison.network if comparison is not None else None,
         workshops=_workshops(viewer=viewer, programme=programme),
         outcomes=_outcomes(viewer=viewer, programme=programme),
+        impact=_impact(viewer=viewer, programme=programme, comparison=comparison),
     )
     report.summary = _summary(report)
     return report

@@ -92,6 +92,16 @@ class OutcomeSection:
     concern: int
 
 
+@dataclass(frozen=True)
+class ImpactSection:
+    """ "Did the programme make a difference?": each KPI's interrupted time series (and controlled
+    ITS) and what the stock-take comparison could have detected."""
+
+    impacts: list[Any]  # tandem.outcomes.impact.KpiImpact, drawn without charts
+    power: str | None  # the stock take's power statement, or None with no comparison yet
+    stock_take_comparison: str  # why there is no stock-take difference in differences, or it
+
+
 @dataclass
 class EvaluationReport:
     programme: Programme
@@ -108,6 +118,7 @@ class EvaluationReport:
     network: Any = None  # tandem.networks.reports.ReportNetworkSection
     workshops: WorkshopSection | None = None
     outcomes: OutcomeSection | None = None
+    impact: ImpactSection | None = None
     summary: list[SummaryLine] = field(default_factory=list)
 
 

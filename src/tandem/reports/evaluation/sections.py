@@ -13,6 +13,7 @@ from tandem.programmes.models import Programme
 from tandem.reports.evaluation.report import (
     AwayDayParticipation,
     CoachingParticipation,
+    ImpactSection,
     MeetingChange,
     OutcomeSection,
     PulseParticipation,
@@ -151,4 +152,31 @@ def _outcomes(*, viewer: Any, programme: Programme) -> OutcomeSection | None:
         shifts=shifts,
         improved=sum(1 for shift in shifts if shift.improvement_after_start),
         concern=sum(1 for shift in shifts if shift.concern_after_start),
+    )
+
+
+NO_STOCK_TAKE_COMPARISON = (
+    "No comparison group answered the stock takes, so the stock-take change is a before/after of "
+    "the same people with nothing to compare it with."
+)
+
+
+def _impact(*, viewer: Any, programme: Programme, comparison: Any) -> ImpactSection | None:
+    from tandem.analysis.impact import power_sentence
+    from tandem.outcomes.selectors import programme_impacts
+
+    impacts = programme_impacts(viewer=viewer, programme=programme)
+    power = None
+    if comparison is not None:
+        shown = [row.n_matched for row in comparison.rows if row.n_matched is not None]
+        power = (
+            power_sentence(max(shown))
+            if shown
+            else "Too few people were matched across the two stock takes to say what the study "
+            "could detect."
+        )
+    if not impacts and power is None:
+        return None
+    return ImpactSection(
+        impacts=impacts, power=power, stock_take_comparison=NO_STOCK_TAKE_COMPARISON
     )
