@@ -290,3 +290,18 @@ def test_participant_sees_their_open_questionnaire_until_they_submit(demo) -> No
         "Questionnaires for you"
         not in leon.get(f"/programmes/{demo.programme.slug}/").content.decode()
     )
+
+
+def test_the_new_wave_page_says_what_a_stock_take_could_detect(lead_client, demo) -> None:
+    from tandem.analysis.impact import paired_mde
+    from tandem.programmes.models import Participant, Role
+
+    invited = Participant.objects.filter(programme=demo.programme, role=Role.PARTICIPANT).count()
+    matched = int(invited * 0.8 * 0.8 + 1e-9)
+    body = lead_client.get(f"/programmes/{demo.programme.slug}/questionnaires/new/")
+    text = " ".join(body.content.decode().split())
+    assert (
+        f"If {invited} people are invited, 80% answer and 80% of them answer the repeat stock "
+        f"take too, about {matched} will be matched: enough to detect only a change of "
+        f"d_z ≥ {paired_mde(matched):.2f}"
+    ) in text

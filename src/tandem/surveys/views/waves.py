@@ -59,7 +59,11 @@ def wave_new(request: HttpRequest, slug: str) -> HttpResponse:
         again=lambda form: page(
             request,
             "surveys/wave_form.jinja",
-            {"form": form, "page_title": "New questionnaire wave"},
+            {
+                "form": form,
+                "page_title": "New questionnaire wave",
+                "power": stock_take_power(programme),
+            },
             access=access,
         ),
         message=lambda wave: (
@@ -67,6 +71,18 @@ def wave_new(request: HttpRequest, slug: str) -> HttpResponse:
             "Send the invitations when you are ready."
         ),
     )
+
+
+def stock_take_power(programme: Any) -> str:
+    """What a before/after stock take of the programme's participants could detect, said before
+    the baseline opens, while inviting more people (or a comparison group) still helps."""
+    from tandem.analysis.impact import expected_matched, power_sentence
+    from tandem.programmes.models import Participant, Role
+
+    invited = (
+        Participant.objects.filter(programme=programme, role=Role.PARTICIPANT).active().count()
+    )
+    return power_sentence(expected_matched(invited, 0.8, 0.8), invited=invited)
 
 
 def _wave_detail_page(
