@@ -97,7 +97,13 @@ def test_lead_imports_kpi_values_and_reads_the_service_charts(
     expect(page.get_by_role("heading", level=1)).to_have_text(f"{NORTH}: outcomes")
     summary = page.get_by_role("table", name="Summary of this service's KPIs")
     expect(summary.get_by_role("row")).to_have_count(7)  # header and six KPIs
-    expect(page.locator("figure.tandem-chart svg")).to_have_count(6)
+    # Six SPC charts, and four impact charts: the two KPIs given a May 2023 value now miss
+    # June to October 2023, which the impact panel names instead of fitting a model.
+    expect(page.locator("figure.tandem-chart svg")).to_have_count(10)
+    expect(page.get_by_text("A value is missing for June 2023").first).to_be_visible()
+    expect(
+        page.get_by_role("heading", name=re.compile("^Impact: compared with the earlier trend"))
+    ).to_have_count(6)
     # The imported month is the first point now: 41 values from May 2023.
     expect(
         page.get_by_text("Waiting time to first assessment, May 2023 to Oct 2026").first
@@ -133,4 +139,22 @@ def test_sponsor_reads_a_service_page_without_the_leads_links(
     expect(page.get_by_role("heading", level=1)).to_have_text("Acute Inpatient Wards: outcomes")
     expect(page.get_by_role("link", name="Import KPI values")).to_have_count(0)
     expect(page.get_by_text("Special cause concern").first).to_be_visible()
+    # The impact panel: the change against the earlier trend, and against the comparison service.
+    expect(
+        page.get_by_text(
+            re.compile(r"^After the programme began, emergency readmissions within 30 days were")
+        )
+    ).to_be_visible()
+    expect(
+        page.get_by_text(
+            re.compile(r"^Against Learning Disability Service: the change in emergency")
+        )
+    ).to_be_visible()
+    page.get_by_text("Impact figures for Emergency readmissions within 30 days").click()
+    figures = page.get_by_role(
+        "table", name="Emergency readmissions within 30 days: the model's estimates"
+    )
+    expect(
+        figures.get_by_role("row", name=re.compile("^Level change when the programme began"))
+    ).to_be_visible()
     assert_accessible(page)
