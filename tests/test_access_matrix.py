@@ -318,6 +318,8 @@ RULES: dict[str, Rule] = {
     "reports:evaluation": r(*OVERSEERS, args=("slug",)),
     "reports:evaluation_pdf": r(*OVERSEERS, args=("slug",)),
     "reports:evaluation_freeze": r(LEAD, args=("slug",), method="POST"),
+    # The de-identified research dataset: the lead only
+    "reports:research_export": r(LEAD, args=("slug",)),
     # Personal API tokens: anyone logged in, for their own tokens only. The world's token is the
     # participant's: anyone else gets 404 for it (another person's token is not disclosed).
     "tokens:list": r(*EVERY_ROLE, programme=False),

@@ -129,6 +129,9 @@ AGGREGATE: dict[str, Surface] = {
 }
 
 NOT_AGGREGATE: dict[str, tuple[str, ...]] = {
+    "De-identified scale scores per person for research, the lead only and audited: random codes, "
+    "quasi-identifiers kept only while every combination holds k people in every stock take "
+    "(tests/reports/test_research_export.py)": ("reports:research_export",),
     "Public pages, log-in and the respondent's own answers by their link": (
         "healthz",
         "readyz",

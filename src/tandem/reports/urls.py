@@ -17,6 +17,11 @@ urlpatterns = [
     ),
     path("programmes/<slug:slug>/reports/evaluation/", views.evaluation, name="evaluation"),
     path(
+        "programmes/<slug:slug>/reports/research-export/",
+        views.research_export,
+        name="research_export",
+    ),
+    path(
         "programmes/<slug:slug>/reports/evaluation/freeze/",
         views.evaluation_freeze_view,
         name="evaluation_freeze",

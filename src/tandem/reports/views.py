@@ -16,7 +16,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from tandem.audit.services import audit_record
 from tandem.programmes.access import Access
@@ -50,6 +50,7 @@ def index(request: HttpRequest, slug: str) -> HttpResponse:
             "waves": waves,
             "pairs": selectors.comparable_pairs(waves),
             "can_evaluate": access.has(*EVALUATION_ROLES),
+            "can_export_research": access.can_manage,
             "page_title": "Reports",
         },
         access=access,
@@ -237,4 +238,38 @@ def evaluation_pdf(request: HttpRequest, slug: str) -> HttpResponse:
         subject=programme,
         programme=programme,
         extra={"format": "pdf"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def research_export(request: HttpRequest, slug: str) -> HttpResponse:
+    """The de-identified research dataset (tandem.reports.research): what it holds, then the ZIP."""
+    from tandem.reports.research import build_research_export, research_zip
+
+    programme, access = programme_page(request, slug, manage=True)
+    export = build_research_export(programme)
+    if request.method == "POST" and export.release is not None:
+        released = export.release
+        return audited_download(
+            actor=request.user,
+            content=research_zip(export, viewer=request.user),
+            filename=f"tandem-research-{programme.slug}.zip",
+            content_type="application/zip",
+            action="report.research_export.download",
+            subject=programme,
+            programme=programme,
+            extra={
+                "people": released.people,
+                "rows": len(released.rows),
+                "kept": released.kept,
+                "waves": [w.pk for w in export.waves],
+            },
+        )
+    return page(
+        request,
+        "reports/research_export.jinja",
+        {"export": export, "page_title": "Research data export"},
+        access=access,
+        status=200 if request.method == "GET" or export.release is not None else 400,
     )
