@@ -22,7 +22,7 @@ def base(demo) -> str:
 
 
 def comparison(demo) -> Service:
-    return Service.objects.get(name="Eating Disorders Service")
+    return Service.objects.get(name="Psychological Therapies Service")
 
 
 def test_the_demo_has_a_comparison_service_in_each_locality_with_kpis(demo) -> None:
@@ -36,7 +36,7 @@ def test_the_demo_has_a_comparison_service_in_each_locality_with_kpis(demo) -> N
         service__name="North Community Mental Health Team",
         name="Waiting time to first assessment",
     )
-    assert [k.service.name for k in waiting.comparisons.all()] == ["Eating Disorders Service"]
+    assert [k.service.name for k in waiting.comparisons.all()] == ["Psychological Therapies Service"]
     assert Kpi.objects.get(service=comparison(demo), name=waiting.name).values.count() == 36
 
 
@@ -47,7 +47,7 @@ def test_leads_and_sponsors_see_the_comparison_services(who, demo, request) -> N
     assert "<h2>Comparison services</h2>" in index
     page = client.get(f"{base(demo)}services/{comparison(demo).pk}/")
     assert page.status_code == 200
-    assert "Eating Disorders Service: outcomes" in page.content.decode()
+    assert "Psychological Therapies Service: outcomes" in page.content.decode()
 
 
 def test_a_participant_neither_sees_nor_reaches_the_comparison_services(
@@ -55,7 +55,7 @@ def test_a_participant_neither_sees_nor_reaches_the_comparison_services(
 ) -> None:
     index = participant_client.get(base(demo)).content.decode()
     assert "Comparison services" not in index
-    assert "Eating Disorders Service" not in index
+    assert "Psychological Therapies Service" not in index
     page = participant_client.get(f"{base(demo)}services/{comparison(demo).pk}/")
     assert page.status_code == 403
     kpi = Kpi.objects.filter(service=comparison(demo)).first()
@@ -139,7 +139,7 @@ def test_the_lead_gives_a_comparison_service_a_kpi_and_links_it(lead_client: Cli
 def test_comparison_values_are_imported_like_the_programmes_own(demo) -> None:
     data = (
         b"service,kpi,period,value\r\n"
-        b"Eating Disorders Service,Staff sickness,2026-11,4.2\r\n"
+        b"Psychological Therapies Service,Staff sickness,2026-11,4.2\r\n"
         b"Nowhere Team,Staff sickness,2026-11,4.2\r\n"
     )
     plan = plan_kpi_import(programme=demo.programme, data=data, filename="kpis.csv")

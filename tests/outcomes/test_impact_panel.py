@@ -69,7 +69,7 @@ def test_a_participant_sees_the_impact_but_not_the_comparison_services(
     text = page_text(participant_client, demo, own)
     assert "Impact: compared with the earlier trend" in text
     assert "earlier trend predicted" in text
-    assert "Against " not in text and "Eating Disorders Service" not in text
+    assert "Against " not in text and "Psychological Therapies Service" not in text
     figures = api(participant_client, demo, own)
     assert all(item["impact"]["comparisons"] == [] for item in figures.values())
 

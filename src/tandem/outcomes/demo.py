@@ -82,7 +82,7 @@ INPATIENT_WORDS = ("Inpatient", "Wards", "Crisis")
 # measures, drifting a little better over the period (a trust-wide trend the programme's own
 # services share), but with no change when the programme began.
 COMPARISONS = (
-    ("Riverside North", "Eating Disorders Service"),
+    ("Riverside North", "Psychological Therapies Service"),
     ("Riverside South", "Learning Disability Service"),
     ("The Fells", "Forensic Community Team"),
 )
