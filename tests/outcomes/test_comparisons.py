@@ -36,7 +36,9 @@ def test_the_demo_has_a_comparison_service_in_each_locality_with_kpis(demo) -> N
         service__name="North Community Mental Health Team",
         name="Waiting time to first assessment",
     )
-    assert [k.service.name for k in waiting.comparisons.all()] == ["Psychological Therapies Service"]
+    assert [k.service.name for k in waiting.comparisons.all()] == [
+        "Psychological Therapies Service"
+    ]
     assert Kpi.objects.get(service=comparison(demo), name=waiting.name).values.count() == 36
 
 
