@@ -233,7 +233,10 @@ def seed_demo(*, password: str = DEFAULT_PASSWORD) -> DemoProgramme:
     # and the hash shared: hashing it thirty times would make the demo take a quarter of a minute.
     from django.contrib.auth.hashers import make_password
 
-    User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}").update(password=make_password(password))
+    # Comparison respondents have no account to sign in with: they answer by their link.
+    User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}").exclude(
+        person__participations__role=Role.COMPARISON
+    ).update(password=make_password(password))
     User.objects.create_superuser(
         email=f"admin@{DEMO_DOMAIN}", password=password, full_name="Tandem Admin"
     )

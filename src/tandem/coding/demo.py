@@ -10,7 +10,8 @@ from django.db import transaction
 
 from tandem.coding import selectors, services
 from tandem.coding.models import Code
-from tandem.surveys.models import Answer, InvitationStatus, Wave
+from tandem.coding.selectors.sources import open_answers
+from tandem.surveys.models import Wave
 
 # (code, parent, description, phrases that mark it)
 CODES: tuple[tuple[str, str | None, str, tuple[str, ...]], ...] = (
@@ -55,9 +56,8 @@ def seed_coding(*, wave: Wave) -> int:
             description=description,
             parent=codes.get(parent) if parent else None,
         )
-    answers = Answer.objects.filter(
-        invitation__wave=wave, invitation__status=InvitationStatus.SUBMITTED
-    ).exclude(text="")
+    # What the coding pages offer: the programme's own written answers (not a comparison group's).
+    answers = open_answers(wave=wave)
     made = 0
     # As a lead would meet them on the coding pages: in the order of their references.
     for answer in sorted(answers, key=lambda answer: selectors.answer_ref(answer.pk)):

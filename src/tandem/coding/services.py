@@ -30,7 +30,7 @@ from tandem.coding.models import (
     ThemeSuggestion,
 )
 from tandem.coding.quotes import QuoteError, locate_quote
-from tandem.programmes.models import Programme
+from tandem.programmes.models import Programme, Role
 from tandem.surveys.models import Answer, InterviewNote, InvitationStatus, Wave
 
 MAX_CODE_NAME = 120
@@ -157,6 +157,8 @@ def _check_source(*, wave: Wave, source: Answer | InterviewNote) -> None:
     invitation = source.invitation
     if invitation.wave_id != wave.pk or invitation.status != InvitationStatus.SUBMITTED:
         raise ValidationError("That answer is not a submitted answer of this wave.")
+    if invitation.participant is not None and invitation.participant.role == Role.COMPARISON:
+        raise ValidationError("That answer is a comparison respondent's; it is not coded.")
     if source.item_id not in {item.id for item in wave.instrument.open_items}:
         raise ValidationError("Only answers to open questions can be coded.")
 
@@ -354,7 +356,7 @@ def theme_suggestion_accept(
         invitation__wave=wave,
         invitation__status=InvitationStatus.SUBMITTED,
         item_id__in=[item.id for item in wave.instrument.open_items],
-    )
+    ).exclude(invitation__participant__role=Role.COMPARISON)
     # In the order of their references: excerpts made in the order of the answers' ids would
     # carry that order (alphabetical by name) into every list sorted by excerpt.
     for answer in sorted(answers, key=lambda answer: selectors.answer_ref(answer.pk)):

@@ -21,7 +21,7 @@ from django.urls import reverse
 
 from tandem.networks import selectors, services
 from tandem.networks.roster import name_generator_above, relations
-from tandem.programmes.models import Participant
+from tandem.programmes.models import Participant, Role
 from tandem.surveys.models import Invitation
 from tandem.surveys.sections import respondent_context
 
@@ -64,10 +64,40 @@ def _page_url(token: str, section_id: str, **query: Any) -> str:
     return f"{url}?{params}" if params else url
 
 
+def _comparison_page(request: HttpRequest, invitation: Invitation, index: int) -> HttpResponse:
+    """A comparison respondent is not in the programme: nothing about its members is asked of
+    them, and nothing is saved; the page only says so and moves on."""
+    instrument = invitation.wave.instrument
+    token = invitation.token
+    if request.method == "POST":
+        if request.POST.get("go") == "back" and index > 0:
+            return redirect(
+                "surveys:respond_section", token=token, section_id=instrument.sections[index - 1].id
+            )
+        if index + 1 < len(instrument.sections):
+            return redirect(
+                "surveys:respond_section", token=token, section_id=instrument.sections[index + 1].id
+            )
+        return redirect("surveys:respond_review", token=token)
+    return render(
+        request,
+        "networks/roster_comparison.jinja",
+        respondent_context(
+            invitation,
+            section=instrument.sections[index],
+            index=index,
+            previous=instrument.sections[index - 1] if index > 0 else None,
+            page_title=f"{instrument.sections[index].title} – {invitation.wave.title}",
+        ),
+    )
+
+
 def roster_page(request: HttpRequest, invitation: Invitation, index: int) -> HttpResponse:
     instrument = invitation.wave.instrument
     section = instrument.sections[index]
     token = invitation.token
+    if invitation.participant is not None and invitation.participant.role == Role.COMPARISON:
+        return _comparison_page(request, invitation, index)
     members = selectors.roster_members(
         programme=invitation.wave.programme, exclude=invitation.participant_id, askable=True
     )

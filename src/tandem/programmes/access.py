@@ -137,9 +137,9 @@ def _work_out(viewer: Any, programme: Programme) -> Access:
     if not getattr(viewer, "is_authenticated", False):
         return Access(viewer=viewer, programme=programme, roles=frozenset())
     participants = tuple(
-        Participant.objects.filter(programme=programme, person__user=viewer).select_related(
-            "person"
-        )
+        Participant.objects.filter(programme=programme, person__user=viewer)
+        .exclude(role=Role.COMPARISON)  # answers stock takes by link only; no programme page
+        .select_related("person")
     )
     roles = {record.role for record in participants}
     if viewer.is_superuser:

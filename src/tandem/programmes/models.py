@@ -254,6 +254,11 @@ class Role(models.TextChoices):
     SPONSOR = "sponsor", "Sponsor"
     COACH = "coach", "Coach"
     PARTICIPANT = "participant", "Participant"
+    # Someone of the organisation who is not in the programme and only answers its stock takes,
+    # so that the change in the programme group can be set against theirs (difference in
+    # differences). They have no account and see none of the programme's pages; their answers
+    # count in no programme figure, only in the comparison group's.
+    COMPARISON = "comparison", "Comparison respondent"
 
 
 class ParticipantQuerySet(models.QuerySet["Participant"]):
@@ -363,6 +368,11 @@ def pair_errors(
             errors[field] = f"{member.person.name} is not in this programme."
         elif member is not None and member.person.erased_at is not None:
             errors[field] = f"{member.person.name} has been withdrawn (their data was erased)."
+        elif member is not None and member.role == Role.COMPARISON:
+            errors[field] = (
+                f"{member.person.name} is a comparison respondent, not in the programme: only "
+                "participants can be paired."
+            )
     if (
         service is not None
         and programme is not None

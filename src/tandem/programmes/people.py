@@ -22,6 +22,7 @@ ROLE_WORDS = {
     Role.SPONSOR: "sponsor",
     Role.COACH: "coach",
     Role.PARTICIPANT: "participant",
+    Role.COMPARISON: "comparison respondent",
 }
 
 
@@ -60,6 +61,9 @@ def person_invite(
         service=service,
         job_title=job_title,
     )
+    if role == Role.COMPARISON:
+        # No account and no e-mail now: they only answer stock takes, by their questionnaire link.
+        return participant_add(programme=programme, person=person, role=role)
     if person.user is None:
         person.user = _user_for(email=email, name=person.name)
         person.save(update_fields=["user"])
@@ -76,6 +80,11 @@ def invitation_resend(*, participant: Participant, actor: Any = None) -> None:
     person = participant.person
     if person.erased_at is not None:
         raise ValidationError("This person's data has been erased; they cannot be invited.")
+    if participant.role == Role.COMPARISON:
+        raise ValidationError(
+            f"{person.name} is a comparison respondent: they have no account, and answer the "
+            "stock takes by the link in their questionnaire e-mail."
+        )
     if person.user is None:
         person.user = _user_for(email=person.email, name=person.name)
         person.save(update_fields=["user"])
@@ -99,6 +108,15 @@ def role_change(*, participant: Participant, role: str, actor: Any = None) -> Pa
         raise ValidationError({"role": f"Unknown programme role “{role}”."})
     if role == participant.role:
         return participant
+    if Role.COMPARISON in (role, participant.role) and participant.invitations.exists():
+        raise ValidationError(
+            {
+                "role": f"{participant.person.name} has been invited to a questionnaire as "
+                f"{'a comparison respondent' if participant.role == Role.COMPARISON else 'a member of the programme'}: "
+                "moving them between the programme and the comparison group would mix the two "
+                "groups' answers."
+            }
+        )
     if (
         role != Role.PARTICIPANT
         and Pair.objects.filter(programme=participant.programme)

@@ -56,15 +56,23 @@ class WaveData:
         return int((self.respondents["profession"] == UNMATCHED).sum())
 
 
-def wave_data(wave: Wave) -> WaveData:
-    """Read the wave's submitted responses into frames. Two queries whatever the size."""
+def wave_data(wave: Wave, *, comparison: bool = False) -> WaveData:
+    """Read the wave's submitted responses into frames. Two queries whatever the size.
+
+    The programme's own respondents; with `comparison`, the comparison group's instead (people
+    of the organisation outside the programme, read only by the difference in differences)."""
+    group = (
+        Invitation.objects.comparison_group()
+        if comparison
+        else Invitation.objects.programme_group()
+    )
     instrument = wave.instrument
     likert = [item.id for item in instrument.likert_items]
     # By participant: a stable order, so that sums come out the same to the last bit whatever
     # happens to names (an erasure renames a person; figures must not move by a rounding).
     invitations = sorted(
         (respondent_key(pid, pk), pid, profession, locality, status)
-        for pk, pid, profession, locality, status in Invitation.objects.filter(wave=wave)
+        for pk, pid, profession, locality, status in group.filter(wave=wave)
         .order_by()
         .values_list(
             "pk",
@@ -91,7 +99,7 @@ def wave_data(wave: Wave) -> WaveData:
         columns=["participant", "profession", "locality"],
     ).set_index("participant")
     rows = Answer.objects.filter(
-        invitation__wave=wave,
+        invitation__in=group.filter(wave=wave),
         invitation__status=InvitationStatus.SUBMITTED,
         item_id__in=likert,
         dont_know=False,

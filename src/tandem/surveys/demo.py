@@ -15,7 +15,7 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from tandem.programmes.models import Programme
+from tandem.programmes.models import Programme, Role
 from tandem.surveys import services
 from tandem.surveys.instruments import Instrument
 from tandem.surveys.models import Answer, AnswerSource, Invitation, InvitationStatus, Wave, WaveKind
@@ -53,6 +53,53 @@ OPEN_ANSWERS = {
         "Protected time for the lead consultant to do the management part of the job.",
     ],
 }
+
+
+# A comparison group: colleagues in the services the programme did not reach (the outcomes
+# demo's comparison services), invited to both stock takes as comparison respondents. They drift
+# a little better over the year, as the whole trust did, but without the programme's change.
+COMPARISON_PEOPLE = (
+    ("Riverside North", "Psychological Therapies Service", "Dr Ruth Abernethy", "doctor"),
+    ("Riverside North", "Psychological Therapies Service", "Martin Cole", "manager"),
+    ("Riverside North", "Psychological Therapies Service", "Dr Sanjay Rao", "doctor"),
+    ("Riverside North", "Psychological Therapies Service", "Linda Hewitt", "manager"),
+    ("Riverside South", "Learning Disability Service", "Dr Helen Marr", "doctor"),
+    ("Riverside South", "Learning Disability Service", "Paul Wren", "manager"),
+    ("Riverside South", "Learning Disability Service", "Dr Tunde Bakare", "doctor"),
+    ("Riverside South", "Learning Disability Service", "Sue Lindqvist", "manager"),
+    ("The Fells", "Forensic Community Team", "Dr Fiona Garth", "doctor"),
+    ("The Fells", "Forensic Community Team", "Gareth Bell", "manager"),
+    ("The Fells", "Forensic Community Team", "Dr Olu Ibekwe", "doctor"),
+    ("The Fells", "Forensic Community Team", "Rosa Pinto", "manager"),
+)
+COMPARISON_DRIFT = {"communication": 0.1, "trust": 0.05, "meetings": 0.1}
+
+
+def seed_comparison_group(*, programme: Programme) -> list[int]:
+    """The comparison respondents, added as the people page adds them (no account, no e-mail)."""
+    from tandem.demo import email_for
+    from tandem.programmes import services as programme_services
+    from tandem.programmes.models import Level, Profession, Role
+    from tandem.programmes.people import person_invite
+
+    added = []
+    for locality_name, service_name, name, profession in COMPARISON_PEOPLE:
+        locality = programme_services.locality_get_or_create(
+            organisation=programme.organisation, name=locality_name
+        )
+        service = programme_services.service_get_or_create(locality=locality, name=service_name)
+        participant = person_invite(
+            programme=programme,
+            name=name,
+            email=email_for(name),
+            profession=Profession.DOCTOR if profession == "doctor" else Profession.MANAGER,
+            level=Level.SERVICE,
+            role=Role.COMPARISON,
+            service=service,
+            job_title="Consultant" if profession == "doctor" else "Team Manager",
+        )
+        added.append(participant.pk)
+    return added
 
 
 def _latent(rng: random.Random) -> float:
@@ -144,6 +191,8 @@ def _fill(
 def seed_waves(*, programme: Programme, seed: int = 2025) -> list[Wave]:
     """A closed baseline, a closed repeat a year later, and an open pair check-in pulse."""
     rng = random.Random(seed)
+    comparison = seed_comparison_group(programme=programme)
+    both_groups = (Role.PARTICIPANT, Role.COMPARISON)
     baseline = services.wave_create(
         programme=programme,
         title="Baseline stock take",
@@ -151,6 +200,7 @@ def seed_waves(*, programme: Programme, seed: int = 2025) -> list[Wave]:
         instrument_id="stock-take",
         opens_on=dt.date(2025, 1, 20),
         closes_on=dt.date(2025, 2, 14),
+        roles=both_groups,
     )
     repeat = services.wave_create(
         programme=programme,
@@ -159,6 +209,7 @@ def seed_waves(*, programme: Programme, seed: int = 2025) -> list[Wave]:
         instrument_id="stock-take",
         opens_on=dt.date(2026, 1, 19),
         closes_on=dt.date(2026, 2, 13),
+        roles=both_groups,
     )
     levels: dict[int, dict[str, float]] = {}
     # Who answered: 22 of the 24 at baseline (one more started and did not finish); a year on,
@@ -166,7 +217,9 @@ def seed_waves(*, programme: Programme, seed: int = 2025) -> list[Wave]:
     # the baseline: each wave's report and the comparison of the 17 matched people are over
     # populations that differ by none or by k people, so all of them can show their figures
     # (docs/design.md: nested populations may not differ by 1 to k − 1 people).
-    invited = sorted(baseline.invitations.values_list("participant_id", flat=True))
+    invited = sorted(
+        baseline.invitations.programme_group().values_list("participant_id", flat=True)
+    )
     answered_baseline = set(rng.sample(invited, 22))
     answered_repeat = set(rng.sample(sorted(answered_baseline), 17))
     _fill(
@@ -187,6 +240,24 @@ def seed_waves(*, programme: Programme, seed: int = 2025) -> list[Wave]:
         shift=IMPROVED_SCALES,
         submitted_on=repeat.opens_on,
     )
+    # The comparison group, from a generator of its own (the programme's answers stay as they
+    # were): 11 of 12 answered the baseline, 10 of those the repeat.
+    other = random.Random(seed + 1)
+    compared_baseline = set(other.sample(comparison, 11))
+    compared_repeat = set(other.sample(sorted(compared_baseline), 10))
+    for wave, answered, shift in (
+        (baseline, compared_baseline, {}),
+        (repeat, compared_repeat, COMPARISON_DRIFT),
+    ):
+        _fill(
+            wave=wave,
+            levels=levels,
+            rng=other,
+            submitted=answered,
+            in_progress=set(),
+            shift=shift,
+            submitted_on=wave.opens_on,
+        )
     # Both stock takes were fed back to the group, so their reports are released.
     services.wave_release(wave=baseline, actor=None)
     services.wave_release(wave=repeat, actor=None)

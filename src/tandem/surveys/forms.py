@@ -36,9 +36,16 @@ class WaveForm(forms.Form):
     closes_on = forms.DateField(label="Closes on", widget=NHSDateInput)
     roles = forms.MultipleChoiceField(
         label="Who is invited",
-        choices=[(Role.PARTICIPANT, "Participants"), (Role.SPONSOR, "Sponsors")],
+        choices=[
+            (Role.PARTICIPANT, "Participants"),
+            (Role.SPONSOR, "Sponsors"),
+            (Role.COMPARISON, "Comparison respondents (stock takes only)"),
+        ],
         initial=[Role.PARTICIPANT],
         widget=forms.CheckboxSelectMultiple,
+        help_text="Comparison respondents are people of the organisation outside the programme. "
+        "Their answers count in no programme figure: the evaluation sets the programme group's "
+        "change against theirs.",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -53,6 +60,12 @@ class WaveForm(forms.Form):
         opens, closes = data.get("opens_on"), data.get("closes_on")
         if opens and closes and closes < opens:
             self.add_error("closes_on", "The closing date must be on or after the opening date.")
+        if Role.COMPARISON in (data.get("roles") or ()) and data.get("kind") == WaveKind.PULSE:
+            self.add_error(
+                "roles",
+                "Only stock takes can invite comparison respondents: a pulse is for the "
+                "programme's members.",
+            )
         return data
 
 

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from tandem.programmes.models import Participant, Programme
+from tandem.programmes.models import Participant, Programme, Role
 
 if TYPE_CHECKING:
     from tandem.surveys.instruments import Instrument
@@ -107,6 +107,16 @@ class InvitationQuerySet(models.QuerySet["Invitation"]):
 
     def unmatched_responses(self) -> InvitationQuerySet:
         return self.filter(unmatched=True)
+
+    def programme_group(self) -> InvitationQuerySet:
+        """The programme's own respondents: every figure about the programme reads only these.
+        Comparison respondents (people of the organisation outside the programme) are left out;
+        unmatched responses, imported from the programme's own survey, are kept."""
+        return self.exclude(participant__role=Role.COMPARISON)
+
+    def comparison_group(self) -> InvitationQuerySet:
+        """Comparison respondents' invitations: read only by the difference in differences."""
+        return self.filter(participant__role=Role.COMPARISON)
 
 
 class Invitation(models.Model):

@@ -14,7 +14,7 @@ from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from tandem.disclosure.ledger import Scope
-from tandem.programmes.models import Profession, Programme
+from tandem.programmes.models import Profession, Programme, Role
 from tandem.programmes.selectors import (
     ProgrammeAccessDenied,
     ProgrammeNotFound,
@@ -128,7 +128,8 @@ def wave_completion(*, viewer: Any, wave: Wave) -> WaveCompletion:
         CompletionRow(
             invitation_id=inv.pk,
             name=person.name,
-            profession=person.get_profession_display(),
+            profession=person.get_profession_display()
+            + (" (comparison)" if inv.participant.role == Role.COMPARISON else ""),
             status=inv.status,
             status_label=labels[inv.status],
             sent=inv.sent_at is not None,
@@ -136,6 +137,9 @@ def wave_completion(*, viewer: Any, wave: Wave) -> WaveCompletion:
         )
         for inv, person in invitations
     ]
+    # The response rate is the programme's; a comparison group is a row of its own below.
+    comparison = [inv for inv, _ in invitations if inv.participant.role == Role.COMPARISON]
+    invitations = [(inv, p) for inv, p in invitations if inv.participant.role != Role.COMPARISON]
     counts = Counter(inv.status for inv, _ in invitations)
     by_profession = []
     for value, label in Profession.choices:
@@ -148,6 +152,14 @@ def wave_completion(*, viewer: Any, wave: Wave) -> WaveCompletion:
                     submitted=sum(1 for inv in members if inv.status == InvitationStatus.SUBMITTED),
                 )
             )
+    if comparison:
+        by_profession.append(
+            GroupRate(
+                label="Comparison group (not in the programme)",
+                invited=len(comparison),
+                submitted=sum(1 for inv in comparison if inv.status == InvitationStatus.SUBMITTED),
+            )
+        )
     return WaveCompletion(
         wave=wave,
         counts=dict(counts),

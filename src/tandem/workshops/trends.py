@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from tandem.analysis.scoring import ScaleDefinition, score_items
 from tandem.disclosure.ledger import Disclosure, piece
+from tandem.programmes.models import Role
 from tandem.surveys.instruments import get_instrument
 from tandem.surveys.models import Answer, InvitationStatus, Wave, respondent_key
 from tandem.surveys.scales import scale_definitions
@@ -100,7 +101,9 @@ def _scores(
             item_id__in=items,
             dont_know=False,
             value__isnull=False,
-        ).values_list(
+        )
+        .exclude(invitation__participant__role=Role.COMPARISON)
+        .values_list(
             "invitation__wave_id", "invitation_id", "invitation__participant_id", "item_id", "value"
         )
     )

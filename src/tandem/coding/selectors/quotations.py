@@ -13,6 +13,7 @@ from tandem.coding.models import (
 )
 from tandem.coding.selectors.access import SourceKind
 from tandem.coding.selectors.wave_themes import WaveThemes, wave_respondents
+from tandem.programmes.models import Role
 from tandem.surveys.models import InvitationStatus, Wave
 
 
@@ -67,9 +68,9 @@ def release_of(themes: WaveThemes, group_size: int | None) -> ExcerptRelease:
     questions = {item.id: item.text for item in wave.instrument.open_items}
     order = {item.id: index for index, item in enumerate(wave.instrument.open_items)}
     # Only answers of submitted responses: a response withdrawn from the count leaves no quotes.
-    submitted = Q(answer__invitation__status=InvitationStatus.SUBMITTED) | Q(
-        interview_note__isnull=False
-    )
+    submitted = Q(answer__invitation__status=InvitationStatus.SUBMITTED) & ~Q(
+        answer__invitation__participant__role=Role.COMPARISON
+    ) | Q(interview_note__isnull=False)
     excerpts = (
         Excerpt.objects.filter(wave=wave, status=ReviewStatus.APPROVED)
         .filter(submitted)

@@ -20,7 +20,7 @@ from tandem.coding.selectors.access import (
     require_lead_of_closed,
 )
 from tandem.coding.selectors.codebook import code_paths
-from tandem.programmes.models import Programme
+from tandem.programmes.models import Programme, Role
 from tandem.programmes.selectors import (
     ProgrammeNotFound,
 )
@@ -62,6 +62,7 @@ def open_answers(wave: Wave) -> QuerySet[Answer]:
             invitation__status=InvitationStatus.SUBMITTED,
             item_id__in=[item.id for item in wave.instrument.open_items],
         )
+        .exclude(invitation__participant__role=Role.COMPARISON)
         .exclude(text="")
         .only("id", "item_id", "text")
     )

@@ -26,7 +26,7 @@ from tandem.surveys.selectors import wave_scope
 
 
 def wave_respondents(*, wave: Wave) -> int:
-    return wave.invitations.filter(status=InvitationStatus.SUBMITTED).count()
+    return wave.invitations.programme_group().filter(status=InvitationStatus.SUBMITTED).count()
 
 
 # Every figure drawn from a wave's written answers — a theme count, a pair of themes, the

@@ -159,6 +159,7 @@ def _wave_networks(wave: Wave) -> WaveNetworks | None:
     members = {member.pk: member for member in roster_members(programme=programme)}
     submitted = dict(
         Invitation.objects.matched()
+        .programme_group()
         .filter(wave=wave, status=InvitationStatus.SUBMITTED)
         .values_list("pk", "participant_id")
     )

@@ -15,7 +15,7 @@ from tandem.networks.roster import Relation, relations
 from tandem.networks.selectors.building import profession_label, roster_section_of
 from tandem.networks.selectors.permissions import NetworkNotAvailable
 from tandem.programmes.access import access_for
-from tandem.programmes.models import Participant, Programme
+from tandem.programmes.models import Participant, Programme, Role
 from tandem.surveys.models import Invitation, InvitationStatus, Wave
 from tandem.surveys.selectors import wave_scope
 
@@ -91,12 +91,17 @@ def ego_network(*, viewer: Any, programme: Programme) -> EgoNetwork:
             if entry.answers
         ]
         named_me: dict[str, set[int]] = defaultdict(set)
-        for other_id, answers in RosterEntry.objects.filter(
-            invitation__wave=wave,
-            invitation__status=InvitationStatus.SUBMITTED,
-            section_id=section.id,
-            alter=participant,
-        ).values_list("invitation__participant_id", "answers"):
+        named = (
+            RosterEntry.objects.filter(
+                invitation__wave=wave,
+                invitation__status=InvitationStatus.SUBMITTED,
+                section_id=section.id,
+                alter=participant,
+            )
+            .exclude(invitation__participant__role=Role.COMPARISON)
+            .values_list("invitation__participant_id", "answers")
+        )
+        for other_id, answers in named:
             for relation in rels:
                 value = answers.get(relation.id)
                 if value is not None and value >= relation.tie_from:

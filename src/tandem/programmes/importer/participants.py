@@ -128,7 +128,7 @@ def plan_participant_import(*, programme: Programme, data: bytes, filename: str)
                 number,
                 "programme role",
                 errors,
-                "participant, sponsor, coach or programme lead",
+                "participant, sponsor, coach, programme lead or comparison",
             )
             if role_word
             else Role.PARTICIPANT

@@ -38,6 +38,8 @@ ROLE_WORDS = {
     "programme lead": Role.PROGRAMME_LEAD,
     "programme_lead": Role.PROGRAMME_LEAD,
     "lead": Role.PROGRAMME_LEAD,
+    "comparison": Role.COMPARISON,
+    "comparison respondent": Role.COMPARISON,
 }
 
 

@@ -100,6 +100,7 @@ class ImpactSection:
     impacts: list[Any]  # tandem.outcomes.impact.KpiImpact, drawn without charts
     power: str | None  # the stock take's power statement, or None with no comparison yet
     stock_take_comparison: str  # why there is no stock-take difference in differences, or it
+    did: Any = None  # tandem.reports.evaluation.did.StockTakeDid, when a comparison group answered
 
 
 @dataclass

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from tandem.programmes.models import Programme
+from tandem.programmes.models import Programme, Role
 from tandem.reports.evaluation.report import (
     AwayDayParticipation,
     CoachingParticipation,
@@ -22,6 +22,9 @@ from tandem.reports.evaluation.report import (
 )
 from tandem.surveys.models import InvitationStatus, Wave, WaveKind
 
+# The programme's own respondents: a comparison group's invitations are not the programme's.
+PROGRAMME_GROUP = ~Q(invitations__participant__role=Role.COMPARISON)
+
 
 def _participation(
     programme: Programme,
@@ -29,9 +32,10 @@ def _participation(
     waves = (
         Wave.objects.filter(programme=programme)
         .annotate(
-            invited=Count("invitations"),
+            invited=Count("invitations", filter=PROGRAMME_GROUP),
             submitted=Count(
-                "invitations", filter=Q(invitations__status=InvitationStatus.SUBMITTED)
+                "invitations",
+                filter=PROGRAMME_GROUP & Q(invitations__status=InvitationStatus.SUBMITTED),
             ),
         )
         .order_by("opens_on", "id")
@@ -155,6 +159,12 @@ def _outcomes(*, viewer: Any, programme: Programme) -> OutcomeSection | None:
     )
 
 
+STOCK_TAKE_DID = (
+    "A comparison group of colleagues outside the programme answered both stock takes. For each "
+    "scale, the programme group's mean change (people who answered both) is set against the "
+    "comparison group's: a difference in differences, with Welch's 95% confidence interval. The "
+    "groups were not chosen at random, so this too is an association, not proof."
+)
 NO_STOCK_TAKE_COMPARISON = (
     "No comparison group answered the stock takes, so the stock-take change is a before/after of "
     "the same people with nothing to compare it with."
@@ -164,6 +174,7 @@ NO_STOCK_TAKE_COMPARISON = (
 def _impact(*, viewer: Any, programme: Programme, comparison: Any) -> ImpactSection | None:
     from tandem.analysis.impact import power_sentence
     from tandem.outcomes.selectors import programme_impacts
+    from tandem.reports.evaluation.did import stock_take_did
 
     impacts = programme_impacts(viewer=viewer, programme=programme)
     power = None
@@ -177,6 +188,10 @@ def _impact(*, viewer: Any, programme: Programme, comparison: Any) -> ImpactSect
         )
     if not impacts and power is None:
         return None
+    did = stock_take_did(comparison) if comparison is not None else None
     return ImpactSection(
-        impacts=impacts, power=power, stock_take_comparison=NO_STOCK_TAKE_COMPARISON
+        impacts=impacts,
+        power=power,
+        stock_take_comparison=NO_STOCK_TAKE_COMPARISON if did is None else STOCK_TAKE_DID,
+        did=did,
     )

@@ -17,6 +17,7 @@ from tandem.analysis.anonymity import (
     suppress_table,
 )
 from tandem.disclosure.ledger import Disclosure, Scope, piece, table_with_ledger
+from tandem.programmes.models import Role
 from tandem.reports.data import UNMATCHED, WaveData
 from tandem.reports.feedback.figures import (
     BELOW_K,
@@ -216,8 +217,12 @@ def _item_distributions(
 def _dont_know(wave: Wave) -> dict[str, set[int]]:
     """Who answered "don't know" to each question (respondent keys), for the ledger and counts."""
     found: dict[str, set[int]] = {}
-    for item_id, invitation, participant in Answer.objects.filter(
-        invitation__wave=wave, invitation__status=InvitationStatus.SUBMITTED, dont_know=True
-    ).values_list("item_id", "invitation_id", "invitation__participant_id"):
+    for item_id, invitation, participant in (
+        Answer.objects.filter(
+            invitation__wave=wave, invitation__status=InvitationStatus.SUBMITTED, dont_know=True
+        )
+        .exclude(invitation__participant__role=Role.COMPARISON)
+        .values_list("item_id", "invitation_id", "invitation__participant_id")
+    ):
         found.setdefault(item_id, set()).add(respondent_key(participant, invitation))
     return found

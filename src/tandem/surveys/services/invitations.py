@@ -14,6 +14,7 @@ from django.utils import timezone
 from tandem.audit.services import audit_record
 from tandem.operations.mail import tag
 from tandem.operations.models import EmailKind
+from tandem.programmes.models import Role
 from tandem.surveys.models import Invitation, InvitationStatus, Wave
 from tandem.surveys.services.errors import WaveClosed
 
@@ -55,6 +56,7 @@ def _send(
                 "programme": invitation.wave.programme,
                 "link": invitation_link(invitation=invitation, base_url=base_url),
                 "k": invitation.wave.programme.min_group_size,
+                "comparison": invitation.participant.role == Role.COMPARISON,
             },
         )
         message = tag(

@@ -42,6 +42,11 @@ def wave_create(
         raise ValidationError({"instrument_id": f"No such questionnaire: {exc}"}) from exc
     if closes_on < opens_on:
         raise ValidationError({"closes_on": "The wave must close on or after the day it opens."})
+    roles = list(roles)
+    if Role.COMPARISON in roles and kind == WaveKind.PULSE:
+        raise ValidationError(
+            {"roles": "Only stock takes can invite comparison respondents, not a pulse."}
+        )
     wave = Wave.objects.create(
         programme=programme,
         title=title.strip(),
@@ -54,7 +59,7 @@ def wave_create(
     )
     invitations_add(
         wave=wave,
-        participants=Participant.objects.filter(programme=programme, role__in=list(roles)).active(),
+        participants=Participant.objects.filter(programme=programme, role__in=roles).active(),
     )
     audit_record(action="wave.create", subject=wave, actor=actor, extra={"kind": kind})
     return wave
