@@ -35,6 +35,7 @@ def test_programme_detail_counts_people_and_pairs(
         "sponsor": 2,
         "coach": 2,
         "participant": 24,
+        "comparison": 12,
     }
     assert [m["kind"] for m in body["milestones"]][:2] == ["stock_take", "feedback"]
 
@@ -43,10 +44,12 @@ def test_participants_are_paginated_and_filtered_by_role(
     call: Callable[..., Any], lead_token: str
 ) -> None:
     first = call(f"{ROOT}/participants", lead_token, page_size=10).json()
-    assert first["count"] == 29
+    assert first["count"] == 41  # 29 in the programme, 12 comparison respondents (the lead only)
     assert len(first["items"]) == 10
-    last = call(f"{ROOT}/participants", lead_token, page_size=10, page=3).json()
-    assert len(last["items"]) == 9
+    last = call(f"{ROOT}/participants", lead_token, page_size=10, page=5).json()
+    assert len(last["items"]) == 1
+    comparison = call(f"{ROOT}/participants", lead_token, role="comparison").json()
+    assert comparison["count"] == 12
     sponsors = call(f"{ROOT}/participants", lead_token, role="sponsor").json()
     assert sorted(p["name"] for p in sponsors["items"]) == ["Dr Miriam Achebe", "Richard Ashworth"]
     assert call(f"{ROOT}/participants", lead_token, role="king").status_code == 422

@@ -55,8 +55,10 @@ def codes(demo) -> dict[str, Code]:
 
 
 def submitted_answers(wave: Wave, item_id: str | None = None):
+    """The programme's submitted written answers (a comparison group's are never coded)."""
     answers = Answer.objects.filter(
-        invitation__wave=wave, invitation__status=InvitationStatus.SUBMITTED
+        invitation__in=wave.invitations.programme_group(),
+        invitation__status=InvitationStatus.SUBMITTED,
     ).exclude(text="")
     if item_id:
         answers = answers.filter(item_id=item_id)

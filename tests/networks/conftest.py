@@ -26,9 +26,9 @@ def late_joiners(stock_takes: tuple[Wave, Wave]) -> set[str]:
     """
     baseline, repeat = stock_takes
     both = sorted(
-        repeat.invitations.filter(status=InvitationStatus.SUBMITTED).values_list(
-            "participant_id", flat=True
-        )
+        repeat.invitations.programme_group()
+        .filter(status=InvitationStatus.SUBMITTED)
+        .values_list("participant_id", flat=True)
     )
     assert len(both) == 17
     Invitation.objects.filter(wave=baseline, participant_id__in=both[:2]).update(

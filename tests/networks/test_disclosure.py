@@ -88,9 +88,9 @@ def test_the_demos_roster_respondents_nest_like_its_questionnaire_respondents(
     first, second = _roster_respondents(baseline), _roster_respondents(repeat)
     submitted = {
         wave: sorted(
-            wave.invitations.filter(status=InvitationStatus.SUBMITTED).values_list(
-                "participant_id", flat=True
-            )
+            wave.invitations.programme_group()
+            .filter(status=InvitationStatus.SUBMITTED)
+            .values_list("participant_id", flat=True)
         )
         for wave in stock_takes
     }

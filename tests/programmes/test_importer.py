@@ -105,7 +105,7 @@ def test_a_valid_file_is_planned_then_imported_in_full(demo) -> None:
         (
             "Ann Lee,ann@riverside-fells.example,manager,service,,,chair,",
             "programme role",
-            "Unknown programme role “chair”: use participant, sponsor, coach or programme lead.",
+            "Unknown programme role “chair”: use participant, sponsor, coach, programme lead or comparison.",
         ),
         (
             "Ann Lee,ann@riverside-fells.example,manager,service,,Brand New Service,,",

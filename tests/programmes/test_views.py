@@ -66,6 +66,7 @@ def test_overview_counts_people_by_role(lead_client: Client) -> None:
         ("Sponsor", "2"),
         ("Coach", "2"),
         ("Participant", "24"),
+        ("Comparison respondent", "12"),
     ]
 
 

@@ -129,9 +129,9 @@ def make_two_late_joiners(demo) -> tuple[Wave, Wave]:
     baseline = Wave.objects.get(programme=demo.programme, title="Baseline stock take")
     repeat = Wave.objects.get(programme=demo.programme, title="Repeat stock take")
     both = set(
-        repeat.invitations.filter(status=InvitationStatus.SUBMITTED).values_list(
-            "participant_id", flat=True
-        )
+        repeat.invitations.programme_group()
+        .filter(status=InvitationStatus.SUBMITTED)
+        .values_list("participant_id", flat=True)
     )
     assert len(both) == 17
     Invitation.objects.filter(wave=baseline, participant_id__in=sorted(both)[:2]).update(

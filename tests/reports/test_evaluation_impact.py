@@ -49,7 +49,7 @@ def test_every_programme_kpi_is_in_the_table_with_the_apis_figures(
         f"{readmissions.rate_ratio_ci_high:.2f})"
     ) in section
     assert "Consistent with no change" in section, "the demo has KPIs that did not move"
-    assert "No comparison group answered the stock takes" in section
+    assert "A comparison group of colleagues outside the programme answered both" in section
 
 
 def test_the_power_statement_uses_the_matched_people(lead_client: Client, demo) -> None:

@@ -7,7 +7,7 @@ import re
 import pandas as pd
 import pytest
 
-from tandem.programmes.models import Programme
+from tandem.programmes.models import Programme, Role
 from tandem.reports.feedback import build_comparison, build_feedback
 from tandem.reports.models import ReportPDF
 from tandem.surveys import services
@@ -39,13 +39,21 @@ def reference_scale_mean(wave: Wave, scale: str) -> float:
     """The whole group's mean on a scale, computed the long way from the stored answers."""
     instrument = wave.instrument
     items = instrument.scale_items(scale)
-    rows = Answer.objects.filter(
-        invitation__wave=wave,
-        invitation__status=InvitationStatus.SUBMITTED,
-        item_id__in=[i.id for i in items],
-        dont_know=False,
-        value__isnull=False,
-    ).values_list("invitation_id", "item_id", "value")
+    rows = (
+        Answer.objects.filter(
+            invitation__wave=wave,
+            invitation__status=InvitationStatus.SUBMITTED,
+            item_id__in=[i.id for i in items],
+        )
+        .exclude(  # a comparison group's answers are in no programme figure
+            invitation__participant__role=Role.COMPARISON
+        )
+        .filter(
+            dont_know=False,
+            value__isnull=False,
+        )
+        .values_list("invitation_id", "item_id", "value")
+    )
     frame = pd.DataFrame(list(rows), columns=["person", "item", "value"])
     reverse = {i.id for i in items if i.reverse}
     frame["value"] = [

@@ -162,7 +162,6 @@ def test_a_comparison_respondent_answers_by_link_and_sees_no_programme_page(
     demo, client: Client
 ) -> None:
     person = comparison_people(demo)[0]
-    _, repeat = stock_takes(demo)
     access = access_for(viewer=person.person.user, programme=demo.programme)
     assert not access.is_member
     client.force_login(person.person.user)
@@ -259,3 +258,16 @@ def test_adding_a_comparison_respondent_sends_no_account_email(demo) -> None:
     )
     assert added.role == Role.COMPARISON
     assert not mail.outbox
+
+
+def test_only_the_lead_sees_who_is_in_the_comparison_group(
+    demo, lead_client: Client, participant_client: Client
+) -> None:
+    name = comparison_people(demo)[0].person.name
+    url = f"/programmes/{demo.programme.slug}/people/"
+    assert name in text_of(lead_client, url)
+    assert name not in text_of(participant_client, url)
+    # Nor is anyone in it offered as a pair member or an action's owner.
+    for page in ("pairs/new/", "workshops/actions/new/"):
+        body = text_of(lead_client, f"/programmes/{demo.programme.slug}/{page}")
+        assert name not in body, page

@@ -69,6 +69,7 @@ def _entries_for(
         partners[manager_id] = doctor_id
     invitations = (
         Invitation.objects.matched()
+        .programme_group()  # a comparison respondent is asked nothing about the programme's members
         .filter(wave=wave, status=InvitationStatus.SUBMITTED)
         .select_related("participant__person__service")
     )

@@ -82,6 +82,7 @@ class PairForm(forms.Form):
         )
         members = (
             Participant.objects.filter(programme=programme)
+            .exclude(role=Role.COMPARISON)  # not in the programme
             .active()
             .select_related("person__service")
         )

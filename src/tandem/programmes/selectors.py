@@ -125,7 +125,10 @@ def programme_overview(*, viewer: Any, programme: Programme) -> ProgrammeOvervie
             pk__in=set(pairs)
             | set(
                 Person.objects.filter(
-                    participations__programme=programme, service__isnull=False
+                    participations__in=Participant.objects.filter(programme=programme).exclude(
+                        role=Role.COMPARISON  # their services are not the programme's
+                    ),
+                    service__isnull=False,
                 ).values_list("service_id", flat=True)
             )
         )
@@ -157,12 +160,16 @@ def programme_overview(*, viewer: Any, programme: Programme) -> ProgrammeOvervie
 def participants_for(
     *, viewer: Any, programme: Programme, role: str | None = None, query: str | None = None
 ) -> QuerySet[Participant]:
-    """The programme's people. Everyone in a programme may see who else is in it and their role."""
-    if not viewer_roles(viewer=viewer, programme=programme):
+    """The programme's people. Everyone in a programme may see who else is in it and their role;
+    only the lead sees the comparison respondents (who are not in it)."""
+    roles = viewer_roles(viewer=viewer, programme=programme)
+    if not roles:
         raise ProgrammeNotFound("No such programme.")
     participants = Participant.objects.filter(programme=programme).select_related(
         "person__service__locality"
     )
+    if Role.PROGRAMME_LEAD not in roles:
+        participants = participants.exclude(role=Role.COMPARISON)
     if role:
         participants = participants.filter(role=role)
     if query:
@@ -172,11 +179,14 @@ def participants_for(
 
 def participant_for(*, viewer: Any, programme: Programme, participant_id: int) -> Participant:
     """One participant, found within the programme: an id from another programme is not found."""
-    if not viewer_roles(viewer=viewer, programme=programme):
+    roles = viewer_roles(viewer=viewer, programme=programme)
+    if not roles:
         raise ProgrammeNotFound("No such programme.")
+    found = Participant.objects.filter(programme=programme, pk=participant_id)
+    if Role.PROGRAMME_LEAD not in roles:
+        found = found.exclude(role=Role.COMPARISON)
     participant = (
-        Participant.objects.filter(programme=programme, pk=participant_id)
-        .select_related("person__service__locality", "person__user")
+        found.select_related("person__service__locality", "person__user")
         .prefetch_related(
             Prefetch(
                 "pairs_as_doctor",
@@ -197,6 +207,7 @@ def participant_for(*, viewer: Any, programme: Programme, participant_id: int) -
 def pairable_participants(*, programme: Programme, profession: str) -> QuerySet[Participant]:
     return (
         Participant.objects.filter(programme=programme, person__profession=profession)
+        .exclude(role=Role.COMPARISON)
         .select_related("person")
         .order_by("person__name")
     )

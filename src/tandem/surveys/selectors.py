@@ -261,6 +261,7 @@ def completion_counts(*, viewer: Any, programme: Programme) -> dict[int, dict[st
     counts: dict[int, dict[str, int]] = {}
     rows = (
         Invitation.objects.matched()
+        .programme_group()  # as `wave_completion`'s response rate: the programme's own people
         .filter(wave__programme=programme)
         .order_by()
         .values_list("wave_id", "status")

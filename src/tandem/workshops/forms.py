@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from tandem.forms import NHSDateInput
-from tandem.programmes.models import Locality, Pair, Participant, Programme
+from tandem.programmes.models import Locality, Pair, Participant, Programme, Role
 from tandem.surveys.models import Wave
 from tandem.workshops.models import (
     USEFULNESS_MAX,
@@ -154,6 +154,7 @@ def _people_field(programme: Programme, label: str, *, required: bool = True) ->
     return PersonChoiceField(
         label=label,
         queryset=Participant.objects.filter(programme=programme)
+        .exclude(role=Role.COMPARISON)  # not in the programme: nobody gives them work
         .active()
         .select_related("person")
         .order_by("person__name"),
