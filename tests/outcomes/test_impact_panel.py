@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import math
 import re
 
+import pytest
 import statsmodels.api as sm
 from django.test import Client
 
@@ -40,14 +42,25 @@ def test_the_lead_reads_the_change_against_the_earlier_trend_and_the_comparison(
     text = page_text(lead_client, demo, wards)
     kpi = Kpi.objects.get(service=wards, name="Emergency readmissions within 30 days")
     assert kpi.measure == Measure.COUNT
+    assert kpi.seasonal, "the demo's readmissions peak in winter"
     y, after = series(kpi)
-    # An independent fit: quasi-Poisson as R's glm(family = quasipoisson) fits it.
+    months = list(
+        KpiValue.objects.filter(kpi=kpi).order_by("period").values_list("period__month", flat=True)
+    )
+    # An independent fit: quasi-Poisson as R's glm(family = quasipoisson) fits it, with two
+    # pairs of Fourier terms of the month written out here (tsModel::harmonic(month, 2, 12)).
     t = list(range(1, len(y) + 1))
-    reference = sm.GLM(
-        y, sm.add_constant(list(zip(t, after, strict=True))), family=sm.families.Poisson()
-    ).fit(scale="X2")
-    result = segmented_regression(y, after, family="quasipoisson")
-    assert result.level_change.estimate == reference.params[2]
+    fourier = [
+        [f(2 * math.pi * k * m / 12) for k in (1, 2) for f in (math.sin, math.cos)] for m in months
+    ]
+    design = sm.add_constant([[ti, ai, *fi] for ti, ai, fi in zip(t, after, fourier, strict=True)])
+    reference = sm.GLM(y, design, family=sm.families.Poisson()).fit(scale="X2")
+    result = segmented_regression(
+        y, after, family="quasipoisson", season=months, harmonics=2, period=12
+    )
+    assert result.level_change.estimate == pytest.approx(reference.params[2], abs=1e-10)
+    assert result.level_change.ci_low == pytest.approx(reference.conf_int()[2][0], abs=1e-8)
+    assert "The season is allowed for" in text
     sentence = describe_level_change(result, measure="emergency readmissions within 30 days")
     assert sentence in text
     assert "Against Learning Disability Service: the change in emergency readmissions" in text
@@ -55,7 +68,7 @@ def test_the_lead_reads_the_change_against_the_earlier_trend_and_the_comparison(
     assert "not proof that it caused it" in text
     figures = api(lead_client, demo, wards)[kpi.name]["impact"]
     assert figures["sentence"] == sentence
-    assert figures["family"] == "quasipoisson"
+    assert figures["family"] == "quasipoisson" and figures["seasonal"] is True
     assert figures["result"]["level_change"]["rate_ratio"] == result.level_change.rate_ratio
     assert figures["comparisons"][0]["comparison"] == (
         "Emergency readmissions within 30 days, Learning Disability Service"
@@ -97,3 +110,38 @@ def test_too_few_values_or_a_missing_month_say_what_is_needed(lead_client: Clien
         "A value is missing for October 2024: an interrupted time series needs one for every month."
         in text
     )
+
+
+def test_the_lead_marks_a_kpi_seasonal_and_the_panel_allows_for_the_season(
+    lead_client: Client, demo
+) -> None:
+    own = Service.objects.get(name="North Community Mental Health Team")
+    kpi = Kpi.objects.get(service=own, name="Staff sickness")
+    assert not kpi.seasonal
+    before = api(lead_client, demo, own)[kpi.name]["impact"]
+    assert any("not modelled for this KPI" in c for c in before["caveats"])
+    response = lead_client.post(
+        f"/programmes/{demo.programme.slug}/outcomes/kpis/{kpi.pk}/",
+        {
+            "name": kpi.name,
+            "unit": kpi.unit,
+            "direction": kpi.direction,
+            "category": kpi.category,
+            "frequency": kpi.frequency,
+            "measure": "value",
+            "seasonal": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()
+    kpi.refresh_from_db()
+    assert kpi.seasonal
+    y, after = series(kpi)
+    months = list(
+        KpiValue.objects.filter(kpi=kpi).order_by("period").values_list("period__month", flat=True)
+    )
+    expected = segmented_regression(y, after, season=months, harmonics=2, period=12)
+    after_edit = api(lead_client, demo, own)[kpi.name]["impact"]
+    assert after_edit["seasonal"] is True
+    assert after_edit["result"]["level_change"] == expected.level_change.as_dict()
+    assert after_edit["result"]["level_change"] != before["result"]["level_change"]
+    assert "The season is allowed for" in page_text(lead_client, demo, own)

@@ -8,6 +8,7 @@ random generator is seeded so that every demo database holds the same figures.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 from dataclasses import dataclass
 
@@ -31,6 +32,12 @@ class DemoKpi:
     low: float = 0.0
     high: float = float("inf")
     measure: str = Measure.VALUE
+    # Seasonal: a winter peak of this many units in January (a trough in July), marked seasonal
+    # so that the impact panel allows for it.
+    winter: float = 0.0
+
+    def season(self, period: dt.date) -> float:
+        return self.winter * math.cos(2 * math.pi * (period.month - 1) / 12)
 
 
 WAITING = DemoKpi(
@@ -74,6 +81,7 @@ READMISSIONS = DemoKpi(
     5.5,
     low=0,
     measure=Measure.COUNT,
+    winter=5,
 )
 
 INPATIENT_WORDS = ("Inpatient", "Wards", "Crisis")
@@ -141,6 +149,7 @@ def seed_outcomes(*, programme: Programme) -> list[Kpi]:
                 frequency=Frequency.MONTHLY,
                 target=spec.target,
                 measure=spec.measure,
+                seasonal=bool(spec.winter),
             )
             created.append(kpi)
             owners.append(service.name)
@@ -152,7 +161,12 @@ def seed_outcomes(*, programme: Programme) -> list[Kpi]:
             months_in = (period.year - start.year) * 12 + period.month - start.month
             # The change builds over the first four months after the start, then holds.
             ramp = 0.0 if period < start else min(1.0, (months_in + 1) / 4)
-            raw = spec.level + better * effect * ramp * spec.spread + rng.gauss(0, spec.spread)
+            raw = (
+                spec.level
+                + spec.season(period)
+                + better * effect * ramp * spec.spread
+                + rng.gauss(0, spec.spread)
+            )
             value = min(spec.high, max(spec.low, raw))
             # A count is a whole number of events.
             value = float(round(value)) if spec.measure == Measure.COUNT else round(value, 1)
@@ -204,13 +218,15 @@ def seed_comparisons(*, programme: Programme, kpis: list[Kpi], rng: random.Rando
                 frequency=Frequency.MONTHLY,
                 target=spec.target,
                 measure=spec.measure,
+                seasonal=bool(spec.winter),
                 programme=programme,
             )
             by_locality[(service.locality_id, spec.name)] = kpi
             better = 1 if spec.direction == Direction.UP else -1
             for number, period in enumerate(periods):
                 drift = better * 0.02 * number * spec.spread
-                raw = min(spec.high, max(spec.low, spec.level + drift + rng.gauss(0, spec.spread)))
+                raw = spec.level + spec.season(period) + drift + rng.gauss(0, spec.spread)
+                raw = min(spec.high, max(spec.low, raw))
                 value = float(round(raw)) if spec.measure == Measure.COUNT else round(raw, 1)
                 values.append(KpiValue(kpi=kpi, period=period, value=value))
     KpiValue.objects.bulk_create(values)

@@ -34,6 +34,15 @@ class KpiForm(forms.Form):
             "a rate ratio (“11% fewer admissions than the earlier trend predicted”)."
         ),
     )
+    seasonal = forms.BooleanField(
+        label="It rises and falls with the time of year",
+        required=False,
+        help_text=(
+            "For example winter bed pressures or summer leave. The impact panel then allows for "
+            "the season (two pairs of Fourier terms of the month or week), which needs the "
+            "values of at least a year before the programme began to be worth it."
+        ),
+    )
     comparisons = forms.MultipleChoiceField(
         label="Compare with the same measure in these comparison services",
         required=False,
@@ -76,6 +85,7 @@ class KpiForm(forms.Form):
                 "target": kpi.target,
                 "rebase_milestones": [str(m.pk) for m in kpi.rebase_milestones.all()],
                 "measure": kpi.measure,
+                "seasonal": kpi.seasonal,
                 "comparisons": [str(k.pk) for k in kpi.comparisons.all()],
             }
         super().__init__(*args, **kwargs)

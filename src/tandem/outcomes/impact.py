@@ -4,8 +4,9 @@ evaluation report, so all three show the same figures.
 
 The intervention is the programme's start date: periods from it on are "after". A value is
 modelled by least squares with Newey–West errors, a count by quasi-Poisson (a rate ratio); see
-`tandem.analysis.impact`. Seasonality is not modelled here (a researcher can add Fourier terms
-with `tandem analyse its`); the panel says so. KPIs are service-level aggregates, not anyone's
+`tandem.analysis.impact`. A KPI the lead marks seasonal gains SEASON_HARMONICS pairs of Fourier
+terms of its month (period 12) or ISO week (period 52); otherwise the panel says the season is not
+modelled. KPIs are service-level aggregates, not anyone's
 answers, so no suppression applies; who may see them is the outcomes pages' rule.
 """
 
@@ -19,14 +20,21 @@ from typing import Any
 
 from tandem.analysis import impact as its
 from tandem.analysis.errors import AnalysisInputError
-from tandem.outcomes.models import Kpi, Measure
+from tandem.outcomes.models import SEASON_HARMONICS, Kpi, Measure
 
 CAUSATION = (
     "Other things may have changed when the programme began (commissioning, staffing, the "
     "season): a change here is an association in time with the programme, not proof that it "
     "caused it."
 )
-SEASON = "Seasonal ups and downs are not modelled here; they widen the interval."
+SEASON = (
+    "Seasonal ups and downs are not modelled for this KPI; they widen the interval. The lead can "
+    "mark it as seasonal when editing it."
+)
+SEASONAL = (
+    "The season is allowed for (two pairs of Fourier terms of the "
+    "month or week), as this KPI is marked seasonal."
+)
 
 
 @dataclass
@@ -85,6 +93,7 @@ class KpiImpact:
         return {
             "intervention": self.start,
             "family": self.family,
+            "seasonal": self.kpi.seasonal,
             "sentence": self.sentence,
             "error": self.error,
             "caveats": list(self.caveats),
@@ -120,10 +129,24 @@ def _first_gap(kpi: Kpi, periods: Sequence[date]) -> date | None:
     return None
 
 
-def _fit(series: Sequence[tuple[date, float]], start: date, family: its.Family) -> its.ItsResult:
+def season_terms(kpi: Kpi, periods: Sequence[date]) -> dict[str, Any]:
+    """The seasonal terms for a seasonal KPI: its month (period 12) or ISO week (period 52)."""
+    if not kpi.seasonal:
+        return {}
+    weekly = kpi.frequency == "weekly"
+    return {
+        "season": [p.isocalendar()[1] if weekly else p.month for p in periods],
+        "harmonics": SEASON_HARMONICS,
+        "period": 52 if weekly else 12,
+    }
+
+
+def _fit(kpi: Kpi, series: Sequence[tuple[date, float]], start: date) -> its.ItsResult:
     values = [v for _, v in series]
     after = [int(p >= start) for p, _ in series]
-    return its.segmented_regression(values, after, family=family)
+    return its.segmented_regression(
+        values, after, family=_family(kpi), **season_terms(kpi, [p for p, _ in series])
+    )
 
 
 def _controlled_sentence(kpi: Kpi, other: Kpi, result: its.ControlledResult) -> str:
@@ -190,13 +213,13 @@ def kpi_impact(
         )
         return found
     try:
-        result = _fit(values, start, family)
+        result = _fit(kpi, values, start)
     except AnalysisInputError as exc:
         found.error = str(exc)
         return found
     found.result = result
     found.sentence = its.describe_level_change(result, measure=_measure_words(kpi), unit=kpi.unit)
-    found.caveats = [CAUSATION, SEASON]
+    found.caveats = [CAUSATION, SEASONAL if kpi.seasonal else SEASON]
     if result.diagnostics.autocorrelated:
         found.caveats.append(
             f"The points are autocorrelated (one month's figure resembles the last; "
@@ -225,8 +248,13 @@ def kpi_impact(
         marks = [int(p >= start) for p, _ in values_used] * 2
         t = list(range(1, len(values_used) + 1)) * 2
         ids = [0] * len(values_used) + [1] * len(theirs)
+        seasons = season_terms(kpi, [p for p, _ in values_used])
+        if seasons:
+            seasons["season"] = seasons["season"] * 2
         try:
-            controlled = its.controlled_segmented_regression(y, marks, t, ids, family=family)
+            controlled = its.controlled_segmented_regression(
+                y, marks, t, ids, family=family, **seasons
+            )
         except AnalysisInputError as exc:
             compared.error = f"{other.owner_name}: {exc}"
             continue

@@ -40,6 +40,9 @@ class Measure(models.TextChoices):
     COUNT = "count", "A count of events: admissions, incidents, complaints"
 
 
+SEASON_HARMONICS = 2  # sine/cosine pairs when a KPI is seasonal (METHODS.md, "Impact")
+
+
 class Kpi(models.Model):
     """A measure of one service (or of a whole locality), read as an XmR chart."""
 
@@ -64,6 +67,9 @@ class Kpi(models.Model):
     # A value is modelled with ordinary least squares (Newey–West errors); a count with
     # quasi-Poisson regression, its change read as a rate ratio.
     measure = models.CharField(max_length=5, choices=Measure.choices, default=Measure.VALUE)
+    # Seasonal ups and downs (winter pressures, summer leave) modelled in the impact panel by
+    # SEASON_HARMONICS pairs of Fourier terms of the month (period 12) or ISO week (period 52).
+    seasonal = models.BooleanField(default=False)
     # The same measure in comparison services (not in the programme), chosen by the lead: the
     # controlled interrupted time series compares the change here with the change there.
     comparisons = models.ManyToManyField(

@@ -30,6 +30,7 @@ def kpi_create(
     programme: Programme | None = None,
     measure: str = "value",
     comparisons: Iterable[Kpi] | None = None,
+    seasonal: bool = False,
 ) -> Kpi:
     """A new KPI of one service or locality. `programme` is the programme whose pages made it:
     KPIs belong to the organisation, so the audit event needs telling which programme to file
@@ -52,6 +53,7 @@ def kpi_create(
         frequency=frequency,
         target=target,
         measure=measure,
+        seasonal=seasonal,
     )
     kpi.full_clean()
     kpi.save()
@@ -77,7 +79,16 @@ def kpi_update(
     comparisons: Iterable[Kpi] | None = None,
     **fields: Any,
 ) -> Kpi:
-    allowed = {"name", "unit", "direction", "category", "frequency", "target", "measure"}
+    allowed = {
+        "name",
+        "unit",
+        "direction",
+        "category",
+        "frequency",
+        "target",
+        "measure",
+        "seasonal",
+    }
     unknown = set(fields) - allowed
     if unknown:
         raise ValueError(f"Cannot set {', '.join(sorted(unknown))} on a KPI.")

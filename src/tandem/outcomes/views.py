@@ -109,6 +109,7 @@ def kpi_edit(request: HttpRequest, slug: str, kpi_id: int | None = None) -> Http
             "frequency": data["frequency"],
             "target": data["target"],
             "measure": data["measure"],
+            "seasonal": data["seasonal"],
         }
         if kpi is None:
             service_obj, locality = data["owner"]
