@@ -45,7 +45,7 @@ def rows(groups: dict[tuple[str, str, str], int], waves=("Baseline", "Repeat")) 
 
 def smallest_cell(frame: pd.DataFrame, kept: list[str]) -> int:
     """The fewest people in any (wave, released combination), counted with pandas."""
-    return int(frame.groupby(["wave", *kept], dropna=False)["code"].nunique().min())
+    return int(frame.groupby(["wave", "group", *kept], dropna=False)["code"].nunique().min())
 
 
 def test_small_groups_force_the_locality_out_and_the_rest_stays() -> None:
@@ -57,7 +57,7 @@ def test_small_groups_force_the_locality_out_and_the_rest_stays() -> None:
     assert "fewer than 5 people in Baseline (2)" in released.dropped[0][1]
     frame = pd.DataFrame(released.rows)
     assert smallest_cell(frame, released.kept) >= K
-    assert list(frame.columns) == ["code", "wave", "profession", "level", "trust"]
+    assert list(frame.columns) == ["code", "wave", "group", "profession", "level", "trust"]
     # Codes are random, one per person, the same in both waves, never the key.
     assert frame["code"].nunique() == 18
     assert (frame.groupby("code")["wave"].count() == 2).all()
@@ -111,6 +111,12 @@ def test_the_lead_downloads_csv_sav_and_codebook_that_agree(
     assert meta.column_names_to_labels[scale] != scale, "scales carry their titles"
     assert sav["code"].tolist() == scores["code"].tolist()
     assert sav["wave"].tolist() == scores["wave"].tolist()
+    assert sav["group"].tolist() == scores["group"].tolist()
+    # The demo's comparison group comes too, marked: 11 at baseline and 10 at the repeat.
+    per_wave = scores.groupby(["group", "wave"])["code"].nunique().to_dict()
+    assert per_wave[("comparison", "Baseline stock take")] == 11
+    assert per_wave[("comparison", "Repeat stock take")] == 10
+    assert per_wave[("programme", "Baseline stock take")] == 22
     assert sav[scale].tolist() == pytest.approx(scores[scale].tolist(), nan_ok=True)
     kept = [c for c in ("profession", "level", "locality") if c in scores.columns]
     assert smallest_cell(scores, kept) >= demo.programme.min_group_size
@@ -147,3 +153,28 @@ def test_only_the_lead_may_export(who, demo, request) -> None:
     assert client.post(url(demo)).status_code == 403
     reports = client.get(f"/programmes/{demo.programme.slug}/reports/")
     assert "Research data export" not in reports.content.decode()
+
+
+def test_a_comparison_group_below_k_in_a_wave_is_left_out_of_it_alone() -> None:
+    programme = rows({("Doctor", "Service", "North"): 6})
+    comparison = [
+        PersonWave(
+            person=f"c{i}",
+            wave=wave,
+            quasi={"profession": "Doctor", "level": "Service", "locality": "North"},
+            scores={"trust": 3.0},
+            group="comparison",
+        )
+        for i in range(K + 1)
+        for wave in ("Baseline", "Repeat")
+        if wave == "Baseline" or i < K - 1  # only K − 1 of them answered the repeat
+    ]
+    released = release(programme + comparison, scales=["trust"], k=K)
+    frame = pd.DataFrame(released.rows, columns=released.columns)
+    assert released.waves_left_out == [("Repeat (comparison group)", K - 1)]
+    assert frame.groupby(["group", "wave"])["code"].nunique().to_dict() == {
+        ("comparison", "Baseline"): K + 1,
+        ("programme", "Baseline"): 6,
+        ("programme", "Repeat"): 6,
+    }
+    assert released.kept == ["profession", "level", "locality"], "the group is not coarsened away"

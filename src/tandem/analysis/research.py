@@ -14,7 +14,9 @@ level, locality — and their scale scores in one wave. The release:
    scores would describe fewer than k people), saying so; refuses when no wave is left.
 
 Each wave is checked on its own because a row is a person in a wave: a combination that holds k
-people over the whole export but one in a given wave would single that person out there.
+people over the whole export but one in a given wave would single that person out there. The
+group (the programme's own people, or a comparison group outside it) is part of the design and is
+never dropped: each group of each wave is checked, and left out below k, on its own.
 
 No Django here.
 """
@@ -38,6 +40,7 @@ class PersonWave:
     wave: str
     quasi: Mapping[str, str]
     scores: Mapping[str, float | None]
+    group: str = "programme"
 
 
 @dataclass
@@ -45,8 +48,9 @@ class Release:
     k: int
     kept: list[str]
     dropped: list[tuple[str, str]]  # (quasi-identifier, why)
-    waves_left_out: list[tuple[str, int]]  # (wave, people) below k
-    columns: list[str]  # code, wave, kept quasi-identifiers, then scales
+    waves_left_out: list[tuple[str, int]]  # (wave, or "wave, group", people) below k
+    columns: list[str]  # code, wave, group, kept quasi-identifiers, then scales
+    scales: list[str] = field(default_factory=list)
     rows: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -55,26 +59,35 @@ class Release:
 
 
 def _smallest_group(rows: Sequence[PersonWave], kept: Sequence[str]) -> tuple[str, int] | None:
-    """The smallest (wave, combination) count of people, or None when every one holds enough."""
-    counts: dict[tuple[str, tuple[str, ...]], set[Any]] = {}
+    """The smallest (wave, group, combination) count of people, or None when every one holds
+    enough; the wave is named with its group when that is not the programme's."""
+    counts: dict[tuple[str, str, tuple[str, ...]], set[Any]] = {}
     for row in rows:
         combination = tuple(str(row.quasi.get(name, "")) for name in kept)
-        counts.setdefault((row.wave, combination), set()).add(row.person)
+        counts.setdefault((row.wave, row.group, combination), set()).add(row.person)
     if not counts:
         return None
-    (wave, _combination), people = min(counts.items(), key=lambda item: len(item[1]))
-    return wave, len(people)
+    (wave, group, _combination), people = min(counts.items(), key=lambda item: len(item[1]))
+    return _where(wave, group), len(people)
+
+
+def _where(wave: str, group: str) -> str:
+    return wave if group == "programme" else f"{wave} ({group} group)"
 
 
 def release(rows: Sequence[PersonWave], *, scales: Sequence[str], k: int) -> Release:
     """The research release of `rows` (see the module's docstring)."""
     if k < 2:
         raise AnalysisInputError("k must be at least 2.")
-    by_wave: dict[str, set[Any]] = {}
+    by_wave: dict[tuple[str, str], set[Any]] = {}
     for row in rows:
-        by_wave.setdefault(row.wave, set()).add(row.person)
-    left_out = [(wave, len(people)) for wave, people in by_wave.items() if len(people) < k]
-    usable = [row for row in rows if len(by_wave[row.wave]) >= k]
+        by_wave.setdefault((row.wave, row.group), set()).add(row.person)
+    left_out = [
+        (_where(wave, group), len(people))
+        for (wave, group), people in by_wave.items()
+        if len(people) < k
+    ]
+    usable = [row for row in rows if len(by_wave[(row.wave, row.group)]) >= k]
     if not usable:
         raise AnalysisInputError(
             f"No wave has at least {k} people with scores, so nothing can be released without "
@@ -108,10 +121,11 @@ def release(rows: Sequence[PersonWave], *, scales: Sequence[str], k: int) -> Rel
         kept=kept,
         dropped=dropped,
         waves_left_out=sorted(left_out),
-        columns=["code", "wave", *kept, *scales],
+        columns=["code", "wave", "group", *kept, *scales],
+        scales=list(scales),
     )
     for row in usable:
-        out: dict[str, Any] = {"code": codes[row.person], "wave": row.wave}
+        out: dict[str, Any] = {"code": codes[row.person], "wave": row.wave, "group": row.group}
         out |= {name: row.quasi.get(name, "") for name in kept}
         out |= {scale: row.scores.get(scale) for scale in scales}
         released.rows.append(out)

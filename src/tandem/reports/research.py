@@ -1,7 +1,8 @@
 """The research data export: a de-identified dataset for a journal or an NHS evaluation team.
 
 What it holds (a ZIP): `scores.csv` and `scores.sav` (SPSS, with variable and value labels) — each
-matched person's scale scores in each closed stock take, under a random code new for every
+matched person's scale scores in each closed stock take (the programme's people and any comparison
+group, marked by `group`), under a random code new for every
 export, with profession, level and locality kept only while every combination in every wave holds
 at least k people (`tandem.analysis.research`); `kpis.csv`, the programme's KPI series; and
 `kpi_impact.csv`, each KPI's interrupted time series result; and `codebook.md`, which says what
@@ -22,6 +23,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from tandem.analysis.errors import AnalysisInputError
 from tandem.analysis.research import PersonWave, Release, release
 from tandem.analysis.scoring import score_items
 from tandem.exports import safe_row
@@ -72,8 +74,8 @@ def build_research_export(programme: Programme) -> ResearchExport:
             "person__service__locality"
         )
     }
-    for wave in waves:
-        data = wave_data(wave)
+    for wave, comparison in ((w, c) for w in waves for c in (False, True)):
+        data = wave_data(wave, comparison=comparison)
         for scale in data.instrument.scales.values():
             titles.setdefault(scale.id, scale.title)
         definitions = data.scales
@@ -93,6 +95,7 @@ def build_research_export(programme: Programme) -> ResearchExport:
                 PersonWave(
                     person=participant.pk,
                     wave=wave.title,
+                    group="comparison" if comparison else "programme",
                     quasi={
                         "profession": person.get_profession_display(),
                         "level": person.get_level_display(),
@@ -106,7 +109,7 @@ def build_research_export(programme: Programme) -> ResearchExport:
             )
     try:
         released = release(rows, scales=scale_ids, k=programme.min_group_size)
-    except Exception as exc:  # AnalysisInputError: too few people in every wave
+    except AnalysisInputError as exc:  # too few people in every wave
         return ResearchExport(programme, waves, None, titles, refused=str(exc))
     return ResearchExport(programme, waves, released, titles)
 
@@ -130,16 +133,17 @@ def _sav(export: ResearchExport) -> bytes:
     labels: dict[str, str] = {
         "code": "Person (random code, this export only)",
         "wave": "Stock take",
+        "group": "Group (the programme's own people, or a comparison group outside it)",
     }
     value_labels: dict[str, dict[int | float, str]] = {}
     for name in released.kept:
         labels[name] = QUASI_LABELS[name]
-    for column in ("wave", *released.kept):
+    for column in ("wave", "group", *released.kept):
         categories = sorted({str(v) for v in frame[column]})
         mapping: dict[int | float, str] = dict(enumerate(categories, start=1))
         value_labels[column] = mapping
         frame[column] = frame[column].map({text: i for i, text in mapping.items()})
-    for scale in released.columns[2 + len(released.kept) :]:
+    for scale in released.scales:
         labels[scale] = export.scale_titles.get(scale, scale)
         frame[scale] = pd.to_numeric(frame[scale])
     with tempfile.TemporaryDirectory() as folder:
@@ -167,10 +171,14 @@ def _codebook(export: ResearchExport, kpi_rows: int) -> str:
         "- `code`: a random code for the person, the same in every stock take of this export "
         "and different in every other export. It is not derived from anything in Tandem.",
         "- `wave`: the stock take: " + "; ".join(w.title for w in export.waves) + ".",
+        "- `group`: `programme` for the programme's own people; `comparison` for colleagues "
+        "outside the programme who answered the same stock takes as a comparison group (for a "
+        "difference in differences). Never coarsened; a group with fewer than k people in a "
+        "stock take is left out of it.",
     ]
     for name in released.kept:
         lines.append(f"- `{name}`: {QUASI_LABELS[name].lower()}.")
-    for scale in released.columns[2 + len(released.kept) :]:
+    for scale in released.scales:
         lines.append(
             f"- `{scale}`: {export.scale_titles.get(scale, scale)} — the mean of the scale's "
             "answered items (1–5, reverse-keyed items turned round), when at least half were "
