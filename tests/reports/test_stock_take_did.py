@@ -271,3 +271,35 @@ def test_only_the_lead_sees_who_is_in_the_comparison_group(
     for page in ("pairs/new/", "workshops/actions/new/"):
         body = text_of(lead_client, f"/programmes/{demo.programme.slug}/{page}")
         assert name not in body, page
+
+
+def test_the_lead_invites_the_comparison_group_to_a_planned_stock_take(
+    demo, lead_client: Client
+) -> None:
+    programme = demo.programme
+    wave = survey_services.wave_create(
+        programme=programme,
+        title="Third stock take",
+        kind=WaveKind.REPEAT,
+        instrument_id="stock-take",
+        opens_on=dt.date.today() + dt.timedelta(days=30),
+        closes_on=dt.date.today() + dt.timedelta(days=44),
+    )
+    assert not wave.invitations.comparison_group().exists()
+    page_url = f"/programmes/{programme.slug}/questionnaires/{wave.pk}/"
+    assert "Invite 12 comparison respondents" in text_of(lead_client, page_url)
+    response = lead_client.post(f"{page_url}send/", {"what": "comparison"}, follow=True)
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
+    assert "Invited 12 comparison respondents. They are e-mailed when the wave opens." in text
+    assert wave.invitations.comparison_group().count() == 12
+    assert "12 comparison respondents invited to this wave." in text
+    assert "Invite 12" not in text
+    # A pulse has no comparison group.
+    pulse = Wave.objects.filter(programme=programme, kind=WaveKind.PULSE).first()
+    refused = lead_client.post(
+        f"/programmes/{programme.slug}/questionnaires/{pulse.pk}/send/",
+        {"what": "comparison"},
+        follow=True,
+    )
+    assert "Only stock takes can invite comparison respondents" in refused.content.decode()
+    assert not pulse.invitations.comparison_group().exists()

@@ -158,8 +158,11 @@ def person_new(request: HttpRequest, slug: str) -> HttpResponse:
         ),
         again=page,
         message=lambda participant: (
-            f"Added {participant.person.name} as {participant.get_role_display().lower()} and "
-            f"sent an invitation to {participant.person.email}."
+            f"Added {participant.person.name} as a comparison respondent. They have no account: "
+            "invite them to a stock take on its page, and they answer by their own link."
+            if participant.role == Role.COMPARISON
+            else f"Added {participant.person.name} as {participant.get_role_display().lower()} "
+            f"and sent an invitation to {participant.person.email}."
         ),
     )
 

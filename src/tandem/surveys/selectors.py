@@ -14,7 +14,7 @@ from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from tandem.disclosure.ledger import Scope
-from tandem.programmes.models import Profession, Programme, Role
+from tandem.programmes.models import Participant, Profession, Programme, Role
 from tandem.programmes.selectors import (
     ProgrammeAccessDenied,
     ProgrammeNotFound,
@@ -28,6 +28,7 @@ from tandem.surveys.models import (
     InvitationStatus,
     ResponseImportMapping,
     Wave,
+    WaveKind,
 )
 
 # Below this response rate a group's results are flagged as possibly unrepresentative.
@@ -168,6 +169,27 @@ def wave_completion(*, viewer: Any, wave: Wave) -> WaveCompletion:
         by_profession=by_profession,
         unmatched=sum(1 for inv in everything if inv.unmatched),
     )
+
+
+@dataclass(frozen=True)
+class ComparisonStatus:
+    invited: int  # comparison respondents invited to this wave
+    waiting: int  # the programme's comparison respondents not (yet) invited to it
+
+
+def comparison_status(*, wave: Wave) -> ComparisonStatus | None:
+    """For a stock take, how many of the programme's comparison respondents it has invited (the
+    lead's wave page; the caller has checked the viewer); None for a pulse."""
+    if wave.kind == WaveKind.PULSE:
+        return None
+    invited = wave.invitations.comparison_group().count()
+    waiting = (
+        Participant.objects.filter(programme=wave.programme, role=Role.COMPARISON)
+        .active()
+        .exclude(invitations__wave=wave)
+        .count()
+    )
+    return ComparisonStatus(invited=invited, waiting=waiting)
 
 
 def invitation_by_token(*, token: str) -> Invitation:

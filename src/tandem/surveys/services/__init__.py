@@ -30,6 +30,7 @@ from tandem.surveys.services.invitations import (
     invitations_send,
 )
 from tandem.surveys.services.waves import (
+    comparison_invite,
     interview_note_add,
     invitations_add,
     wave_close,
@@ -51,6 +52,7 @@ __all__ = [
     "answer_save",
     "check_writable",
     "clean_answer",
+    "comparison_invite",
     "interview_note_add",
     "invitation_link",
     "invitations_add",

@@ -91,6 +91,27 @@ def invitations_add(*, wave: Wave, participants: Iterable[Participant]) -> int:
 
 
 @transaction.atomic
+def comparison_invite(*, wave: Wave, actor: Any = None) -> int:
+    """Invite the programme's comparison respondents (not yet invited) to a stock take that has
+    not closed. Returns how many were new; the e-mails go with "Send invitations not yet sent"."""
+    if wave.kind == WaveKind.PULSE:
+        raise ValidationError("Only stock takes can invite comparison respondents, not a pulse.")
+    if wave.has_closed():
+        raise ValidationError("This wave has closed; nobody more can be invited to it.")
+    people = Participant.objects.filter(programme=wave.programme, role=Role.COMPARISON).active()
+    if not people.exists():
+        raise ValidationError(
+            "The programme has no comparison respondents: add them on the People page first "
+            "(role: comparison respondent)."
+        )
+    added = invitations_add(wave=wave, participants=people)
+    audit_record(
+        action="wave.comparison_invite", subject=wave, actor=actor, extra={"invited": added}
+    )
+    return added
+
+
+@transaction.atomic
 def invitations_withdraw_future(*, participant: Participant) -> int:
     """Someone left: their invitations to waves not yet open go (nothing answered is touched)."""
     today = participant.left_on or timezone.localdate()

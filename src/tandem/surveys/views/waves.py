@@ -94,6 +94,7 @@ def _wave_detail_page(
         wave,
         {
             "completion": selectors.wave_completion(viewer=request.user, wave=wave),
+            "comparison": selectors.comparison_status(wave=wave),
             "notes": list(selectors.interview_notes_for(viewer=request.user, wave=wave)),
             "note_form": note_form,
             "page_title": wave.title,
@@ -120,6 +121,18 @@ def wave_send(request: HttpRequest, slug: str, wave_id: int) -> HttpResponse:
             services.wave_open(wave=wave, actor=request.user)
             result = services.invitations_send(wave=wave, base_url=base_url)
             verb = f"Opened “{wave.title}” and sent invitations to"
+        elif request.POST.get("what") == "comparison":
+            added = services.comparison_invite(wave=wave, actor=request.user)
+            messages.success(
+                request,
+                f"Invited {added} comparison respondent{'s' if added != 1 else ''}. "
+                + (
+                    "Send the invitations not yet sent when you are ready."
+                    if wave.is_open()
+                    else "They are e-mailed when the wave opens."
+                ),
+            )
+            return redirect("surveys:wave", slug=slug, wave_id=wave.pk)
         elif request.POST.get("what") == "remind":
             result = services.invitations_remind(wave=wave, base_url=base_url)
             verb = "Sent reminders to"
