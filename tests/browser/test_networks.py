@@ -65,6 +65,25 @@ def test_participant_picks_and_rates_colleagues_without_javascript(
     assert entry.answers == {"talk": 4, "trust": 1}
 
 
+def test_a_comparison_respondent_is_asked_nothing_about_the_programmes_members(
+    new_page: PageFactory, live_server: LiveServer, stock_take: Wave
+) -> None:
+    from tandem.programmes.models import Role
+
+    services.comparison_invite(wave=stock_take)
+    invitation = stock_take.invitations.filter(participant__role=Role.COMPARISON).first()
+    assert invitation is not None
+    page = new_page(java_script_enabled=False)
+    page.goto(f"{live_server.url}/s/{invitation.token}/page/working_relationships/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Working relationships")
+    expect(page.get_by_text("there is nothing for you to answer here")).to_be_visible()
+    expect(page.get_by_text("Anna Kowalski")).to_have_count(0)
+    assert_accessible(page)
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("In your own words")
+    assert not RosterEntry.objects.filter(invitation=invitation).exists()
+
+
 def test_participant_rates_colleagues_in_the_table_with_javascript(
     new_page: PageFactory, live_server: LiveServer, stock_take: Wave
 ) -> None:
