@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -183,13 +183,19 @@ def spc_chart_svg(*, kpi: Kpi, chart: SpcChart, milestones: Sequence[Milestone])
         "chart": chart.to_dict(),
         "milestones": [[m.start_date.isoformat(), m.title] for m in milestones],
     }
+    return _cached_svg(
+        "spc", inputs, lambda: spc_chart_spec(kpi=kpi, chart=chart, milestones=milestones)
+    )
+
+
+def _cached_svg(kind: str, inputs: dict[str, Any], spec: Callable[[], Any]) -> str:
+    """Draw `spec()` as inline SVG once for these inputs, then read it from the chart cache."""
     digest = hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
-    key = f"outcomes:spc-svg:{digest}"
+    key = f"outcomes:{kind}-svg:{digest}"
     svg = cache.get(key)
     if svg is None:
-        spec = spc_chart_spec(kpi=kpi, chart=chart, milestones=milestones)
         # Altair's schema validation costs as much as the drawing; the spec is ours and fixed.
-        drawn = vl_convert.vegalite_to_svg(spec.to_dict(validate=False))
+        drawn = vl_convert.vegalite_to_svg(spec().to_dict(validate=False))
         svg = re.sub(r"^<\?xml[^>]*>\s*", "", drawn)
         # The figure is described by its caption and the table beside it.
         svg = svg.replace("<svg ", '<svg role="img" aria-hidden="true" focusable="false" ', 1)
@@ -288,20 +294,15 @@ def impact_chart_svg(
         "counterfactual": [[d.isoformat(), v, lo, hi] for d, v, lo, hi in counterfactual],
         "start": start.isoformat(),
     }
-    digest = hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
-    key = f"outcomes:impact-svg:{digest}"
-    svg = cache.get(key)
-    if svg is None:
-        spec = impact_chart_spec(
+    return _cached_svg(
+        "impact",
+        inputs,
+        lambda: impact_chart_spec(
             kpi=kpi,
             periods=periods,
             observed=observed,
             fitted=fitted,
             counterfactual=counterfactual,
             start=start,
-        )
-        drawn = vl_convert.vegalite_to_svg(spec.to_dict(validate=False))
-        svg = re.sub(r"^<\?xml[^>]*>\s*", "", drawn)
-        svg = svg.replace("<svg ", '<svg role="img" aria-hidden="true" focusable="false" ', 1)
-        cache.set(key, svg, timeout=CACHE_SECONDS)
-    return str(svg)
+        ),
+    )
