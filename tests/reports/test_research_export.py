@@ -178,3 +178,28 @@ def test_a_comparison_group_below_k_in_a_wave_is_left_out_of_it_alone() -> None:
         ("programme", "Repeat"): 6,
     }
     assert released.kept == ["profession", "level", "locality"], "the group is not coarsened away"
+
+
+def test_a_wave_whose_report_also_counts_fewer_than_k_unmatched_responses_is_withheld(
+    lead_client: Client, demo
+) -> None:
+    from tandem.surveys.models import Answer, Invitation, InvitationStatus, Wave
+
+    baseline = Wave.objects.get(programme=demo.programme, title="Baseline stock take")
+    # Two anonymous responses imported into the baseline: its report counts them, the export
+    # cannot, so the two releases together would give away their scores.
+    for ref in ("anon-1", "anon-2"):
+        invitation = Invitation.objects.create(
+            wave=baseline, unmatched=True, import_ref=ref, status=InvitationStatus.SUBMITTED
+        )
+        Answer.objects.bulk_create(
+            Answer(invitation=invitation, item_id=item.id, value=1)
+            for item in baseline.instrument.likert_items
+        )
+    archive = download(lead_client, demo)
+    scores = pd.read_csv(io.BytesIO(archive.read("scores.csv")), encoding="utf-8-sig")
+    ours = scores[scores["group"] == "programme"]
+    assert "Baseline stock take" not in set(ours["wave"])
+    assert "Repeat stock take" in set(ours["wave"])
+    codebook = archive.read("codebook.md").decode()
+    assert "Baseline stock take left out: its feedback report also counts 2 response(s)" in codebook

@@ -17,7 +17,7 @@ import csv
 import io
 import tempfile
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,8 @@ class ResearchExport:
     release: Release | None
     scale_titles: dict[str, str]
     refused: str | None = None
+    # Waves held back whole, with why (the codebook says so).
+    withheld: list[str] = field(default_factory=list)
 
 
 def stock_takes(programme: Programme) -> list[Wave]:
@@ -66,6 +68,8 @@ def build_research_export(programme: Programme) -> ResearchExport:
             refused="No stock take has closed yet: there is nothing to export.",
         )
     rows: list[PersonWave] = []
+    withheld: list[str] = []
+    k = programme.min_group_size
     titles: dict[str, str] = {}
     scale_ids: list[str] = []
     participants = {
@@ -83,6 +87,15 @@ def build_research_export(programme: Programme) -> ResearchExport:
             if definition.id not in scale_ids:
                 scale_ids.append(definition.id)
         if data.items.empty or not definitions:
+            continue
+        if not comparison and 0 < data.unmatched < k:
+            # The wave's feedback report counts its unmatched responses; the export cannot (they
+            # belong to no one). Fewer than k of them would be the difference between the two.
+            withheld.append(
+                f"{wave.title} left out: its feedback report also counts {data.unmatched} "
+                f"response(s) imported unmatched, fewer than {k}, which the export cannot hold; "
+                "the difference between the two would describe them."
+            )
             continue
         scores = score_items(data.items, definitions)
         for key, values in scores.iterrows():
@@ -108,10 +121,12 @@ def build_research_export(programme: Programme) -> ResearchExport:
                 )
             )
     try:
-        released = release(rows, scales=scale_ids, k=programme.min_group_size)
+        released = release(rows, scales=scale_ids, k=k)
     except AnalysisInputError as exc:  # too few people in every wave
-        return ResearchExport(programme, waves, None, titles, refused=str(exc))
-    return ResearchExport(programme, waves, released, titles)
+        return ResearchExport(
+            programme, waves, None, titles, refused=" ".join([str(exc), *withheld])
+        )
+    return ResearchExport(programme, waves, released, titles, withheld=withheld)
 
 
 def _csv(header: list[str], rows: list[list[Any]]) -> bytes:
@@ -189,7 +204,8 @@ def _codebook(export: ResearchExport, kpi_rows: int) -> str:
         lines.append(f"- `{name}` dropped: {why}.")
     for wave, people in released.waves_left_out:
         lines.append(f"- {wave} left out: fewer than {released.k} people ({people}).")
-    if not released.dropped and not released.waves_left_out:
+    lines += [f"- {why}" for why in export.withheld]
+    if not released.dropped and not released.waves_left_out and not export.withheld:
         lines.append("- Nothing: every combination already held at least k people.")
     lines += [
         "- Names, e-mail addresses, job titles, services, free-text answers, interview notes, "
