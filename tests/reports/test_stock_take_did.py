@@ -287,7 +287,10 @@ def test_the_lead_invites_the_comparison_group_to_a_planned_stock_take(
     )
     assert not wave.invitations.comparison_group().exists()
     page_url = f"/programmes/{programme.slug}/questionnaires/{wave.pk}/"
-    assert "Invite 12 comparison respondents" in text_of(lead_client, page_url)
+    planned = text_of(lead_client, page_url)
+    assert "Invite 12 comparison respondents" in planned
+    # Before it opens, the page says what the stock take could detect (24 participants invited).
+    assert "If 24 people are invited, 80% answer" in planned
     response = lead_client.post(f"{page_url}send/", {"what": "comparison"}, follow=True)
     text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
     assert "Invited 12 comparison respondents. They are e-mailed when the wave opens." in text

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tandem.programmes.access import Access
 from tandem.surveys import selectors, services
 from tandem.surveys.forms import InterviewNoteForm, WaveForm
-from tandem.surveys.models import Wave
+from tandem.surveys.models import Wave, WaveKind
 from tandem.surveys.views.pages import page, wave_page
 from tandem.web import programme_page, service_form
 
@@ -95,6 +95,10 @@ def _wave_detail_page(
         {
             "completion": selectors.wave_completion(viewer=request.user, wave=wave),
             "comparison": selectors.comparison_status(wave=wave),
+            # Before a stock take opens, what it could show: while more people can still be asked.
+            "power": stock_take_power(wave.programme)
+            if wave.kind != WaveKind.PULSE and not wave.is_open() and not wave.has_closed()
+            else None,
             "notes": list(selectors.interview_notes_for(viewer=request.user, wave=wave)),
             "note_form": note_form,
             "page_title": wave.title,
