@@ -124,13 +124,18 @@ def wave_completion(*, viewer: Any, wave: Wave) -> WaveCompletion:
     invitations = [
         (inv, inv.participant.person) for inv in everything if inv.participant is not None
     ]
+    theirs = {
+        inv.pk
+        for inv in everything
+        if inv.participant is not None and inv.participant.role == Role.COMPARISON
+    }
     labels = dict(InvitationStatus.choices)
     rows = [
         CompletionRow(
             invitation_id=inv.pk,
             name=person.name,
             profession=person.get_profession_display()
-            + (" (comparison)" if inv.participant.role == Role.COMPARISON else ""),
+            + (" (comparison)" if inv.pk in theirs else ""),
             status=inv.status,
             status_label=labels[inv.status],
             sent=inv.sent_at is not None,
@@ -139,8 +144,8 @@ def wave_completion(*, viewer: Any, wave: Wave) -> WaveCompletion:
         for inv, person in invitations
     ]
     # The response rate is the programme's; a comparison group is a row of its own below.
-    comparison = [inv for inv, _ in invitations if inv.participant.role == Role.COMPARISON]
-    invitations = [(inv, p) for inv, p in invitations if inv.participant.role != Role.COMPARISON]
+    comparison = [inv for inv, _ in invitations if inv.pk in theirs]
+    invitations = [(inv, p) for inv, p in invitations if inv.pk not in theirs]
     counts = Counter(inv.status for inv, _ in invitations)
     by_profession = []
     for value, label in Profession.choices:

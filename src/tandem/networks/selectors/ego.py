@@ -91,7 +91,7 @@ def ego_network(*, viewer: Any, programme: Programme) -> EgoNetwork:
             if entry.answers
         ]
         named_me: dict[str, set[int]] = defaultdict(set)
-        named = (
+        naming = (
             RosterEntry.objects.filter(
                 invitation__wave=wave,
                 invitation__status=InvitationStatus.SUBMITTED,
@@ -101,7 +101,7 @@ def ego_network(*, viewer: Any, programme: Programme) -> EgoNetwork:
             .exclude(invitation__participant__role=Role.COMPARISON)
             .values_list("invitation__participant_id", "answers")
         )
-        for other_id, answers in named:
+        for other_id, answers in naming:
             for relation in rels:
                 value = answers.get(relation.id)
                 if value is not None and value >= relation.tie_from:
