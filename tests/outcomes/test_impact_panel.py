@@ -145,3 +145,20 @@ def test_the_lead_marks_a_kpi_seasonal_and_the_panel_allows_for_the_season(
     assert after_edit["result"]["level_change"] == expected.level_change.as_dict()
     assert after_edit["result"]["level_change"] != before["result"]["level_change"]
     assert "The season is allowed for" in page_text(lead_client, demo, own)
+
+
+def test_a_comparison_with_a_month_missing_in_between_says_so_rather_than_closing_the_gap(
+    lead_client: Client, demo
+) -> None:
+    wards = Service.objects.get(name="Acute Inpatient Wards")
+    kpi = Kpi.objects.get(service=wards, name="Emergency readmissions within 30 days")
+    other = kpi.comparisons.get()
+    hole = KpiValue.objects.filter(kpi=other).order_by("period")[10]
+    month = hole.period
+    hole.delete()
+    figures = api(lead_client, demo, wards)[kpi.name]["impact"]["comparisons"][0]
+    assert figures["result"] is None
+    assert figures["error"] == (
+        f"{other.owner_name} has no value for {month:%B %Y}: a controlled comparison needs both "
+        "series for every period. Add it, then the comparison appears."
+    )

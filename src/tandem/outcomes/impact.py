@@ -244,6 +244,15 @@ def kpi_impact(
         if not theirs:
             compared.error = f"{other.owner_name} has no values for the same periods."
             continue
+        # Periods both series have, in a row: a comparison that starts later or stops sooner is
+        # fine, but a period missing in between would put months side by side that are not.
+        missing = _first_gap(kpi, [p for p, _ in values_used])
+        if missing is not None:
+            compared.error = (
+                f"{other.owner_name} has no value for {missing:%B %Y}: a controlled comparison "
+                "needs both series for every period. Add it, then the comparison appears."
+            )
+            continue
         y = [v for _, v in values_used] + [v for _, v in theirs]
         marks = [int(p >= start) for p, _ in values_used] * 2
         t = list(range(1, len(values_used) + 1)) * 2
