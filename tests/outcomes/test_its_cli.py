@@ -137,3 +137,60 @@ def test_the_intervention_must_be_placed(tmp_path, capsys) -> None:
     code = main(["analyse", "its", "--data", str(path), "--value", "count"])
     assert code == 2
     assert "--after COL, or --time COL with --intervention VALUE" in capsys.readouterr().err
+
+
+def test_ar_errors_and_a_phase_in_are_in_the_json(capsys) -> None:
+    assert its("--after", "smokban", "--errors", "ar", "--json") == 0
+    result = json.loads(capsys.readouterr().out)
+    assert (result["errors"], result["ar_order"], result["lags"]) == ("ar", 1, None)
+    assert len(result["ar"]) == 1 and -1 < result["ar"][0] < 1
+    assert result["innovation_variance"] > 0
+    assert result["diagnostics"]["residuals"] == "innovations"
+    assert result["diagnostics"]["autocorrelation_test"] == "Ljung–Box"
+    assert result["phase_in"] == 0
+    code = its(
+        "--after", "smokban", "--errors", "ar", "--ar-order", "2", "--phase-in", "2", "--slope",
+        "--json",
+    )  # fmt: skip
+    assert code == 0
+    result = json.loads(capsys.readouterr().out)
+    assert (result["ar_order"], len(result["ar"]), result["phase_in"]) == (2, 2, 2)
+    assert (result["n_before"], result["n_after"]) == (36, 23)
+    assert len(result["counterfactual"]) == 23
+    assert "left out of the fit; the level change is measured at point 39" in result["notes"][0]
+
+
+def test_a_phase_in_with_newey_west_says_so_in_text(capsys) -> None:
+    assert its("--after", "smokban", "--phase-in", "2") == 0
+    out = capsys.readouterr().out
+    assert "23 after the intervention (the first 2 after it left out of the fit" in out
+    assert "Newey–West lag" in out
+    assert its("--after", "smokban", "--errors", "ar") == 0
+    out = capsys.readouterr().out
+    assert "Errors: AR(1), maximum likelihood; φ = " in out
+    assert "Innovations' autocorrelation" in out
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--errors", "arma"], "argument --errors: invalid choice: 'arma'"),
+        (["--errors", "ar", "--ar-order", "0"], "argument --ar-order: '0' must be 1 or more"),
+        (["--errors", "ar", "--ar-order", "x"], "argument --ar-order: 'x' is not a whole number"),
+        (["--errors", "ar", "--ar-order", "30"], "--ar-order 30: AR order 30 is too large"),
+        (["--ar-order", "2"], "--ar-order 2 goes with --errors ar"),
+        (["--errors", "ar", "--family", "poisson"], "--errors ar is for --family gaussian"),
+        (["--errors", "ar", "--lags", "2"], "--lags 2 is the Newey–West lag"),
+        (["--phase-in", "-1"], "argument --phase-in: '-1' must be 0 or more"),
+        (["--phase-in", "16"], "--phase-in 16: An interrupted time series needs at least 8"),
+    ],
+)
+def test_bad_error_models_and_phase_ins_exit_2(capsys, extra, message) -> None:
+    try:
+        code = its("--after", "smokban", *extra)
+    except SystemExit as stopped:  # argparse's own check of the option's value
+        code = stopped.code
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert message in err
+    assert "Traceback" not in err

@@ -1,17 +1,27 @@
 """Did the programme make a difference? Interrupted time series, controlled ITS, difference in
-differences and power (METHODS.md, "Impact: interrupted time series and difference-in-differences").
+differences and power (docs/methods.md, "Impact evaluation").
 
 Segmented regression of one series on time:
 
-    y_t = b0 + b1·t + b2·after_t [+ b3·(t − t0)·after_t] + Σ_k (c_k sin(2πk·s/P) + d_k cos(2πk·s/P)) + e_t
+    y_t = b0 + b1·t + b2·after_t [+ b3·(t − t1)·after_t] + Σ_k (c_k sin(2πk·s/P) + d_k cos(2πk·s/P)) + e_t
 
 `after` is 0 before the intervention and 1 from it (t0 is the first "after" point), b2 is the level
-change and b3 the slope change. Families:
+change and b3 the slope change, both measured at t1: t0, or with a phase-in the first point after
+it (below). Families:
 
-- "gaussian": ordinary least squares with Newey–West (HAC, Bartlett kernel) standard errors and
-  Student's t on the residual degrees of freedom for intervals and p. The lag is given, or chosen
-  by the usual rule of thumb floor(4·(n/100)^(2/9)) (Newey & West 1994); the result says which
-  lag it used.
+- "gaussian": by default (errors="newey-west") ordinary least squares with Newey–West (HAC,
+  Bartlett kernel) standard errors and Student's t on the residual degrees of freedom for intervals
+  and p. The lag is given, or chosen by the usual rule of thumb floor(4·(n/100)^(2/9)) (Newey &
+  West 1994); the result says which lag it used.
+  With errors="ar" (and ar_order=p, default 1) the errors are modelled instead: e_t is a
+  stationary AR(p) process, e_t = φ1·e_{t−1} + … + φp·e_{t−p} + u_t with u_t ~ N(0, σ²) white
+  noise, and the regression and the φ are fitted together by exact maximum likelihood (what R's
+  `arima(y, order = c(p, 0, 0), xreg = X)` and `nlme::gls(…, correlation = corARMA(p = p),
+  method = "ML")` fit): statsmodels' ARIMA(y, exog=X, order=(p, 0, 0)) finds it, and φ is then
+  polished on the same likelihood profiled over b and σ² (see `_fit_ar`). The b's standard
+  errors are the generalised least squares ones at the fitted φ, σ²·(X'Ω⁻¹X)⁻¹ with Ω the AR(p)
+  correlation of the fitted points, and intervals and p use Student's t on n − k degrees of freedom
+  (as nlme's `summary.gls`). The result gives φ and σ². Counts cannot take AR errors.
 - "poisson" and "quasipoisson": a log-link GLM for counts, with an optional offset log(exposure).
   Quasi-Poisson estimates the dispersion as R's `quasipoisson` does (Pearson χ² / residual df) and
   scales the standard errors by its square root. exp(b2) is the rate ratio, with the Wald interval
@@ -19,12 +29,24 @@ change and b3 the slope change. Families:
 
 Seasonality: K pairs of Fourier terms of the season position s and period P (as R's
 `tsModel::harmonic`). Autocorrelation is reported, never hidden: the residuals' autocorrelation at
-lags 1–3, Durbin–Watson, and Breusch–Godfrey (gaussian) or Ljung–Box on Pearson residuals (counts).
+lags 1–3, Durbin–Watson, and Breusch–Godfrey (Newey–West), Ljung–Box on Pearson residuals (counts),
+or Ljung–Box on the AR model's standardised innovations at lag max(p + 1, min(10, n/5)) with p
+degrees of freedom taken off (AR errors: what is left once the AR(p) has been allowed for).
+
+Phase-in: a change that takes a while to arrive (a service that ramps up) is not a step at t0. With
+phase_in=g the g points from the intervention on are left out of the fit (a transition period, as
+Wagner et al. 2002 and Lopez Bernal, Cummins & Gasparrini 2017 describe), the level change b2 is
+the step at the first point after them (t1 = t0 + g) and the slope term counts from there. Their
+fitted values are None; the counterfactual still covers them, so the result's arrays line up with
+the input points. Under AR errors the left-out points are missing observations for the Kalman
+filter, so the error process runs on through the gap at the right time spacing. With phase_in=0
+(the default) nothing changes.
 
 An ITS needs enough points on each side to estimate a trend and a change: MIN_BEFORE and MIN_AFTER
-(8 each; Wagner et al., "Segmented regression analysis of interrupted time series studies in
-medication use research", J Clin Pharm Ther 2002;27:299–309, recommend at least 8 before and after;
-Penfold & Zhang 2013 say the same). Fewer raise AnalysisInputError naming how many are needed.
+(8 each, the latter counted after any phase-in; Wagner et al., "Segmented regression analysis of
+interrupted time series studies in medication use research", J Clin Pharm Ther 2002;27:299–309,
+recommend at least 8 before and after; Penfold & Zhang 2013 say the same). Fewer raise
+AnalysisInputError naming how many are needed.
 
 No Django here. Numbers are floats; anything undefined is None, never NaN.
 """
@@ -32,22 +54,31 @@ No Django here. Numbers are floats; anything undefined is None, never NaN.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
 import statsmodels.api as sm
-from scipy import stats
+from scipy import linalg, optimize, stats
 from statsmodels.stats.diagnostic import acorr_breusch_godfrey, acorr_ljungbox
 from statsmodels.stats.power import TTestPower
 from statsmodels.stats.stattools import durbin_watson
+from statsmodels.tsa.arima.model import ARIMA
+from statsmodels.tsa.arima_process import arma_acovf
+from statsmodels.tsa.statespace.tools import (
+    constrain_stationary_univariate,
+    unconstrain_stationary_univariate,
+)
 from statsmodels.tsa.stattools import acf
 
 from tandem.analysis.errors import AnalysisInputError
 
 Family = Literal["gaussian", "poisson", "quasipoisson"]
 FAMILIES: tuple[Family, ...] = ("gaussian", "poisson", "quasipoisson")
+ErrorModel = Literal["newey-west", "ar"]
+ERROR_MODELS: tuple[ErrorModel, ...] = ("newey-west", "ar")
 MIN_BEFORE = 8
 MIN_AFTER = 8
 Z95 = float(stats.norm.ppf(0.975))
@@ -99,6 +130,7 @@ class Diagnostics:
     test: str  # "Breusch–Godfrey" or "Ljung–Box"
     test_lags: int
     test_p: float | None
+    residuals: str = "ols"  # what was tested: "ols", "pearson" or (AR errors) "innovations"
 
     @property
     def autocorrelated(self) -> bool:
@@ -106,6 +138,7 @@ class Diagnostics:
 
     def as_dict(self) -> dict[str, Any]:
         return {
+            "residuals": self.residuals,
             "residual_acf": list(self.acf),
             "durbin_watson": self.durbin_watson,
             "autocorrelation_test": self.test,
@@ -120,18 +153,27 @@ class ItsResult:
     family: Family
     n: int
     n_before: int
-    n_after: int
+    n_after: int  # every point from the intervention on, the phase-in's included
     dispersion: float | None  # quasi-Poisson's Pearson χ²/df; 1 for Poisson; None for gaussian
-    lags: int | None  # Newey–West lag (gaussian)
+    lags: int | None  # Newey–West lag (gaussian with Newey–West errors)
     level_change: Coefficient
     slope_change: Coefficient | None
     trend_before: Coefficient
-    fitted: tuple[float, ...]  # on the response scale, one per point
+    # On the response scale, one per point; None for a phase-in point (left out of the fit)
+    fitted: tuple[float | None, ...]
     # One per point from the intervention on: (expected, low, high) had the earlier trend continued
     counterfactual: tuple[tuple[float, float, float], ...]
     diagnostics: Diagnostics
     harmonics: int = 0
     notes: tuple[str, ...] = field(default_factory=tuple)
+    errors: ErrorModel | None = None  # gaussian's error model; None for counts
+    ar: tuple[float, ...] | None = None  # φ1..φp of AR errors
+    innovation_variance: float | None = None  # σ² of AR errors' white noise (maximum likelihood)
+    phase_in: int = 0  # points from the intervention on left out of the fit
+
+    @property
+    def ar_order(self) -> int | None:
+        return None if self.ar is None else len(self.ar)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -139,8 +181,13 @@ class ItsResult:
             "n": self.n,
             "n_before": self.n_before,
             "n_after": self.n_after,
+            "phase_in": self.phase_in,
             "dispersion": self.dispersion,
+            "errors": self.errors,
             "lags": self.lags,
+            "ar_order": self.ar_order,
+            "ar": None if self.ar is None else list(self.ar),
+            "innovation_variance": self.innovation_variance,
             "harmonics": self.harmonics,
             "level_change": self.level_change.as_dict(),
             "slope_change": None if self.slope_change is None else self.slope_change.as_dict(),
@@ -165,6 +212,7 @@ class ControlledResult:
     pre_trend_difference: Coefficient  # group × time: the parallel pre-trends check
     dispersion: float | None
     lags: int | None
+    phase_in: int = 0
 
     @property
     def parallel_pre_trends(self) -> bool:
@@ -175,7 +223,9 @@ class ControlledResult:
             "family": self.family,
             "n": self.n,
             "comparison_series": self.comparisons,
+            "phase_in": self.phase_in,
             "dispersion": self.dispersion,
+            "errors": None if self.family != "gaussian" else "newey-west",
             "lags": self.lags,
             "level_change_difference": self.level_difference.as_dict(),
             "slope_change_difference": None
@@ -204,7 +254,7 @@ def fourier_terms(
     return np.column_stack(columns) if columns else np.empty((len(s), 0))
 
 
-def _check_after(after: np.ndarray) -> int:
+def _check_after(after: np.ndarray, phase_in: int = 0) -> int:
     if not np.all(np.isin(after, (0, 1))):
         raise AnalysisInputError("The after column must hold only 0 (before) and 1 (after).")
     if np.any(np.diff(after) < 0):
@@ -213,13 +263,26 @@ def _check_after(after: np.ndarray) -> int:
         )
     n_before = int((after == 0).sum())
     n_after = int((after == 1).sum())
-    if n_before < MIN_BEFORE or n_after < MIN_AFTER:
+    if n_before < MIN_BEFORE or n_after - phase_in < MIN_AFTER:
+        gap = (
+            f" ({max(0, n_after - phase_in)} after the {phase_in}-point phase-in)"
+            if phase_in
+            else ""
+        )
         raise AnalysisInputError(
             f"An interrupted time series needs at least {MIN_BEFORE} points before the "
-            f"intervention and {MIN_AFTER} after; this series has {n_before} before and "
-            f"{n_after} after."
+            f"intervention and {MIN_AFTER} after{' the phase-in' if phase_in else ''}; this "
+            f"series has {n_before} before and {n_after} after{gap}."
         )
     return int(np.argmax(after == 1))
+
+
+def _check_phase_in(phase_in: int) -> int:
+    if isinstance(phase_in, bool) or int(phase_in) != phase_in or phase_in < 0:
+        raise AnalysisInputError(
+            f"The phase-in must be a whole number of points, 0 or more, not {phase_in}."
+        )
+    return int(phase_in)
 
 
 def _check_counts(y: np.ndarray, family: str) -> None:
@@ -286,6 +349,98 @@ def _fit(
     return glm.fit(scale="X2" if family == "quasipoisson" else 1.0)
 
 
+@dataclass(frozen=True)
+class _ArFit:
+    params: np.ndarray  # the regression coefficients b
+    covariance: np.ndarray  # GLS covariance of b at the fitted φ and σ²
+    phi: np.ndarray
+    sigma2: float
+    df: int
+    innovations: np.ndarray  # standardised one-step-ahead errors of the fitted points
+    converged: bool
+
+
+def max_ar_order(points: int, terms: int) -> int:
+    """The largest AR order allowed: a quarter of the points left once the regression's terms are
+    counted, so that φ rests on enough points and Ljung–Box keeps a degree of freedom."""
+    return max(0, (points - terms) // 4)
+
+
+def _ar_profile(
+    phi: np.ndarray, y: np.ndarray, x: np.ndarray, where: np.ndarray, n: int
+) -> tuple[float, np.ndarray, float, np.ndarray, np.ndarray]:
+    """The exact Gaussian log-likelihood of the points at `where` (time positions) for AR errors
+    φ, with b and σ² at their maximum given φ (generalised least squares; σ² = RSS/N).
+
+    Returns (log-likelihood, b, σ², Ω's Cholesky factor L, the standardised innovations
+    L⁻¹(y − Xb)/σ — one-step-ahead prediction errors over their SD, as a Kalman filter gives)."""
+    gamma = arma_acovf(np.r_[1.0, -phi], np.array([1.0]), nobs=n, sigma2=1.0)
+    omega = linalg.toeplitz(gamma)[np.ix_(where, where)]
+    chol = linalg.cholesky(omega, lower=True, check_finite=False)
+    both = linalg.solve_triangular(chol, np.column_stack([y, x]), lower=True, check_finite=False)
+    ys, xs = both[:, 0], both[:, 1:]
+    beta = linalg.lstsq(xs, ys, check_finite=False)[0]
+    white = ys - xs @ beta
+    m = len(y)
+    sigma2 = float(white @ white) / m
+    loglike = -0.5 * m * (math.log(2 * math.pi * sigma2) + 1) - float(np.log(np.diag(chol)).sum())
+    return loglike, beta, sigma2, xs, white / math.sqrt(sigma2)
+
+
+def _fit_ar(y: np.ndarray, design: np.ndarray, kept: np.ndarray, order: int) -> _ArFit:
+    """Regression with AR(order) errors by exact maximum likelihood; points not kept (the
+    phase-in) are missing observations, so the errors run on through them.
+
+    statsmodels' ARIMA(y, exog=X, order=(p, 0, 0)) (Kalman filter, the left-out points missing)
+    gives the fit; its optimiser, working on b and φ together, stops a little short (about 1e-4
+    relative), so φ is then polished on the same likelihood profiled over b and σ² (closed form
+    given φ), stationarity kept by the partial-autocorrelation transform (Jones 1980)."""
+    n = len(y)
+    where = np.flatnonzero(kept)
+    endog = np.where(kept, y, np.nan)
+    model = ARIMA(endog, exog=design, order=(order, 0, 0), trend="n", concentrate_scale=True)
+    with warnings.catch_warnings():
+        # statsmodels warns when it replaces non-stationary starting values, or stops short of
+        # its tolerance; the polish below finishes the search either way.
+        warnings.simplefilter("ignore")
+        start = np.asarray(model.fit(method="statespace", cov_type="none").params, dtype=float)
+    k = design.shape[1]
+    yk, xk = y[kept], design[kept]
+
+    def minus(free: np.ndarray) -> float:
+        return -_ar_profile(constrain_stationary_univariate(free), yk, xk, where, n)[0]
+
+    first = np.clip(start[k : k + order], -0.99, 0.99)
+    if order == 1:
+        # One φ = tanh(u): Brent's method on u, bracketed round the ARIMA estimate.
+        centre = float(np.arctanh(first[0]))
+        found = optimize.minimize_scalar(
+            lambda u: -_ar_profile(np.array([math.tanh(u)]), yk, xk, where, n)[0],
+            bracket=(centre - 0.1, centre + 0.1),
+            options={"xtol": 1e-10},
+        )
+        phi = np.array([math.tanh(found.x)])
+        converged = bool(found.success)
+    else:
+        free0 = unconstrain_stationary_univariate(first)
+        if not np.all(np.isfinite(free0)):
+            free0 = np.zeros(order)
+        found = optimize.minimize(minus, free0, method="BFGS", options={"gtol": 1e-6})
+        phi = constrain_stationary_univariate(np.asarray(found.x, dtype=float))
+        converged = bool(found.success) or (found.status == 2 and abs(found.jac).max() < 1e-4)
+    _, beta, sigma2, xs, innovations = _ar_profile(phi, yk, xk, where, n)
+    covariance = sigma2 * linalg.inv(xs.T @ xs)  # σ²·(X'Ω⁻¹X)⁻¹
+    return _ArFit(
+        params=beta,
+        covariance=(covariance + covariance.T) / 2,
+        phi=phi,
+        sigma2=sigma2,
+        df=len(yk) - k,
+        innovations=innovations,
+        converged=converged,
+    )
+
+
 def segmented_regression(
     y: Sequence[float],
     after: Sequence[int],
@@ -298,10 +453,34 @@ def segmented_regression(
     harmonics: int = 0,
     period: float = 12,
     lags: int | None = None,
+    errors: ErrorModel = "newey-west",
+    ar_order: int | None = None,
+    phase_in: int = 0,
 ) -> ItsResult:
-    """An interrupted time series of one series (see the module's docstring)."""
+    """An interrupted time series of one series (see the module's docstring).
+
+    `errors` ("newey-west" or "ar") and `ar_order` (p, default 1) are for the gaussian family;
+    `phase_in` points from the intervention on are left out of the fit."""
     if family not in FAMILIES:
         raise AnalysisInputError(f"Unknown family “{family}”: use {', '.join(FAMILIES)}.")
+    if errors not in ERROR_MODELS:
+        raise AnalysisInputError(f"Unknown error model “{errors}”: use {', '.join(ERROR_MODELS)}.")
+    if errors == "ar" and family != "gaussian":
+        raise AnalysisInputError(
+            f"AR errors are for the gaussian family, not {family}: a count model's "
+            "autocorrelation is reported (Ljung–Box), not modelled."
+        )
+    if ar_order is not None and errors != "ar":
+        raise AnalysisInputError('An AR order goes with AR errors (errors="ar").')
+    if errors == "ar" and lags is not None:
+        raise AnalysisInputError(
+            "Lags are the Newey–West lag; AR errors model the autocorrelation instead."
+        )
+    order = 1 if ar_order is None else ar_order
+    if errors == "ar" and (isinstance(order, bool) or int(order) != order or order < 1):
+        raise AnalysisInputError(f"The AR order must be a whole number, 1 or more, not {order}.")
+    order = int(order)
+    gap = _check_phase_in(phase_in)
     values = np.asarray(y, dtype=float)
     marks = np.asarray(after, dtype=float)
     n = len(values)
@@ -316,7 +495,7 @@ def segmented_regression(
             f"Time must be consecutive numbers (1, 2, 3, …): it goes from {t[where]:g} to "
             f"{t[where + 1]:g} at point {where + 2}."
         )
-    start = _check_after(marks)
+    start = _check_after(marks, gap)
     _check_counts(values, family)
     exposure = None if offset is None else np.asarray(offset, dtype=float)
     _check_offset(exposure)
@@ -324,37 +503,77 @@ def segmented_regression(
         raise AnalysisInputError("Harmonics must be 0 or more.")
     if harmonics and season is None:
         raise AnalysisInputError("Seasonal terms need the season position (e.g. the month).")
-    t0 = t[start]
+    t1 = t[start + gap]  # where the change is measured: the first point after the phase-in
     columns = [np.ones(n), t, marks]
     if slope:
-        columns.append((t - t0) * marks)
+        columns.append((t - t1) * marks)
     seasonal = (
         fourier_terms(season, harmonics, period)
         if harmonics and season is not None
         else np.empty((n, 0))
     )
     design = np.column_stack([*columns, seasonal])
-    if design.shape[1] >= n:
-        raise AnalysisInputError(f"Too many terms ({design.shape[1]}) for {n} points.")
-    lag = newey_west_lag(n) if lags is None else int(lags)
+    kept = np.ones(n, dtype=bool)
+    kept[start : start + gap] = False
+    used = int(kept.sum())
+    if design.shape[1] >= used:
+        raise AnalysisInputError(f"Too many terms ({design.shape[1]}) for {used} points.")
+    counts = family != "gaussian"
+    lag = newey_west_lag(used) if lags is None else int(lags)
     if lag < 0:
         raise AnalysisInputError("Lags must be 0 or more.")
-    fit = _fit(values, design, family, exposure, lag)
-    counts = family != "gaussian"
-    critical = _critical(fit, counts)
-    params, bse, pvalues = (np.asarray(fit.params), np.asarray(fit.bse), np.asarray(fit.pvalues))
+    notes: list[str] = []
+    ar_fit: _ArFit | None = None
+    if errors == "ar":
+        most = max_ar_order(used, design.shape[1])
+        if order > most:
+            raise AnalysisInputError(
+                f"AR order {order} is too large for {used} fitted points and "
+                f"{design.shape[1]} regression terms: at most {most} (a quarter of the points "
+                "left once the terms are counted)."
+                if most
+                else f"AR order {order} is too large: {used} fitted points and "
+                f"{design.shape[1]} regression terms leave too few for any AR errors."
+            )
+        ar_fit = _fit_ar(values, design, kept, order)
+        params, covariance = ar_fit.params, ar_fit.covariance
+        bse = np.sqrt(np.diag(covariance))
+        critical = float(stats.t.ppf(0.975, ar_fit.df))
+        pvalues = 2 * stats.t.sf(np.abs(params / bse), ar_fit.df)
+        fitted_values = design[kept] @ params
+        if not ar_fit.converged:
+            notes.append(
+                "The AR model's maximum likelihood search did not report convergence: treat "
+                "its figures with caution."
+            )
+    else:
+        fit = _fit(
+            values[kept],
+            design[kept],
+            family,
+            None if exposure is None else exposure[kept],
+            lag,
+        )
+        critical = _critical(fit, counts)
+        params, bse, pvalues = (
+            np.asarray(fit.params),
+            np.asarray(fit.bse),
+            np.asarray(fit.pvalues),
+        )
+        covariance = np.asarray(fit.cov_params())
+        fitted_values = np.asarray(fit.fittedvalues)
 
     def coef(i: int) -> Coefficient:
         return _coefficient(float(params[i]), float(bse[i]), float(pvalues[i]), counts, critical)
 
     level, trend = coef(2), coef(1)
     slope_coef = coef(3) if slope else None
-    # The counterfactual: the same model with the intervention terms switched off.
+    # The counterfactual: the same model with the intervention terms switched off, for every point
+    # from the intervention on (the phase-in's too).
     cf_design = design[start:].copy()
     cf_design[:, 2] = 0.0
     if slope:
         cf_design[:, 3] = 0.0
-    covariance = np.asarray(fit.cov_params())
     eta = cf_design @ params
     se = np.sqrt(np.einsum("ij,jk,ik->i", cf_design, covariance, cf_design))
     if counts:
@@ -362,28 +581,64 @@ def segmented_regression(
         expected = np.exp(eta + log_exposure)
         low = np.exp(eta - Z95 * se + log_exposure)
         high = np.exp(eta + Z95 * se + log_exposure)
-        residuals = np.asarray(fit.resid_pearson)
-        dispersion = float(fit.scale)
+        dispersion: float | None = float(fit.scale)
     else:
         expected, low, high = eta, eta - critical * se, eta + critical * se
-        residuals = np.asarray(fit.resid)
         dispersion = None
+    if ar_fit is not None:
+        diagnostics = _innovation_diagnostics(ar_fit.innovations, order)
+    else:
+        residuals = np.asarray(fit.resid_pearson if counts else fit.resid)
+        diagnostics = _diagnostics(values[kept], design[kept], residuals, family, lag)
+    fitted: list[float | None] = [None] * n
+    for i, v in zip(np.flatnonzero(kept), fitted_values, strict=True):
+        fitted[i] = float(v)
+    if gap:
+        notes.append(
+            f"The {gap} point{'s' if gap > 1 else ''} from the intervention on (point"
+            f"{f's {start + 1}–{start + gap}' if gap > 1 else f' {start + 1}'}) are the phase-in, "
+            f"left out of the fit; the level change is measured at point {start + gap + 1}."
+        )
     return ItsResult(
         family=family,
         n=n,
         n_before=start,
         n_after=n - start,
         dispersion=dispersion,
-        lags=lag if family == "gaussian" else None,
+        lags=lag if family == "gaussian" and errors == "newey-west" else None,
         level_change=level,
         slope_change=slope_coef,
         trend_before=trend,
-        fitted=tuple(float(v) for v in np.asarray(fit.fittedvalues)),
+        fitted=tuple(fitted),
         counterfactual=tuple(
             (float(e), float(lo), float(hi)) for e, lo, hi in zip(expected, low, high, strict=True)
         ),
-        diagnostics=_diagnostics(values, design, residuals, family, lag),
+        diagnostics=diagnostics,
         harmonics=harmonics,
+        notes=tuple(notes),
+        errors=None if counts else errors,
+        ar=None if ar_fit is None else tuple(float(v) for v in ar_fit.phi),
+        innovation_variance=None if ar_fit is None else ar_fit.sigma2,
+        phase_in=gap,
+    )
+
+
+def _innovation_diagnostics(innovations: np.ndarray, order: int) -> Diagnostics:
+    """What autocorrelation the AR(p) errors leave: Ljung–Box on the standardised innovations
+    with p degrees of freedom taken off (R's Box.test(fitdf = p))."""
+    n = len(innovations)
+    nlags = max(1, min(3, n // 4))
+    correlations = acf(innovations, nlags=nlags, fft=False)[1:]
+    test_lags = max(order + 1, min(10, n // 5))
+    table = acorr_ljungbox(innovations, lags=[test_lags], model_df=order)
+    p = float(table["lb_pvalue"].iloc[0])
+    return Diagnostics(
+        acf=tuple(float(c) for c in correlations),
+        durbin_watson=float(durbin_watson(innovations)),
+        test="Ljung–Box",
+        test_lags=test_lags,
+        test_p=None if math.isnan(p) else p,
+        residuals="innovations",
     )
 
 
@@ -407,6 +662,7 @@ def _diagnostics(
         test=test,
         test_lags=test_lags,
         test_p=None if math.isnan(p) else p,
+        residuals="ols" if family == "gaussian" else "pearson",
     )
 
 
@@ -423,11 +679,14 @@ def controlled_segmented_regression(
     harmonics: int = 0,
     period: float = 12,
     lags: int | None = None,
+    phase_in: int = 0,
 ) -> ControlledResult:
     """A controlled ITS: `series` is 0 for the programme's series and 1, 2, … for comparison
     series (each with its own intercept). The programme indicator's interactions with time,
     `after` and the slope term give the parallel pre-trends check and the differences in level
-    and slope change. Gaussian errors are Newey–West within each series (hac-panel)."""
+    and slope change. Gaussian errors are Newey–West within each series (hac-panel). The
+    `phase_in` points from the intervention on are left out of every series, as in
+    `segmented_regression`."""
     if family not in FAMILIES:
         raise AnalysisInputError(f"Unknown family “{family}”: use {', '.join(FAMILIES)}.")
     values = np.asarray(y, dtype=float)
@@ -447,12 +706,13 @@ def controlled_segmented_regression(
     seasons = None if season is None else np.asarray(season, dtype=float)[order]
     _check_counts(values, family)
     _check_offset(exposure)
+    gap = _check_phase_in(phase_in)
     t0 = None
     for label in labels:
         mine = ids == label
         if not np.all(np.diff(t[mine]) == 1):
             raise AnalysisInputError(f"Series {label}'s time is not consecutive numbers.")
-        start = _check_after(marks[mine])
+        start = _check_after(marks[mine], gap)
         first = t[mine][start]
         if t0 is None:
             t0 = first
@@ -462,7 +722,7 @@ def controlled_segmented_regression(
             )
     assert t0 is not None
     programme = (ids == 0).astype(float)
-    slope_term = (t - t0) * marks
+    slope_term = (t - (t0 + gap)) * marks
     columns = [np.ones(len(values)), t, marks]
     if slope:
         columns.append(slope_term)
@@ -474,6 +734,9 @@ def controlled_segmented_regression(
     if harmonics and seasons is not None:
         columns += list(fourier_terms(seasons, harmonics, period).T)
     design = np.column_stack(columns)
+    kept = ~((marks == 1) & (t < t0 + gap))
+    values, design, ids = values[kept], design[kept], ids[kept]
+    exposure = None if exposure is None else exposure[kept]
     lag = newey_west_lag(int((ids == 0).sum())) if lags is None else int(lags)
     fit = _fit(values, design, family, exposure, lag, groups=ids if family == "gaussian" else None)
     params, bse, pvalues = (np.asarray(fit.params), np.asarray(fit.bse), np.asarray(fit.pvalues))
@@ -493,6 +756,7 @@ def controlled_segmented_regression(
         slope_difference=coef(base + 3) if slope else None,
         dispersion=float(fit.scale) if counts else None,
         lags=lag if family == "gaussian" else None,
+        phase_in=gap,
     )
 
 

@@ -2,7 +2,8 @@
 
     tandem analyse its --data F.csv --value COL (--after COL | --time COL --intervention VALUE)
         [--time COL] [--family gaussian|poisson|quasipoisson] [--offset COL] [--slope]
-        [--season COL --harmonics K --period P] [--group COL --comparison VALUE] [--lags L] [--json]
+        [--season COL --harmonics K --period P] [--group COL --comparison VALUE] [--lags L]
+        [--errors newey-west|ar [--ar-order P]] [--phase-in N] [--json]
 
 One row per period. `--after` names a 0/1 column marking the points from the intervention on;
 `--time` the elapsed-time column (consecutive numbers); `--offset` a column whose log is the offset
@@ -10,6 +11,11 @@ One row per period. `--after` names a 0/1 column marking the points from the int
 rows whose group is the `--comparison` value (several may be given, comma-separated) are comparison
 series and the rest the programme's: a controlled ITS. Bad input names the row (as a spreadsheet
 numbers it: header = row 1), the column and the value, and exits 2 (`tandem.cli.main`).
+
+`--errors ar` models a gaussian series' errors as AR(p) (`--ar-order`, default 1) fitted by exact
+maximum likelihood, instead of least squares with Newey–West errors; the controlled ITS keeps
+Newey–West errors (its JSON says so). `--phase-in N` leaves the N points from the intervention on
+out of the fit, and measures the level change at the first point after them.
 """
 
 from __future__ import annotations
@@ -58,6 +64,9 @@ def its_command(
     group: str | None = None,
     comparison: str | None = None,
     lags: int | None = None,
+    errors: str = "newey-west",
+    ar_order: int | None = None,
+    phase_in: int = 0,
 ) -> dict[str, Any]:
     """The ITS (and, with a comparison, the controlled ITS) of a CSV, JSON-ready."""
     import pandas as pd
@@ -75,6 +84,19 @@ def its_command(
         raise AnalysisInputError("Give --after or --intervention, not both.")
     if family not in impact.FAMILIES:
         raise AnalysisInputError(f"Unknown family {family!r}: use {', '.join(impact.FAMILIES)}.")
+    if errors not in impact.ERROR_MODELS:
+        raise AnalysisInputError(f"--errors {errors}: use {' or '.join(impact.ERROR_MODELS)}.")
+    if errors == "ar" and family != "gaussian":
+        raise AnalysisInputError(
+            f"--errors ar is for --family gaussian, not {family}: a count model's "
+            "autocorrelation is reported (Ljung–Box), not modelled."
+        )
+    if ar_order is not None and errors != "ar":
+        raise AnalysisInputError(f"--ar-order {ar_order} goes with --errors ar.")
+    if errors == "ar" and lags is not None:
+        raise AnalysisInputError(
+            f"--lags {lags} is the Newey–West lag; it does not go with --errors ar."
+        )
     if harmonics and not season:
         raise AnalysisInputError("--harmonics needs --season COL (the position in the season).")
     if (group is None) != (comparison is None):
@@ -158,16 +180,28 @@ def its_command(
         "harmonics": harmonics,
         "period": period,
         "lags": lags,
+        "phase_in": phase_in,
     }
     programme = table[table["series"] == 0].sort_values("t")
-    result = impact.segmented_regression(
-        programme["y"],
-        programme["after"],
-        programme["t"],
-        offset=programme["offset"] if offset else None,
-        season=programme["season"] if season else None,
-        **options,
-    ).as_dict()
+    try:
+        fitted = impact.segmented_regression(
+            programme["y"],
+            programme["after"],
+            programme["t"],
+            offset=programme["offset"] if offset else None,
+            season=programme["season"] if season else None,
+            errors=errors,  # type: ignore[arg-type]  # checked above
+            ar_order=ar_order,
+            **options,
+        )
+    except AnalysisInputError as exc:
+        # Name the option whose value the series cannot take.
+        if str(exc).startswith("AR order"):
+            raise AnalysisInputError(f"--ar-order {ar_order or 1}: {exc}") from None
+        if phase_in and "phase-in" in str(exc):
+            raise AnalysisInputError(f"--phase-in {phase_in}: {exc}") from None
+        raise
+    result = fitted.as_dict()
     if group:
         stacked = table.sort_values(["series", "t"])
         controlled = impact.controlled_segmented_regression(
@@ -214,6 +248,9 @@ def cmd_its(args: argparse.Namespace) -> int:
         group=args.group,
         comparison=args.comparison,
         lags=args.lags,
+        errors=args.errors,
+        ar_order=args.ar_order,
+        phase_in=args.phase_in,
     )
     if args.json:
         json.dump(result, sys.stdout, indent=2, allow_nan=False)
@@ -222,19 +259,34 @@ def cmd_its(args: argparse.Namespace) -> int:
     out = sys.stdout
     out.write(
         f"Interrupted time series ({result['family']}): {result['n']} points, "
-        f"{result['n_before']} before and {result['n_after']} after the intervention.\n"
+        f"{result['n_before']} before and {result['n_after']} after the intervention"
+        + (
+            f" (the first {result['phase_in']} after it left out of the fit as the phase-in)"
+            if result["phase_in"]
+            else ""
+        )
+        + ".\n"
     )
     if result["dispersion"] is not None:
         out.write(f"Dispersion: {result['dispersion']:.4g}\n")
     if result["lags"] is not None:
         out.write(f"Newey–West lag: {result['lags']}\n")
+    if result["ar"] is not None:
+        phis = ", ".join(f"{phi:.3f}" for phi in result["ar"])
+        out.write(
+            f"Errors: AR({result['ar_order']}), maximum likelihood; φ = {phis}; innovation "
+            f"variance {result['innovation_variance']:.4g}\n"
+        )
     out.write(_line("Level change", result["level_change"]))
     out.write(_line("Slope change", result["slope_change"]))
     out.write(_line("Trend before", result["trend_before"]))
+    for note in result["notes"]:
+        out.write(f"Note: {note}\n")
     diagnostics = result["diagnostics"]
     acf_text = ", ".join(f"{r:.2f}" for r in diagnostics["residual_acf"])
     out.write(
-        f"Residual autocorrelation (lags 1–{len(diagnostics['residual_acf'])}): {acf_text}; "
+        ("Innovations'" if diagnostics["residuals"] == "innovations" else "Residual")
+        + f" autocorrelation (lags 1–{len(diagnostics['residual_acf'])}): {acf_text}; "
         f"Durbin–Watson {diagnostics['durbin_watson']:.2f}; "
         f"{diagnostics['autocorrelation_test']} p = {diagnostics['autocorrelation_p']:.3g}"
         + (" — autocorrelation found" if diagnostics["autocorrelated"] else "")
@@ -242,7 +294,11 @@ def cmd_its(args: argparse.Namespace) -> int:
     )
     controlled = result.get("controlled")
     if controlled:
-        out.write(f"Controlled, against {controlled['comparison_series']} comparison series:\n")
+        out.write(
+            f"Controlled, against {controlled['comparison_series']} comparison series"
+            + (" (Newey–West errors)" if controlled["errors"] else "")
+            + ":\n"
+        )
         out.write(_line("  Difference in level change", controlled["level_change_difference"]))
         out.write(_line("  Difference in slope change", controlled["slope_change_difference"]))
         out.write(_line("  Difference in pre-trend", controlled["pre_trend_difference"]))
@@ -265,6 +321,16 @@ def _positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if number < 0:
         raise argparse.ArgumentTypeError(f"{text!r} must be 0 or more")
+    return number
+
+
+def _order(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be 1 or more")
     return number
 
 
@@ -302,5 +368,22 @@ def add_parser(analyse: Any) -> None:
         "--comparison", metavar="VALUE", help="the group value(s) of the comparison series"
     )
     its.add_argument("--lags", type=_positive_int, metavar="L", help="Newey–West lag")
+    its.add_argument(
+        "--errors",
+        choices=["newey-west", "ar"],
+        default="newey-west",
+        help="gaussian errors: least squares with Newey–West (default), or AR(p) by maximum "
+        "likelihood",
+    )
+    its.add_argument(
+        "--ar-order", type=_order, metavar="P", help="the AR order for --errors ar (default 1)"
+    )
+    its.add_argument(
+        "--phase-in",
+        type=_positive_int,
+        default=0,
+        metavar="N",
+        help="points from the intervention on left out of the fit (default 0)",
+    )
     its.add_argument("--json", action="store_true", help="print the result as JSON")
     its.set_defaults(func=cmd_its)

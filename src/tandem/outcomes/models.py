@@ -34,13 +34,13 @@ class Frequency(models.TextChoices):
 
 
 class Measure(models.TextChoices):
-    """How a KPI's impact is modelled (docs: METHODS.md, "Impact")."""
+    """How a KPI's impact is modelled (docs/methods.md, "Impact evaluation")."""
 
     VALUE = "value", "A measured value: a mean, a percentage, days, money"
     COUNT = "count", "A count of events: admissions, incidents, complaints"
 
 
-SEASON_HARMONICS = 2  # sine/cosine pairs when a KPI is seasonal (METHODS.md, "Impact")
+SEASON_HARMONICS = 2  # sine/cosine pairs when a KPI is seasonal (docs/methods.md, "Impact evaluation")
 
 
 class Kpi(models.Model):
