@@ -640,3 +640,22 @@ def test_a_controlled_series_takes_the_same_phase_in() -> None:
     assert result.level_difference.se == pytest.approx(reference.bse[5], rel=1e-9)
     assert result.as_dict()["phase_in"] == 3
     assert result.as_dict()["errors"] == "newey-west"
+
+
+def test_the_difference_in_differences_mde_has_80_percent_power_by_the_noncentral_t() -> None:
+    # Independent of statsmodels: the power of a two-sided two-sample t-test at effect d is
+    # P(|T| > t_crit) for T noncentral t with df = n1 + n2 − 2 and ncp = d·√(n1·n2/(n1 + n2)).
+    from tandem.analysis.impact import did_mde, did_power_sentence
+
+    for n1, n2 in ((17, 10), (24, 12), (40, 40)):
+        d = did_mde(n1, n2)
+        df = n1 + n2 - 2
+        ncp = d * math.sqrt(n1 * n2 / (n1 + n2))
+        crit = stats.t.ppf(0.975, df)
+        achieved = stats.nct.sf(crit, df, ncp) + stats.nct.cdf(-crit, df, ncp)
+        assert achieved == pytest.approx(0.8, abs=1e-6)
+    assert did_mde(17, 10) > did_mde(17, 40) > did_mde(400, 400)
+    assert did_mde(17, 1) is None
+    sentence = did_power_sentence(15, 7, invited=12)
+    assert sentence.startswith("With 12 comparison respondents invited (about 7 matched")
+    assert f"from {did_mde(15, 7):.2f} standard deviations" in sentence

@@ -289,8 +289,16 @@ def test_the_lead_invites_the_comparison_group_to_a_planned_stock_take(
     page_url = f"/programmes/{programme.slug}/questionnaires/{wave.pk}/"
     planned = text_of(lead_client, page_url)
     assert "Invite 12 comparison respondents" in planned
-    # Before it opens, the page says what the stock take could detect (24 participants invited).
+    # Before it opens, the page says what the stock take could detect (24 participants invited)
+    # and what the comparison group would add (12 invited, about 7 matched against 15).
     assert "If 24 people are invited, 80% answer" in planned
+    from tandem.analysis.impact import did_mde
+
+    assert (
+        "With 12 comparison respondents invited (about 7 matched at the same rates), the "
+        f"difference between the two groups' change could be detected from {did_mde(15, 7):.2f} "
+        "standard deviations of the change"
+    ) in planned
     response = lead_client.post(f"{page_url}send/", {"what": "comparison"}, follow=True)
     text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
     assert "Invited 12 comparison respondents. They are e-mailed when the wave opens." in text

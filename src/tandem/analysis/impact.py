@@ -63,7 +63,7 @@ import numpy as np
 import statsmodels.api as sm
 from scipy import linalg, optimize, stats
 from statsmodels.stats.diagnostic import acorr_breusch_godfrey, acorr_ljungbox
-from statsmodels.stats.power import TTestPower
+from statsmodels.stats.power import TTestIndPower, TTestPower
 from statsmodels.stats.stattools import durbin_watson
 from statsmodels.tsa.arima.model import ARIMA
 from statsmodels.tsa.arima_process import arma_acovf
@@ -948,6 +948,42 @@ def its_mde(
     spread = float(np.std(estimates, ddof=1))
     z = float(stats.norm.ppf(1 - alpha / 2) + stats.norm.ppf(power))
     return ItsPower(z * spread, sd, rho, n_before, n_after, simulations)
+
+
+def did_mde(
+    n_programme: int, n_comparison: int, *, alpha: float = ALPHA, power: float = 0.8
+) -> float | None:
+    """The smallest difference in mean matched change, in SDs of the changes, that a two-sided
+    two-sample t-test of the two groups' changes detects with this power (statsmodels
+    `TTestIndPower`: equal variances, the planning approximation to Welch)."""
+    if n_programme < 2 or n_comparison < 2:
+        return None
+    return float(
+        TTestIndPower().solve_power(
+            effect_size=None,
+            nobs1=n_programme,
+            ratio=n_comparison / n_programme,
+            alpha=alpha,
+            power=power,
+            alternative="two-sided",
+        )
+    )
+
+
+def did_power_sentence(n_programme: int, n_comparison: int, *, invited: int) -> str:
+    """The planning sentence for a comparison group of `invited` people, `n_comparison` of whom
+    are expected to be matched, against `n_programme` matched programme people."""
+    mde = did_mde(n_programme, n_comparison)
+    start = (
+        f"With {invited} comparison respondent{'s' if invited != 1 else ''} invited (about "
+        f"{n_comparison} matched at the same rates)"
+    )
+    if mde is None:
+        return f"{start}, too few would be matched to compare the two groups' change."
+    return (
+        f"{start}, the difference between the two groups' change could be detected from "
+        f"{mde:.2f} standard deviations of the change (80% power, two-sided α = 0.05)."
+    )
 
 
 def power_sentence(

@@ -76,13 +76,19 @@ def wave_new(request: HttpRequest, slug: str) -> HttpResponse:
 def stock_take_power(programme: Any) -> str:
     """What a before/after stock take of the programme's participants could detect, said before
     the baseline opens, while inviting more people (or a comparison group) still helps."""
-    from tandem.analysis.impact import expected_matched, power_sentence
+    from tandem.analysis.impact import did_power_sentence, expected_matched, power_sentence
     from tandem.programmes.models import Participant, Role
 
-    invited = (
-        Participant.objects.filter(programme=programme, role=Role.PARTICIPANT).active().count()
-    )
-    return power_sentence(expected_matched(invited, 0.8, 0.8), invited=invited)
+    people = Participant.objects.filter(programme=programme).active()
+    invited = people.filter(role=Role.PARTICIPANT).count()
+    matched = expected_matched(invited, 0.8, 0.8)
+    sentence = power_sentence(matched, invited=invited)
+    comparison = people.filter(role=Role.COMPARISON).count()
+    if comparison:
+        sentence += " " + did_power_sentence(
+            matched, expected_matched(comparison, 0.8, 0.8), invited=comparison
+        )
+    return sentence
 
 
 def _wave_detail_page(
