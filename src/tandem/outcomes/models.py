@@ -40,7 +40,8 @@ class Measure(models.TextChoices):
     COUNT = "count", "A count of events: admissions, incidents, complaints"
 
 
-SEASON_HARMONICS = 2  # sine/cosine pairs when a KPI is seasonal (docs/methods.md, "Impact evaluation")
+# Sine/cosine pairs when a KPI is seasonal (docs/methods.md, "Impact evaluation").
+SEASON_HARMONICS = 2
 
 
 class Kpi(models.Model):
