@@ -314,3 +314,19 @@ def test_the_lead_invites_the_comparison_group_to_a_planned_stock_take(
     )
     assert "Only stock takes can invite comparison respondents" in refused.content.decode()
     assert not pulse.invitations.comparison_group().exists()
+
+
+def test_the_import_will_not_move_an_invited_comparison_respondent_into_the_programme(
+    demo,
+) -> None:
+    from tandem.programmes.importer import plan_participant_import
+
+    person = comparison_people(demo)[0].person
+    data = (
+        "name,email,profession,level,locality,service,programme role\r\n"
+        f"{person.name},{person.email},doctor,service,{person.service.locality.name},"
+        f"{person.service.name},participant\r\n"
+    ).encode()
+    plan = plan_participant_import(programme=demo.programme, data=data, filename="people.csv")
+    assert [(e.row, e.column) for e in plan.errors] == [(2, "programme role")]
+    assert "would mix the two groups' answers" in plan.errors[0].message

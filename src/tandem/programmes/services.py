@@ -197,6 +197,14 @@ def participant_add(
         programme=programme, person=person, defaults={"role": role}
     )
     if not created and participant.role != role:
+        if Role.COMPARISON in (role, participant.role) and participant.invitations.exists():
+            raise ValidationError(
+                {
+                    "role": f"{person.name} has been invited to a questionnaire: moving them "
+                    "between the programme and the comparison group would mix the two groups' "
+                    "answers."
+                }
+            )
         participant.role = role
         participant.save(update_fields=["role"])
         audit_record(action="participant.role_change", subject=participant, extra={"role": role})

@@ -14,6 +14,7 @@ from tandem.programmes.models import (
     Person,
     Profession,
     Programme,
+    Role,
     Service,
 )
 
@@ -30,6 +31,13 @@ def check_people(programme: Programme, plan: ImportPlan) -> None:
             "person_id", "role"
         )
     )
+    # Moving someone already invited between the programme and its comparison group would mix
+    # the two groups' answers (`people.role_change` refuses it too).
+    invited = set(
+        Participant.objects.filter(
+            programme=programme, person__in=existing.values(), invitations__isnull=False
+        ).values_list("person_id", flat=True)
+    )
     for row in plan.rows:
         person = existing.get(row.email)
         if person is None:
@@ -39,6 +47,28 @@ def check_people(programme: Programme, plan: ImportPlan) -> None:
             plan.errors.append(
                 RowError(
                     row.row, "email", f"{row.email} belongs to someone in another organisation."
+                )
+            )
+            continue
+        before = roles.get(person.pk)
+        if (
+            person.pk in invited
+            and before is not None
+            and before != row.role
+            and Role.COMPARISON in (before, row.role)
+        ):
+            plan.errors.append(
+                RowError(
+                    row.row,
+                    "programme role",
+                    f"{row.email} has been invited to a questionnaire as "
+                    + (
+                        "a comparison respondent"
+                        if before == Role.COMPARISON
+                        else "a member of the programme"
+                    )
+                    + ": moving them between the programme and the comparison group would mix "
+                    "the two groups' answers.",
                 )
             )
             continue
