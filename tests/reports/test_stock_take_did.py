@@ -178,6 +178,9 @@ def test_a_comparison_respondent_answers_by_link_and_sees_no_programme_page(
         roles=(Role.PARTICIPANT, Role.COMPARISON),
     )
     invitation = Invitation.objects.get(wave=wave, participant=person)
+    start = Client().get(f"/s/{invitation.token}/").content.decode()
+    assert "You are answering as part of a comparison group" in start
+    assert "Written answers from the comparison group are not read or analysed" in start
     roster = next(s for s in wave.instrument.sections if s.type == "roster")
     page = Client().get(f"/s/{invitation.token}/page/{roster.id}/")
     assert page.status_code == 200

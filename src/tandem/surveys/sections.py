@@ -94,6 +94,10 @@ def respondent_context(invitation: Invitation, **extra: Any) -> dict[str, Any]:
         "sections": instrument.sections,
         "k": wave.programme.min_group_size,
         "k_text": wave.programme.min_text_group_size,
+        # A comparison respondent (outside the programme): their answers count only in the
+        # comparison group's figures, and their written answers are not read or analysed.
+        "comparison": invitation.participant is not None
+        and invitation.participant.role == "comparison",
         "has_dont_know": any(
             scale.dont_know is not None for scale in instrument.response_scales.values()
         ),
