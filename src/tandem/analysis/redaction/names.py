@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from tandem.analysis.redaction.words import (
     ABBREVIATED_TITLES,
@@ -167,11 +168,31 @@ class _Sentence:
         return self.words[index + 1].key if re.fullmatch(r"\s+", gap) else ""
 
 
+def _join_listed_hyphenated(masked: str, words: list[_Word], lists: Any) -> list[_Word]:
+    """One word for a hyphenated name the lists hold as one ("Qay-yoom", "Abdul-rahman"): a
+    hyphen ends a word, so its second part, in lower case, would otherwise be left behind."""
+    joined: list[_Word] = []
+    for word in words:
+        previous = joined[-1] if joined else None
+        if (
+            previous is not None
+            and not previous.possessive
+            and len(masked[previous.stop : word.start]) == 1
+            and masked[previous.stop] in HYPHENS
+            and lists.listed(f"{previous.key}-{word.key}")
+        ):
+            text = masked[previous.start : word.end]
+            joined[-1] = _Word(previous.start, word.end, word.stop, text, word.possessive)
+            continue
+        joined.append(word)
+    return joined
+
+
 def claim_names(masked: str, claim: Claim) -> None:
     """Rules 8–10 of the module docstring, over the words of the text not yet claimed."""
-    words = _words(masked)
-    sentence = _Sentence(masked, words)
     lists = name_lists()
+    words = _join_listed_hyphenated(masked, _words(masked), lists)
+    sentence = _Sentence(masked, words)
     used = [False] * len(words)
 
     def take(first: int, last: int, placeholder: str) -> None:
